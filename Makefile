@@ -1,0 +1,64 @@
+# CorralOS build. `make` builds dist/; `make run` boots it; `make test` runs every test.
+# Downloads and expensive intermediates are cached outside the clone (CACHE), keyed by their inputs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := all
+
+VERSION := $(shell cat VERSION)
+CACHE ?= /var/cache/corralos
+OUT ?= out
+DIST ?= dist
+# Fixed timestamps make the initrd and ISO reproducible: the last commit's time, or a constant outside git.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764000000)
+export VERSION CACHE OUT DIST SOURCE_DATE_EPOCH
+
+DOTNET ?= dotnet
+RID := linux-x64
+CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
+
+.PHONY: all deps ros kernel initrd iso run test bench clean
+
+all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/corralos.iso
+
+# Installs the Debian packages the build, `run` and tests need (only those missing).
+deps:
+	@build/install-deps.sh
+
+# The multi-call NativeAOT binary. Any IL/AOT analysis warning fails the build.
+$(DIST)/ros: $(CS_SOURCES) | deps
+	@mkdir -p $(OUT) $(DIST)
+	$(DOTNET) publish src/Cli/CorralOS.Cli.csproj -c Release -r $(RID) -p:Version=$(VERSION) -o $(OUT)/publish 2>&1 | tee $(OUT)/publish.log
+	@if grep -q 'warning IL' $(OUT)/publish.log; then echo 'IL/AOT warnings on publish (see above)'; exit 1; fi
+	cp $(OUT)/publish/ros $@
+
+ros: $(DIST)/ros
+
+# Debian's kernel (vmlinuz + the module subset CorralOS needs).
+$(DIST)/vmlinuz: build/kernel.sh build/fetch-debs.sh images/initrd/modules.list images/initrd/packages.list | deps
+	build/kernel.sh
+
+kernel: $(DIST)/vmlinuz
+
+$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz build/initrd.sh $(shell find images/initrd -type f 2>/dev/null) | deps
+	build/initrd.sh
+
+initrd: $(DIST)/initrd
+
+$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
+	build/iso.sh
+
+iso: $(DIST)/corralos.iso
+
+# Boots the ISO in QEMU: serial console on this terminal, SSH on 127.0.0.1:2222.
+run: all
+	build/run-qemu.sh
+
+test: all
+	build/run-tests.sh
+
+bench: all
+	build/bench.sh
+
+clean:
+	rm -rf $(OUT) $(DIST) artifacts
