@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, `make run` and the tests need, but only those missing:
+# it runs on every `make`, so the common case (everything present) must be a fast no-op.
+set -euo pipefail
+
+# Tools the image build itself uses (xorriso, grub, mtools, cpio, zstd, kmod, binutils, ...),
+# plus what `make run` / the boot tests use (qemu, ovmf, netcat for the fake metadata service).
+PACKAGES=(
+  qemu-system-x86 qemu-utils ovmf
+  xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools
+  cpio zstd gzip kmod xz-utils binutils file
+  netcat-openbsd openssh-client
+  ca-certificates
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  # dpkg-query is local and quick; "install ok installed" is the only state that counts.
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing missing Debian packages: ${missing[*]}"
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# dotnet is not a Debian package in bookworm; say exactly what is missing instead of failing later.
+if ! command -v "${DOTNET:-dotnet}" >/dev/null 2>&1; then
+  echo "install-deps: '${DOTNET:-dotnet}' not found: install the .NET 10 SDK (see global.json), e.g." >&2
+  echo "  https://learn.microsoft.com/dotnet/core/install/linux-debian, or set DOTNET=/path/to/dotnet" >&2
+  exit 1
+fi
