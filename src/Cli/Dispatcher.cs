@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using CorralOS.Cli.Applets;
+
+namespace CorralOS.Cli;
+
+/// <summary>
+/// Picks the applet from argv[0] (/init, /sbin/poweroff -> ros) or, when called as `ros`, from the
+/// first argument (`ros poweroff`), and runs it. Every error ends as one line on stderr and a non-zero exit.
+/// </summary>
+internal static class Dispatcher
+{
+    public const string CliName = "ros";
+
+    public static IReadOnlyList<Applet> Applets { get; } =
+    [
+        InitApplet.Create(),
+        PowerApplets.Create("poweroff", Linux.PowerAction.PowerOff),
+        PowerApplets.Create("reboot", Linux.PowerAction.Reboot),
+        PowerApplets.Create("halt", Linux.PowerAction.Halt),
+        PowerApplets.CreateShutdown(),
+    ];
+
+    public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var invokedAs = Path.GetFileName(argv0);
+        var applet = Find(invokedAs);
+        if (applet is not null)
+        {
+            return Invoke(BuildStandalone(applet), applet.Name, args, output, error);
+        }
+        return Invoke(BuildRos(), CliName, args, output, error);
+    }
+
+    public static Applet? Find(string name) => Applets.FirstOrDefault(a => a.Name == name);
+
+    /// <summary>`ros`: every applet is also a subcommand.</summary>
+    public static RootCommand BuildRos()
+    {
+        var root = new RootCommand("ros: the CorralOS command line. Every applet below also runs under its own name (symlink to ros).");
+        UseProductVersion(root);
+        var listApplets = new Option<bool>("--list-applets") { Description = "Print the names this binary answers to, one a line", Hidden = true };
+        root.Options.Add(listApplets);
+        root.SetAction(parse =>
+        {
+            if (parse.GetValue(listApplets))
+            {
+                foreach (var applet in Applets)
+                {
+                    parse.InvocationConfiguration.Output.WriteLine(applet.Name);
+                }
+                return 0;
+            }
+            parse.InvocationConfiguration.Error.WriteLine("ros: a command is required; see 'ros --help'");
+            return 2;
+        });
+        foreach (var applet in Applets)
+        {
+            var command = new Command(applet.Name, applet.Summary);
+            command.Options.Add(new VersionOption { Action = new PrintVersion() });
+            applet.Configure(command);
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    private static RootCommand BuildStandalone(Applet applet)
+    {
+        var root = new RootCommand(applet.Summary);
+        UseProductVersion(root);
+        applet.Configure(root);
+        return root;
+    }
+
+    private static void UseProductVersion(RootCommand root)
+    {
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new PrintVersion();
+        }
+    }
+
+    private static int Invoke(RootCommand root, string name, string[] args, TextWriter output, TextWriter error)
+    {
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // --help and --version win over errors elsewhere on the line, as users expect.
+        if (parse.Errors.Count > 0 && parse.Action is not (HelpAction or PrintVersion))
+        {
+            error.WriteLine($"{name}: {parse.Errors[0].Message} (see '{name} --help')");
+            return 2;
+        }
+        try
+        {
+            return parse.Invoke(configuration);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            error.WriteLine($"{name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>`--version`: the CorralOS version, for every applet alike.</summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine($"CorralOS {ProductVersion.Value}");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using CorralOS.Cli;
+
+return Dispatcher.Run(InvokedName.Read(), args);

@@ -1,0 +1,40 @@
+namespace CorralOS.Config;
+
+/// <summary>Dotted-path access into a tree of string-keyed maps (as parsed from YAML or the cmdline).</summary>
+public static class ConfigTree
+{
+    public static object? Get(IReadOnlyDictionary<string, object?> root, string dottedKey)
+    {
+        object? current = root;
+        foreach (var part in dottedKey.Split('.'))
+        {
+            if (current is not IReadOnlyDictionary<string, object?> map || !map.TryGetValue(part, out current))
+            {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    public static string? GetString(IReadOnlyDictionary<string, object?> root, string dottedKey) =>
+        Get(root, dottedKey) switch
+        {
+            null => null,
+            string s => s,
+            bool b => b ? "true" : "false",
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            var other => other.ToString(),
+        };
+
+    public static bool GetBool(IReadOnlyDictionary<string, object?> root, string dottedKey) =>
+        Get(root, dottedKey) is true;
+
+    /// <summary>A scalar or a list as a list of strings (a single value becomes one item).</summary>
+    public static IReadOnlyList<string> GetStrings(IReadOnlyDictionary<string, object?> root, string dottedKey) =>
+        Get(root, dottedKey) switch
+        {
+            null => [],
+            IEnumerable<object?> items when Get(root, dottedKey) is not string => items.Where(i => i is not null).Select(i => System.Convert.ToString(i, System.Globalization.CultureInfo.InvariantCulture)!).ToList(),
+            _ => [GetString(root, dottedKey)!],
+        };
+}

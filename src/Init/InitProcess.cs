@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using CorralOS.Init.Phases;
+using CorralOS.Linux;
+
+namespace CorralOS.Init;
+
+/// <summary>
+/// PID 1: prints the banner, runs the boot phases, keeps a shell on the console and shuts the
+/// machine down cleanly when asked. Orphans are reaped by the .NET runtime itself: when the process
+/// is PID 1 and a SIGCHLD handler is installed (starting a <see cref="Process"/> installs it), it
+/// waits for every child, not only the ones it started.
+/// </summary>
+public sealed class InitProcess
+{
+    private readonly BootConsole _console;
+    private readonly BootContext _context;
+    private readonly IReadOnlyList<IBootPhase> _phases;
+
+    public InitProcess(BootConsole console, BootContext context, IReadOnlyList<IBootPhase>? phases = null)
+    {
+        _console = console;
+        _context = context;
+        _phases = phases ?? DefaultPhases();
+    }
+
+    public static IReadOnlyList<IBootPhase> DefaultPhases() =>
+        [new MountsPhase(), new CmdlinePhase(), new ModulesPhase(), new LoopbackPhase(), new HostnamePhase()];
+
+    /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
+    public async Task<int> RunAsync()
+    {
+        _console.Banner($"CorralOS {_context.Version} booting");
+        Environment.SetEnvironmentVariable("PATH", "/sbin:/usr/sbin:/bin:/usr/bin");
+
+        using var signals = new ShutdownSignals();
+        signals.Register();
+        TryCatchCtrlAltDel();
+
+        var healthy = RunPhases();
+        if (!healthy)
+        {
+            _console.Info("a required boot phase failed; starting a recovery shell on the console");
+        }
+
+        using var stopShell = new CancellationTokenSource();
+        _console.Info("starting a shell on the console");
+        var shell = new ConsoleShell(_console).RunAsync(stopShell.Token);
+
+        var action = await signals.Requested;
+        _console.Info($"shutting down ({Describe(action)})");
+        await stopShell.CancelAsync();
+        new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
+        await shell;
+        return 0;
+    }
+
+    /// <summary>Runs every phase in order; false if a required one failed.</summary>
+    public bool RunPhases()
+    {
+        var total = Stopwatch.StartNew();
+        var healthy = true;
+        foreach (var phase in _phases)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var detail = phase.Run(_context);
+                _console.Info($"phase {phase.Name}: ok ({clock.ElapsedMilliseconds} ms{(detail.Length > 0 ? ", " + detail : "")})");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                _console.Info($"phase {phase.Name}: FAILED: {e.Message}");
+                healthy &= !phase.Required;
+                if (phase.Required)
+                {
+                    break;
+                }
+            }
+        }
+        _console.Info($"boot phases done in {total.ElapsedMilliseconds} ms");
+        return healthy;
+    }
+
+    private static string Describe(PowerAction action) => action switch
+    {
+        PowerAction.PowerOff => "poweroff",
+        PowerAction.Reboot => "reboot",
+        _ => "halt",
+    };
+
+    private void TryCatchCtrlAltDel()
+    {
+        try
+        {
+            Power.SendCtrlAltDelToInit();
+        }
+        catch (SystemCallException e)
+        {
+            _console.Info($"ctrl-alt-del stays a hard reboot: {e.Message}");
+        }
+    }
+}

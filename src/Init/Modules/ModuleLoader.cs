@@ -1,0 +1,134 @@
+using CorralOS.Linux;
+
+namespace CorralOS.Init.Modules;
+
+/// <summary>Loads modules with their dependencies, and the drivers for the devices present (coldplug).</summary>
+public sealed class ModuleLoader
+{
+    private readonly ModuleIndex _index;
+    private readonly HashSet<string> _loaded;
+    private readonly HashSet<string> _seenAliases = new(StringComparer.Ordinal);
+    private readonly Func<string, string, bool> _loadFile;
+
+    /// <param name="loadFile">Loads one file with parameters; returns false if the kernel already had it.</param>
+    public ModuleLoader(ModuleIndex index, IEnumerable<string> alreadyLoaded, Func<string, string, bool>? loadFile = null)
+    {
+        _index = index;
+        _loaded = new HashSet<string>(alreadyLoaded.Select(ModuleIndex.Normalize), StringComparer.Ordinal);
+        _loadFile = loadFile ?? KernelModules.Load;
+    }
+
+    /// <summary>Modules this loader inserted, in order.</summary>
+    public List<string> Inserted { get; } = [];
+
+    /// <summary>Failures that did not stop the boot (a driver the kernel refused).</summary>
+    public List<string> Errors { get; } = [];
+
+    /// <summary>Names of modules in /proc/modules.</summary>
+    public static IEnumerable<string> ReadLoaded(string procModules = "/proc/modules") =>
+        File.Exists(procModules) ? File.ReadLines(procModules).Select(l => l.Split(' ', 2)[0]) : [];
+
+    /// <summary>Loads a module by name or alias, dependencies first. Throws if nothing provides it.</summary>
+    public void Load(string nameOrAlias, string parameters = "")
+    {
+        var modules = _index.Resolve(nameOrAlias);
+        if (modules.Count == 0)
+        {
+            throw new FileNotFoundException($"module {nameOrAlias} not found in {_index.Directory}");
+        }
+        foreach (var module in modules)
+        {
+            LoadWithDependencies(module, parameters);
+        }
+    }
+
+    /// <summary>Loads drivers for every device modalias under <paramref name="devicesRoot"/> until no new ones appear.</summary>
+    public int Coldplug(string devicesRoot = "/sys/devices", int maxRounds = 5)
+    {
+        var before = Inserted.Count;
+        for (var round = 0; round < maxRounds; round++)
+        {
+            var insertedThisRound = Inserted.Count;
+            foreach (var alias in ReadModaliases(devicesRoot))
+            {
+                if (!_seenAliases.Add(alias))
+                {
+                    continue;
+                }
+                foreach (var module in _index.Resolve(alias))
+                {
+                    try
+                    {
+                        LoadWithDependencies(module, "");
+                    }
+                    catch (IOException e)
+                    {
+                        Errors.Add($"{module}: {e.Message}");
+                    }
+                }
+            }
+            // Loading a bus driver (virtio_pci) makes new devices appear; look again only if something changed.
+            if (Inserted.Count == insertedThisRound)
+            {
+                break;
+            }
+        }
+        return Inserted.Count - before;
+    }
+
+    private void LoadWithDependencies(string module, string parameters)
+    {
+        module = ModuleIndex.Normalize(module);
+        if (_loaded.Contains(module) || _index.IsBuiltin(module))
+        {
+            return;
+        }
+        foreach (var pre in _index.SoftPreOf(module))
+        {
+            if (_index.Contains(pre))
+            {
+                LoadWithDependencies(pre, "");
+            }
+        }
+        foreach (var dependency in _index.DependenciesOf(module))
+        {
+            LoadWithDependencies(dependency, "");
+        }
+        _loaded.Add(module);
+        if (_loadFile(_index.PathOf(module), parameters))
+        {
+            Inserted.Add(module);
+        }
+    }
+
+    private static IEnumerable<string> ReadModaliases(string devicesRoot)
+    {
+        if (!Directory.Exists(devicesRoot))
+        {
+            return [];
+        }
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            // /sys is full of links back up the tree; following them would never end.
+            AttributesToSkip = FileAttributes.ReparsePoint,
+        };
+        var aliases = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(devicesRoot, "modalias", options))
+        {
+            try
+            {
+                var alias = File.ReadAllText(file).Trim();
+                if (alias.Length > 0)
+                {
+                    aliases.Add(alias);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return aliases;
+    }
+}

@@ -1,0 +1,52 @@
+using CorralOS.Config;
+using CorralOS.Init.Modules;
+
+namespace CorralOS.Init.Phases;
+
+/// <summary>
+/// Loads drivers for the hardware present (modalias coldplug, as udev would), then every rancher.modules
+/// entry ("name arg=value ..."). The udev system service takes over hotplug later.
+/// </summary>
+public sealed class ModulesPhase : IBootPhase
+{
+    public string Name => "modules";
+
+    public bool Required => false;
+
+    public string Run(BootContext context)
+    {
+        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        var directory = ModuleIndex.DirectoryFor(release);
+        if (!Directory.Exists(directory))
+        {
+            return $"no modules for kernel {release}";
+        }
+        var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
+        loader.Coldplug();
+        var failed = new List<string>();
+        foreach (var entry in ConfigTree.GetStrings(context.Cmdline, "rancher.modules"))
+        {
+            var parts = entry.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0)
+            {
+                continue;
+            }
+            try
+            {
+                loader.Load(parts[0], parts.Length > 1 ? parts[1] : "");
+            }
+            catch (IOException e)
+            {
+                failed.Add(e.Message);
+            }
+        }
+        if (failed.Count > 0)
+        {
+            throw new IOException($"{loader.Inserted.Count} loaded, but: {string.Join("; ", failed)}");
+        }
+        // A driver that refuses absent or unsupported hardware is normal on real machines: report, don't fail.
+        return loader.Errors.Count == 0
+            ? $"{loader.Inserted.Count} loaded"
+            : $"{loader.Inserted.Count} loaded, {loader.Errors.Count} refused: {string.Join("; ", loader.Errors)}";
+    }
+}

@@ -1,0 +1,55 @@
+using CorralOS.Linux.Interop;
+
+namespace CorralOS.Linux;
+
+/// <summary>Signal numbers on x86_64 Linux that CorralOS sends or handles.</summary>
+public static class Signals
+{
+    public const int SIGINT = 2;
+    public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
+    public const int SIGUSR2 = 12;
+    public const int SIGTERM = 15;
+    public const int SIGPWR = 30;
+}
+
+/// <summary>Process-level calls: own pid, signals, and the view of /proc.</summary>
+public static class Processes
+{
+    public static int CurrentId => Libc.getpid();
+
+    public static void Kill(int pid, int signal) =>
+        SystemCallException.ThrowIfFailed(Libc.kill(pid, signal), "kill", $"pid {pid} signal {signal}");
+
+    /// <summary>Sends <paramref name="signal"/> to every process but the caller (kill(-1)); false when there was none.</summary>
+    public static bool KillAllOthers(int signal) => Libc.kill(-1, signal) == 0;
+
+    /// <summary>User-space processes other than the caller, from /proc (kernel threads have no cmdline).</summary>
+    public static IReadOnlyList<int> OtherUserProcesses(string procRoot = "/proc")
+    {
+        var self = CurrentId;
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == self)
+            {
+                continue;
+            }
+            try
+            {
+                if (new FileInfo(Path.Combine(dir, "cmdline")).Exists && File.ReadAllBytes(Path.Combine(dir, "cmdline")).Length > 0)
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return pids;
+    }
+}
