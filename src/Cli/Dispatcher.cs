@@ -38,10 +38,9 @@ internal static class Dispatcher
     public static Applet? Find(string name) => Applets.FirstOrDefault(a => a.Name == name);
 
     /// <summary>`ros`: every applet is also a subcommand.</summary>
-    public static RootCommand BuildRos()
+    public static Command BuildRos()
     {
-        var root = new RootCommand("ros: the CorralOS command line. Every applet below also runs under its own name (symlink to ros).");
-        UseProductVersion(root);
+        var root = CreateRoot(CliName, "ros: the CorralOS command line. Every applet below also runs under its own name (symlink to ros).");
         var listApplets = new Option<bool>("--list-applets") { Description = "Print the names this binary answers to, one a line", Hidden = true };
         root.Options.Add(listApplets);
         root.SetAction(parse =>
@@ -67,23 +66,23 @@ internal static class Dispatcher
         return root;
     }
 
-    private static RootCommand BuildStandalone(Applet applet)
+    private static Command BuildStandalone(Applet applet)
     {
-        var root = new RootCommand(applet.Summary);
-        UseProductVersion(root);
+        var root = CreateRoot(applet.Name, applet.Summary);
         applet.Configure(root);
         return root;
     }
 
-    private static void UseProductVersion(RootCommand root)
+    // A plain Command rather than RootCommand: its name (shown in usage) is the applet's, not the host process's.
+    private static Command CreateRoot(string name, string description)
     {
-        foreach (var option in root.Options.OfType<VersionOption>())
-        {
-            option.Action = new PrintVersion();
-        }
+        var root = new Command(name, description);
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption { Action = new PrintVersion() });
+        return root;
     }
 
-    private static int Invoke(RootCommand root, string name, string[] args, TextWriter output, TextWriter error)
+    private static int Invoke(Command root, string name, string[] args, TextWriter output, TextWriter error)
     {
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

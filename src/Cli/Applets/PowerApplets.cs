@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CorralOS.Init;
 using CorralOS.Linux;
 
@@ -26,6 +27,12 @@ internal static class PowerApplets
             var powerOff = new Option<bool>("--poweroff", "-P", "-h") { Description = "Power off (the default)" };
             var force = new Option<bool>("--force", "-f") { Description = "Skip the clean shutdown: sync and reboot(2) at once" };
             var time = new Argument<string>("time") { Description = "When: now or +0", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "now" };
+            // shutdown -h means halt/power off, as everywhere; help keeps --help and -?.
+            foreach (var help in command.Options.OfType<HelpOption>().ToList())
+            {
+                command.Options.Remove(help);
+            }
+            command.Options.Add(new HelpOption("--help", "-?"));
             command.Options.Add(reboot);
             command.Options.Add(halt);
             command.Options.Add(powerOff);

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace CorralOS.Cli.Tests;
+
+/// <summary>The NativeAOT binary that goes into the image (dist/ros, built by make before the tests).</summary>
+public sealed class PublishedBinaryTests : IDisposable
+{
+    private readonly string _links = Directory.CreateTempSubdirectory("corralos-ros-").FullName;
+
+    public void Dispose() => Directory.Delete(_links, recursive: true);
+
+    private static string Binary()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "CorralOS.slnx")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+        var path = Path.Combine(root, "dist", "ros");
+        Assert.True(File.Exists(path), $"{path} is missing: run 'make ros' first");
+        return path;
+    }
+
+    private static (int Exit, string Output, string Error) Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
+    }
+
+    [Theory]
+    [InlineData("poweroff")]
+    [InlineData("reboot")]
+    [InlineData("halt")]
+    [InlineData("shutdown")]
+    [InlineData("init")]
+    public void A_symlink_named_after_an_applet_runs_that_applet(string name)
+    {
+        var link = Path.Combine(_links, name);
+        File.CreateSymbolicLink(link, Binary());
+
+        var (exit, output, _) = Run(link, "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Usage:\n  {name} ", output, StringComparison.Ordinal);
+        Assert.Equal($"CorralOS {ProductVersion.Value}\n", Run(link, "--version").Output);
+    }
+
+    [Fact]
+    public void Ros_dispatches_on_its_first_argument()
+    {
+        var (exit, output, _) = Run(Binary(), "halt", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("ros halt [options]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_are_one_line_and_exit_non_zero()
+    {
+        var (exit, output, error) = Run(Binary(), "no-such-applet");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Equal("ros: Unrecognized command or argument 'no-such-applet'. (see 'ros --help')\n", error);
+    }
+}

@@ -1,0 +1,100 @@
+using CorralOS.Linux;
+
+namespace CorralOS.Init.Tests;
+
+public class InitProcessTests
+{
+    private sealed class Phase(string name, bool required, Func<string> run) : IBootPhase
+    {
+        public string Name => name;
+
+        public bool Required => required;
+
+        public int Runs { get; private set; }
+
+        public string Run(BootContext context)
+        {
+            Runs++;
+            return run();
+        }
+    }
+
+    private static (InitProcess Init, StringWriter Output) Create(params IBootPhase[] phases)
+    {
+        var output = new StringWriter();
+        return (new InitProcess(new BootConsole(output), new BootContext("9.9.9", []), phases), output);
+    }
+
+    [Fact]
+    public void Each_phase_prints_ok_with_its_detail_and_the_end_is_marked()
+    {
+        var (init, output) = Create(new Phase("one", true, () => "fine"), new Phase("two", false, () => ""));
+
+        Assert.True(init.RunPhases());
+
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^init: phase one: ok \(\d+ ms, fine\)$", lines[0]);
+        Assert.Matches(@"^init: phase two: ok \(\d+ ms\)$", lines[1]);
+        Assert.Matches(@"^init: boot phases done in \d+ ms$", lines[2]);
+    }
+
+    [Fact]
+    public void An_optional_phase_failure_is_reported_and_the_boot_goes_on()
+    {
+        var last = new Phase("last", true, () => "");
+        var (init, output) = Create(new Phase("flaky", false, () => throw new IOException("disk on fire")), last);
+
+        Assert.True(init.RunPhases());
+        Assert.Contains("init: phase flaky: FAILED: disk on fire", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, last.Runs);
+    }
+
+    [Fact]
+    public void A_required_phase_failure_stops_the_phases_and_reports_unhealthy()
+    {
+        var after = new Phase("after", false, () => "");
+        var (init, output) = Create(new Phase("mounts", true, () => throw new SystemCallException("mount", "proc on /proc", 1)), after);
+
+        Assert.False(init.RunPhases());
+        Assert.Contains("init: phase mounts: FAILED: mount proc on /proc: Operation not permitted", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, after.Runs);
+    }
+
+    [Fact]
+    public void The_cmdline_phase_reads_kernel_parameters_and_init_arguments_win()
+    {
+        var cmdline = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(cmdline, "console=ttyS0 cc.hostname=fromkernel rancher.debug rancher.modules=[a,b]\n");
+            var context = new BootContext("1", ["cc.hostname=frominit"]);
+
+            var detail = new Phases.CmdlinePhase(cmdline).Run(context);
+
+            Assert.Equal("frominit", context.Cmdline["hostname"]);
+            Assert.Equal(true, Config.ConfigTree.Get(context.Cmdline, "rancher.debug"));
+            Assert.Equal("2 rancher.* keys, 1 cc.* keys", detail);
+        }
+        finally
+        {
+            File.Delete(cmdline);
+        }
+    }
+
+    [Theory]
+    [InlineData(PowerAction.PowerOff, Signals.SIGUSR2)]
+    [InlineData(PowerAction.Reboot, Signals.SIGTERM)]
+    [InlineData(PowerAction.Halt, Signals.SIGUSR1)]
+    public void The_applets_signal_is_the_one_init_maps_back_to_the_action(PowerAction action, int signal)
+    {
+        Assert.Equal(signal, ShutdownSignals.SignalFor(action));
+        Assert.Equal(action, ShutdownSignals.Actions[signal]);
+    }
+
+    [Fact]
+    public void Power_failure_and_ctrl_alt_del_are_handled()
+    {
+        Assert.Equal(PowerAction.PowerOff, ShutdownSignals.Actions[Signals.SIGPWR]);
+        Assert.Equal(PowerAction.Reboot, ShutdownSignals.Actions[Signals.SIGINT]);
+    }
+}

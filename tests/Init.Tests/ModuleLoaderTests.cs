@@ -1,0 +1,118 @@
+using CorralOS.Init.Modules;
+
+namespace CorralOS.Init.Tests;
+
+public sealed class ModuleLoaderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("corralos-modules-").FullName;
+    private readonly List<(string File, string Parameters)> _inserted = [];
+
+    public ModuleLoaderTests()
+    {
+        File.WriteAllText(Path.Combine(_root, "modules.dep"), """
+            kernel/drivers/virtio/virtio.ko:
+            kernel/drivers/virtio/virtio_ring.ko:
+            kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+            kernel/drivers/virtio/virtio_pci_modern_dev.ko:
+            kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+            kernel/fs/ext4/ext4.ko: kernel/fs/mbcache.ko kernel/fs/jbd2/jbd2.ko kernel/lib/crc16.ko
+            kernel/fs/mbcache.ko:
+            kernel/fs/jbd2/jbd2.ko:
+            kernel/lib/crc16.ko:
+            kernel/crypto/crc32c_generic.ko:
+            kernel/drivers/net/dummy-net.ko:
+            """);
+        File.WriteAllText(Path.Combine(_root, "modules.alias"), """
+            # Aliases extracted from modules themselves.
+            alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci
+            alias virtio:d00000002v* virtio_blk
+            alias fs-ext4 ext4
+            alias fs-ext3 ext4
+            """);
+        File.WriteAllText(Path.Combine(_root, "modules.softdep"), "softdep ext4 pre: crc32c_generic\n");
+        File.WriteAllText(Path.Combine(_root, "modules.builtin"), "kernel/drivers/tty/serial/8250/8250.ko\n");
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private ModuleLoader CreateLoader(params string[] alreadyLoaded) =>
+        new(ModuleIndex.Load(_root), alreadyLoaded, (file, parameters) =>
+        {
+            _inserted.Add((Path.GetRelativePath(_root, file), parameters));
+            return true;
+        });
+
+    [Fact]
+    public void Dependencies_load_first_in_modprobe_order()
+    {
+        var loader = CreateLoader();
+        loader.Load("virtio_pci");
+        Assert.Equal(["virtio", "virtio_ring", "virtio_pci_modern_dev", "virtio_pci"], loader.Inserted);
+    }
+
+    [Fact]
+    public void Soft_pre_dependencies_and_aliases_are_followed()
+    {
+        var loader = CreateLoader();
+        loader.Load("fs-ext3");
+        Assert.Equal(["crc32c_generic", "crc16", "jbd2", "mbcache", "ext4"], loader.Inserted);
+    }
+
+    [Fact]
+    public void Loaded_and_builtin_modules_are_skipped_and_dashes_match_underscores()
+    {
+        var loader = CreateLoader("virtio", "virtio_ring");
+        loader.Load("virtio-blk");
+        loader.Load("8250");
+        loader.Load("dummy_net", "numdummies=2");
+        Assert.Equal(["virtio_blk", "dummy_net"], loader.Inserted);
+        Assert.Equal(("kernel/drivers/net/dummy-net.ko", "numdummies=2"), _inserted[^1]);
+    }
+
+    [Fact]
+    public void An_unknown_module_is_an_error_naming_it()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => CreateLoader().Load("nosuchmod"));
+        Assert.Contains("nosuchmod", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Coldplug_loads_drivers_for_devices_including_ones_that_appear_after_a_bus_driver()
+    {
+        var sys = Path.Combine(_root, "sys");
+        var pci = Directory.CreateDirectory(Path.Combine(sys, "pci0000:00", "0000:00:04.0")).FullName;
+        File.WriteAllText(Path.Combine(pci, "modalias"), "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
+        var unknown = Directory.CreateDirectory(Path.Combine(sys, "platform", "serial8250")).FullName;
+        File.WriteAllText(Path.Combine(unknown, "modalias"), "platform:serial8250\n");
+        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
+        {
+            // Loading virtio_pci makes the virtio bus show the block device, as the kernel does.
+            if (file.EndsWith("virtio_pci.ko", StringComparison.Ordinal))
+            {
+                var device = Directory.CreateDirectory(Path.Combine(pci, "virtio0")).FullName;
+                File.WriteAllText(Path.Combine(device, "modalias"), "virtio:d00000002v00001AF4\n");
+            }
+            return true;
+        });
+
+        var count = loader.Coldplug(sys);
+
+        Assert.Equal(5, count);
+        Assert.Equal("virtio_blk", loader.Inserted[^1]);
+        Assert.Empty(loader.Errors);
+    }
+
+    [Fact]
+    public void Coldplug_records_a_refused_driver_and_goes_on()
+    {
+        var sys = Directory.CreateDirectory(Path.Combine(_root, "sys2", "dev")).FullName;
+        File.WriteAllText(Path.Combine(sys, "modalias"), "virtio:d00000002v00001AF4\n");
+        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
+            file.EndsWith("virtio_blk.ko", StringComparison.Ordinal) ? throw new IOException("No such device") : true);
+
+        loader.Coldplug(Path.Combine(_root, "sys2"));
+
+        Assert.Equal(["virtio", "virtio_ring"], loader.Inserted);
+        Assert.Equal(["virtio_blk: No such device"], loader.Errors);
+    }
+}
