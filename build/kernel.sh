@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian's kernel for CorralOS: $DIST/vmlinuz, and the module subset of images/initrd/modules.list
 # with its dependency closure (from the kernel's own modules.dep and softdeps) under $MODULES_ROOT,
-# for build/initrd.sh. Also records the initrd compression the kernel can unpack.
+# for build/initrd.sh.
 set -euo pipefail
 
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -84,12 +84,5 @@ rm -rf "$MODULES_ROOT"
 mv "$MODULES_ROOT.tmp" "$MODULES_ROOT"
 echo "$KVER" >"$OUT/kernel.release"
 
-# zstd unpacks fastest at a good ratio; fall back to gzip for kernels built without it.
-if grep -qx 'CONFIG_RD_ZSTD=y' "$SYSROOT/boot/config-$KVER"; then
-  echo zstd >"$OUT/initrd.compression"
-else
-  echo gzip >"$OUT/initrd.compression"
-fi
-
 mv "$DIST/vmlinuz.tmp" "$DIST/vmlinuz"
-echo "kernel: $KVER, vmlinuz $(stat -c %s "$DIST/vmlinuz") bytes, ${#closure[@]} modules ($(du -sh "$MODULES_ROOT" | cut -f1)), initrd compression $(cat "$OUT/initrd.compression")"
+echo "kernel: $KVER, vmlinuz $(stat -c %s "$DIST/vmlinuz") bytes, ${#closure[@]} modules ($(du -sh "$MODULES_ROOT" | cut -f1))"

@@ -1,0 +1,34 @@
+# Shared by build/initrd.sh and build/floor-initrd.sh (sourced, not run).
+
+# initrd_compressor CONFIG: the compressor command for an initrd this kernel config can unpack.
+# Both are deterministic: zstd single-threaded, gzip without name/timestamp.
+initrd_compressor() {
+  if grep -qx 'CONFIG_RD_ZSTD=y' "$1"; then
+    echo "zstd -q -19 -T1 --no-progress -c"
+  else
+    echo "gzip -n -9 -c"
+  fi
+}
+
+# write_cpio TREE OUTFILE COMPRESSOR...: a reproducible newc archive of TREE, compressed.
+# Every entry gets mtime SOURCE_DATE_EPOCH and owner 0:0; names are sorted bytewise and
+# have no "./" prefix; --reproducible zeroes device numbers and renumbers inodes.
+write_cpio() {
+  local tree=$1 out=$2
+  shift 2
+  find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  (cd "$tree" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+    cpio -o -H newc --reproducible --owner=0:0 --quiet) >"$out.cpio"
+  "$@" <"$out.cpio" >"$out.tmp"
+  mv "$out.tmp" "$out"
+  echo "$out: $(cd "$tree" && find . -mindepth 1 | wc -l) entries, cpio $(stat -c %s "$out.cpio") bytes, compressed ($1) $(stat -c %s "$out") bytes"
+  rm -f "$out.cpio"
+}
+
+# make_console TREE: /dev/console in the archive itself; the kernel opens it for init's stdio
+# before anything could mount devtmpfs, so without it PID 1 starts with no stdin/out/err.
+make_console() {
+  mkdir -p "$1/dev"
+  rm -f "$1/dev/console"
+  mknod -m 600 "$1/dev/console" c 5 1 || { echo "need root (mknod) to create dev/console" >&2; return 1; }
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Builds $DIST/initrd: a compressed newc cpio whose /init is the `ros` NativeAOT binary, with
+# busybox-static, crun, the shared libraries they need (ELF NEEDED closure, Debian paths), CA
+# certificates, minimal /etc, and the kernel module subset from build/kernel.sh.
+# Reproducible: same inputs + SOURCE_DATE_EPOCH give the same bytes.
+set -euo pipefail
+umask 022
+
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+OUT=${OUT:-$ROOT/out}
+DIST=${DIST:-$ROOT/dist}
+SYSROOT=${SYSROOT:-$OUT/sysroot}            # extracted Debian packages (build/fetch-debs.sh)
+MODULES_ROOT=${MODULES_ROOT:-$OUT/modules}  # lib/modules/<kver> subset (build/kernel.sh)
+ROS_BIN=${ROS_BIN:-$DIST/ros}
+INITRD=${INITRD:-$DIST/initrd}
+STAGE=${STAGE:-$OUT/initrd-root}
+DLOPEN_LIST=${DLOPEN_LIST:-$ROOT/images/initrd/dlopen.list}
+VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
+export SOURCE_DATE_EPOCH
+# shellcheck source=build/common.sh
+. "$ROOT/build/common.sh"
+
+[[ -x $ROS_BIN ]] || { echo "initrd: no ros binary at $ROS_BIN (run 'make ros' or set ROS_BIN)" >&2; exit 1; }
+[[ -x $SYSROOT/bin/busybox && -x $SYSROOT/usr/bin/crun ]] || { echo "initrd: no Debian sysroot at $SYSROOT (run build/fetch-debs.sh)" >&2; exit 1; }
+kvers=("$MODULES_ROOT"/lib/modules/*)
+[[ -d ${kvers[0]} && ${#kvers[@]} -eq 1 ]] || { echo "initrd: no module tree at $MODULES_ROOT (run build/kernel.sh)" >&2; exit 1; }
+KVER=${kvers[0]##*/}
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+cd "$STAGE"
+mkdir -p bin sbin usr/bin usr/sbin usr/share/ros etc/ssl/certs proc sys dev run var root mnt home lib/modules
+install -d -m 1777 tmp
+chmod 0700 root
+ln -s ../run var/run
+
+# PID 1 and the multi-call binary.
+install -m 0755 "$ROS_BIN" usr/bin/ros
+ln -s usr/bin/ros init
+
+# Applets ros provides win over busybox's. The binary may not be ready yet (or be a placeholder):
+# then fall back to the names PID 1 needs.
+if ros_applets=$(timeout 20 "$ROS_BIN" --list-applets 2>/dev/null) && [[ -n $ros_applets ]]; then :; else
+  echo "initrd: '$ROS_BIN --list-applets' failed; linking the default ros applets" >&2
+  ros_applets=$'init\nhalt\npoweroff\nreboot\nshutdown'
+fi
+declare -A ros_has=()
+while read -r applet; do
+  [[ $applet =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ && $applet != ros ]] || continue
+  ros_has[$applet]=1
+  case $applet in
+    init|halt|poweroff|reboot|shutdown) ln -s ../usr/bin/ros "sbin/$applet" ;;
+    *) ln -s ros "usr/bin/$applet" ;;
+  esac
+done <<<"$ros_applets"
+
+# busybox-static with a link per applet in /bin (minus the ones ros provides).
+install -m 0755 "$SYSROOT/bin/busybox" bin/busybox
+while read -r applet; do
+  [[ $applet == busybox || -n ${ros_has[$applet]:-} ]] && continue
+  ln -s busybox "bin/$applet"
+done < <("$SYSROOT/bin/busybox" --list)
+
+install -m 0755 "$SYSROOT/usr/bin/crun" usr/bin/crun
+
+# copy_from_sysroot REL: copies REL (a path inside the sysroot) to the same path in the stage,
+# following symlinks inside the sysroot (never the host's) and recreating each link as Debian
+# has it. Prints the path of the regular file it ends at.
+copy_from_sysroot() {
+  local rel=$1 target
+  while [[ -L $SYSROOT/$rel ]]; do
+    target=$(readlink "$SYSROOT/$rel")
+    if [[ ! -e $rel && ! -L $rel ]]; then mkdir -p "$(dirname "$rel")"; ln -s "$target" "$rel"; fi
+    if [[ $target == /* ]]; then rel=${target#/}; else rel=$(realpath -m -s --relative-to=/ "/$(dirname "$rel")/$target"); fi
+  done
+  [[ -f $SYSROOT/$rel ]] || { echo "initrd: $SYSROOT/$1 resolves to missing $rel" >&2; return 1; }
+  if [[ ! -e $rel ]]; then mkdir -p "$(dirname "$rel")"; cp --preserve=mode "$SYSROOT/$rel" "$rel"; fi
+  echo "$rel"
+}
+
+# find_lib SONAME: its path in the sysroot, searched where Debian's ld.so looks.
+find_lib() {
+  local d
+  for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64 lib usr/lib; do
+    if [[ -e $SYSROOT/$d/$1 ]]; then echo "$d/$1"; return 0; fi
+  done
+  return 1
+}
+
+# ELF NEEDED closure (plus the program interpreter) of ros, crun and the dlopen()ed libraries.
+declare -A have=()
+queue=(usr/bin/ros usr/bin/crun)
+while read -r soname; do
+  soname=${soname%%#*}; soname=${soname//[[:space:]]/}
+  [[ -n $soname ]] || continue
+  lib=$(find_lib "$soname") || { echo "initrd: $soname (dlopen.list) not in the sysroot; add its Debian package to packages.list" >&2; exit 1; }
+  queue+=("$(copy_from_sysroot "$lib")")
+done <"$DLOPEN_LIST"
+while ((${#queue[@]})); do
+  elf=${queue[0]}; queue=("${queue[@]:1}")
+  [[ -n ${have[$elf]:-} ]] && continue
+  have[$elf]=1
+  interp=$(readelf -lW "$elf" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
+  if [[ -n $interp ]]; then queue+=("$(copy_from_sysroot "${interp#/}")"); fi
+  while read -r soname; do
+    lib=$(find_lib "$soname") || { echo "initrd: $soname (needed by /$elf) not in the sysroot; add its Debian package to images/initrd/packages.list" >&2; exit 1; }
+    queue+=("$(copy_from_sysroot "$lib")")
+  done < <(readelf -dW "$elf" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+done
+
+# CA bundle as update-ca-certificates would write it, in a fixed (sorted) order; OpenSSL's
+# default paths (Debian's openssl package links) point at it too.
+find "$SYSROOT/usr/share/ca-certificates" -name '*.crt' -printf '%P\n' | LC_ALL=C sort |
+  while read -r crt; do cat "$SYSROOT/usr/share/ca-certificates/$crt"; done >etc/ssl/certs/ca-certificates.crt
+mkdir -p usr/lib/ssl
+ln -s /etc/ssl/certs usr/lib/ssl/certs
+ln -s /etc/ssl/certs/ca-certificates.crt usr/lib/ssl/cert.pem
+
+# Users and groups as RancherOS had them: rancher 1100, docker 1101; root locked.
+cat >etc/passwd <<'PASSWD'
+root:x:0:0:root:/root:/bin/sh
+rancher:x:1100:1100:rancher:/home/rancher:/bin/sh
+docker:x:1101:1101:docker:/home/docker:/bin/sh
+PASSWD
+cat >etc/group <<'GROUP'
+root:x:0:
+sudo:x:27:rancher,docker
+rancher:x:1100:
+docker:x:1101:rancher,docker
+GROUP
+cat >etc/shadow <<'SHADOW'
+root:*:1::::::
+rancher:*:1::::::
+docker:*:1::::::
+SHADOW
+chmod 0600 etc/shadow
+cat >etc/nsswitch.conf <<'NSS'
+passwd: files
+group: files
+shadow: files
+hosts: files dns
+NSS
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >etc/hosts
+cat >usr/share/ros/os-release <<OSREL
+NAME="CorralOS"
+ID=corralos
+VERSION=$VERSION
+VERSION_ID=$VERSION
+PRETTY_NAME="CorralOS $VERSION"
+OSREL
+cp usr/share/ros/os-release etc/os-release
+
+make_console "$STAGE"
+
+cp -a "$MODULES_ROOT/lib/modules/$KVER" lib/modules/
+
+cd - >/dev/null
+mkdir -p "$(dirname "$INITRD")"
+read -ra compressor <<<"$(initrd_compressor "$SYSROOT/boot/config-$KVER")"
+write_cpio "$STAGE" "$INITRD" "${compressor[@]}"
+echo "initrd: tree $(du -sb "$STAGE" | cut -f1) bytes, kernel $KVER, ros $(stat -c %s "$ROS_BIN") bytes"
