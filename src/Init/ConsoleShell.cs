@@ -33,7 +33,8 @@ public sealed class ConsoleShell
                 }
                 catch (OperationCanceledException)
                 {
-                    // Shutdown kills every process; nothing to do here.
+                    // An interactive shell ignores SIGTERM; hang up its terminal as a modem would.
+                    HangUp(shell);
                     return;
                 }
             }
@@ -52,6 +53,19 @@ public sealed class ConsoleShell
             {
                 return;
             }
+        }
+    }
+
+    private static void HangUp(Process shell)
+    {
+        try
+        {
+            Linux.Processes.Kill(shell.Id, Linux.Signals.SIGHUP);
+            shell.WaitForExit(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception e) when (e is Linux.SystemCallException or InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 

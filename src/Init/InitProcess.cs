@@ -49,8 +49,8 @@ public sealed class InitProcess
         var action = await signals.Requested;
         _console.Info($"shutting down ({Describe(action)})");
         await stopShell.CancelAsync();
-        new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
         await shell;
+        new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
         return 0;
     }
 

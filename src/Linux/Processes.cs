@@ -5,6 +5,7 @@ namespace CorralOS.Linux;
 /// <summary>Signal numbers on x86_64 Linux that CorralOS sends or handles.</summary>
 public static class Signals
 {
+    public const int SIGHUP = 1;
     public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGUSR1 = 10;
