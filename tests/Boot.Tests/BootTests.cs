@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CorralOS.Testing;
+
+namespace CorralOS.Boot.Tests;
+
+/// <summary>The checks every boot mode must pass, run on one VM per mode. Poweroff runs last (it ends the VM).</summary>
+public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
+    where TVm : BootedVm
+{
+    /// <summary>The phases PID 1 runs before it starts a shell, in the order it runs them.</summary>
+    public static readonly string[] ExpectedPhases = ["mounts", "cmdline", "modules", "loopback", "hostname"];
+
+    private static readonly TimeSpan s_command = TimeSpan.FromSeconds(60);
+
+    protected QemuVm Vm => fixture.Vm;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The console from init's first line on, CR and escape sequences removed.</summary>
+    protected string InitConsole
+    {
+        get
+        {
+            var text = SerialConsole.Clean(Vm.Console.Text);
+            var banner = text.IndexOf("CorralOS " + RepoPaths.Version + " booting", StringComparison.Ordinal);
+            return banner < 0 ? text : text[banner..];
+        }
+    }
+
+    [Fact]
+    [TestOrder(1)]
+    public void Init_prints_the_version_banner_first()
+    {
+        var text = SerialConsole.Clean(Vm.Console.Text);
+        var lines = text.Split('\n').Select(l => l.Trim()).ToList();
+        var banner = lines.IndexOf($"CorralOS {RepoPaths.Version} booting");
+        Assert.True(banner >= 0, $"no line `CorralOS {RepoPaths.Version} booting` on the console:\n{Vm.Console.Tail()}");
+        var firstInitLine = lines.FindIndex(l => l.StartsWith("init:", StringComparison.Ordinal));
+        Assert.True(firstInitLine > banner, "an init: line came before the banner");
+    }
+
+    [Fact]
+    [TestOrder(2)]
+    public void Every_boot_phase_succeeds()
+    {
+        var text = InitConsole;
+        var done = text.IndexOf("init: boot phases done", StringComparison.Ordinal);
+        Assert.True(done > 0, "no `init: boot phases done` after the banner");
+        var phases = Regex.Matches(text[..done], @"^init: phase (\S+): (.*?)\s*$", RegexOptions.Multiline)
+            .Select(m => (Name: m.Groups[1].Value, Result: m.Groups[2].Value))
+            .ToList();
+        var failed = phases.Where(p => !p.Result.StartsWith("ok", StringComparison.Ordinal)).ToList();
+        Assert.True(failed.Count == 0, "failed phases: " + string.Join("; ", failed.Select(p => $"{p.Name}: {p.Result}")));
+        var names = phases.Select(p => p.Name).ToList();
+        foreach (var expected in ExpectedPhases)
+        {
+            Assert.Contains(expected, names);
+        }
+
+        var order = ExpectedPhases.Select(p => names.IndexOf(p)).ToList();
+        Assert.Equal(order.Order(), order);
+        Assert.Matches(@"init: boot phases done in \d+ ms", text);
+    }
+
+    [Fact]
+    [TestOrder(3)]
+    public async Task The_console_shell_runs_commands()
+    {
+        var r = await Vm.RunAsync("echo hello from $(cat /proc/1/comm >/dev/null && echo the guest); false", s_command, Ct);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("hello from the guest", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [TestOrder(4)]
+    public async Task A_double_forked_orphan_is_reparented_to_pid1_and_reaped()
+    {
+        // sh forks sleep and exits at once: sleep is an orphan, and the kernel hands it to PID 1.
+        var started = await Vm.RunAsync("sh -c 'sleep 4 >/dev/null 2>&1 & echo orphan=$!'", s_command, Ct);
+        started.EnsureSuccess("starting the orphan");
+        var pid = int.Parse(Regex.Match(started.Output, @"orphan=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
+        var stat = await Vm.RunAsync($"cat /proc/{pid}/stat", s_command, Ct);
+        stat.EnsureSuccess("reading the orphan's /proc/PID/stat");
+        // /proc/PID/stat: pid (comm) state ppid ...
+        var fields = Regex.Match(stat.Output, $@"^{pid} \(([^)]*)\) (\S) (\d+)", RegexOptions.Multiline);
+        Assert.True(fields.Success, "unexpected /proc/PID/stat: " + stat.Output);
+        Assert.Equal("sleep", fields.Groups[1].Value);
+        Assert.Equal("1", fields.Groups[3].Value);
+
+        // After it exits, PID 1 must reap it: no /proc entry (a zombie keeps one) and no Z in ps.
+        var gone = await Vm.RunAsync($"i=0; while [ -e /proc/{pid} ] && [ $i -lt 30 ]; do sleep 0.5; i=$((i+1)); done; " +
+                                     $"sleep 3; [ -e /proc/{pid} ] && cat /proc/{pid}/stat; echo done", s_command, Ct);
+        Assert.True(gone.Output.Trim() == "done", $"orphan {pid} was not reaped: {gone.Output}");
+        var ps = await Vm.RunAsync("ps -o pid,ppid,stat,comm", s_command, Ct);
+        ps.EnsureSuccess("ps");
+        var zombies = ps.Output.Split('\n').Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 3 && f[2].StartsWith('Z'))
+            .ToList();
+        Assert.True(zombies.Count == 0, "zombies in ps:\n" + ps.Output);
+    }
+
+    [Fact]
+    [TestOrder(100)]
+    public async Task Poweroff_shuts_down_cleanly_and_QEMU_exits_0()
+    {
+        var from = Vm.Console.Length;
+        await Vm.SendLineAsync("poweroff", Ct);
+        var code = await Vm.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+        var after = SerialConsole.Clean(Vm.Console.TextFrom(from));
+        Assert.Contains("init: shutting down (poweroff)", after, StringComparison.Ordinal);
+        Assert.Contains("reboot: Power down", after, StringComparison.Ordinal);
+        Assert.True(
+            after.IndexOf("init: shutting down (poweroff)", StringComparison.Ordinal) <
+            after.IndexOf("reboot: Power down", StringComparison.Ordinal), "kernel power-down came before init's shutdown");
+        Assert.Equal(0, code);
+    }
+}
+
+/// <summary>dist/corralos.iso as a CD-ROM, SeaBIOS → GRUB (i386-pc) → kernel + initrd.</summary>
+public sealed class IsoBiosBootTests(IsoBiosVm vm) : BootTests<IsoBiosVm>(vm);
+
+/// <summary>dist/corralos.iso as a CD-ROM, OVMF (UEFI) → GRUB (x86_64-efi) → kernel + initrd.</summary>
+public sealed class IsoUefiBootTests(IsoUefiVm vm) : BootTests<IsoUefiVm>(vm);
+
+/// <summary>QEMU -kernel dist/vmlinuz -initrd dist/initrd with an extra cmdline.</summary>
+public sealed class DirectKernelBootTests(DirectKernelVm vm) : BootTests<DirectKernelVm>(vm)
+{
+    [Fact]
+    [TestOrder(5)]
+    public async Task A_cmdline_value_reaches_pid1()
+    {
+        var cmdline = await Vm.RunAsync("cat /proc/cmdline", cancellationToken: Ct);
+        Assert.Contains($"cc.hostname={DirectKernelVm.Hostname}", cmdline.Output, StringComparison.Ordinal);
+        var hostname = await Vm.RunAsync("hostname", cancellationToken: Ct);
+        Assert.Equal(0, hostname.ExitCode);
+        Assert.Equal(DirectKernelVm.Hostname, hostname.Output.Trim());
+    }
+}
