@@ -17,7 +17,7 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel initrd iso run test bench clean
+.PHONY: all deps ros kernel initrd iso floor-initrd run test bench clean
 
 all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/corralos.iso
 
@@ -34,13 +34,14 @@ $(DIST)/ros: $(CS_SOURCES) | deps
 
 ros: $(DIST)/ros
 
-# Debian's kernel (vmlinuz + the module subset CorralOS needs).
+# Debian's kernel (vmlinuz + the module subset CorralOS needs, in $(OUT)/modules); fetch-debs.sh
+# downloads the Debian packages into $(CACHE)/debs and extracts them into $(OUT)/sysroot.
 $(DIST)/vmlinuz: build/kernel.sh build/fetch-debs.sh images/initrd/modules.list images/initrd/packages.list | deps
 	build/kernel.sh
 
 kernel: $(DIST)/vmlinuz
 
-$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz build/initrd.sh $(shell find images/initrd -type f 2>/dev/null) | deps
+$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz build/initrd.sh build/common.sh $(shell find images/initrd -type f 2>/dev/null) | deps
 	build/initrd.sh
 
 initrd: $(DIST)/initrd
@@ -50,6 +51,12 @@ $(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd build/iso.sh $(shell find i
 
 iso: $(DIST)/corralos.iso
 
+# The benchmark floor: the same kernel with a busybox-only initrd that prints a marker and powers off.
+$(OUT)/bench/floor-initrd: $(DIST)/vmlinuz build/floor-initrd.sh build/common.sh | deps
+	build/floor-initrd.sh
+
+floor-initrd: $(OUT)/bench/floor-initrd
+
 # Boots the ISO in QEMU: serial console on this terminal, SSH on 127.0.0.1:2222.
 run: all
 	build/run-qemu.sh
@@ -57,7 +64,7 @@ run: all
 test: all
 	build/run-tests.sh
 
-bench: all
+bench: all floor-initrd
 	build/bench.sh
 
 clean:

@@ -13,6 +13,8 @@ DEBS=${DEBS:-$CACHE/debs}
 SYSROOT=${SYSROOT:-$OUT/sysroot}
 MANIFEST=${MANIFEST:-$OUT/debs.manifest}
 ARCH=${ARCH:-amd64}
+# Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
+for v in CACHE OUT PACKAGES_LIST DEBS SYSROOT MANIFEST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 
 mkdir -p "$DEBS" "$OUT"
 

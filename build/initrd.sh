@@ -17,6 +17,8 @@ STAGE=${STAGE:-$OUT/initrd-root}
 DLOPEN_LIST=${DLOPEN_LIST:-$ROOT/images/initrd/dlopen.list}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
+# Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
+for v in OUT DIST SYSROOT MODULES_ROOT ROS_BIN INITRD STAGE DLOPEN_LIST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 export SOURCE_DATE_EPOCH
 # shellcheck source=build/common.sh
 . "$ROOT/build/common.sh"

@@ -18,6 +18,8 @@ WORK=${WORK:-$OUT/iso}
 VOLUME_ID=${VOLUME_ID:-CORRALOS}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
+# Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
+for v in OUT DIST VMLINUZ INITRD ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 # xorriso and mtools read it too: volume dates, FAT timestamps.
 export SOURCE_DATE_EPOCH
 

@@ -11,8 +11,10 @@ SYSROOT=${SYSROOT:-$OUT/sysroot}
 MODULES_LIST=${MODULES_LIST:-$ROOT/images/initrd/modules.list}
 MODULES_ROOT=${MODULES_ROOT:-$OUT/modules}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
+# Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
+for v in OUT DIST SYSROOT MODULES_LIST MODULES_ROOT; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 
-"$ROOT/build/fetch-debs.sh"
+OUT="$OUT" SYSROOT="$SYSROOT" "$ROOT/build/fetch-debs.sh"
 
 kvers=("$SYSROOT"/lib/modules/*)
 ((${#kvers[@]} == 1)) || { echo "kernel: expected exactly one kernel in $SYSROOT/lib/modules, found: ${kvers[*]##*/}" >&2; exit 1; }
