@@ -13,7 +13,7 @@ if make -n floor-initrd >/dev/null 2>&1; then
 elif [[ -x build/floor-initrd.sh ]]; then
   build/floor-initrd.sh
 fi
-"$DOTNET" build tools/Bench/CorralOS.Bench.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+"$DOTNET" build tools/Bench/CorralOS.Bench.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 dll=$("$DOTNET" msbuild tools/Bench/CorralOS.Bench.csproj -nologo -getProperty:TargetPath -p:Configuration=Release | tail -1)
 export CORRALOS_TEST_DIR=${CORRALOS_TEST_DIR:-$PWD/artifacts/bench-vms}
 rm -rf "$PWD/artifacts/bench-vms"

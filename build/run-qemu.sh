@@ -30,7 +30,7 @@ kvm_works() {
 case ${CORRALOS_ACCEL:-auto} in
   kvm) accel=kvm ;;
   tcg) accel=tcg ;;
-  auto|"") if kvm_works; then accel=kvm; else accel=tcg; fi ;;
+  auto|"") if kvm_works 2>/dev/null; then accel=kvm; else accel=tcg; fi ;;
   *) echo "run-qemu: CORRALOS_ACCEL must be tcg, kvm or auto" >&2; exit 1 ;;
 esac
 if [[ $accel == kvm ]]; then accel_args=(-accel kvm -cpu host); else accel_args=(-accel tcg -cpu max); fi
