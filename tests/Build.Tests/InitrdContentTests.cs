@@ -1,0 +1,204 @@
+using System.Text.RegularExpressions;
+
+namespace CorralOS.Build.Tests;
+
+/// <summary>What dist/initrd (the artifact `make` built) holds: the files PID 1 and containers need to boot.</summary>
+public sealed partial class InitrdContentTests : IAsyncLifetime
+{
+    private static readonly string[] s_libraryDirectories = ["lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib64", "lib", "usr/lib"];
+
+    private readonly string _tree = Directory.CreateTempSubdirectory("corralos-initrd-").FullName;
+    private Dictionary<string, Entry> _entries = [];
+
+    private sealed record Entry(string Mode, string Owner, string Group, string SizeOrDevice, string Date, string? LinkTarget);
+
+    public async ValueTask InitializeAsync()
+    {
+        var initrd = Shell.Quote(BuildPaths.Initrd);
+        // The initrd is one compressed cpio; the magic says which decompressor (zstd or gzip).
+        const string Decompress = "case $(od -An -tx1 -N4 \"$I\" | tr -d ' ') in 28b52ffd) zstd -qdc \"$I\";; 1f8b*) gzip -dc \"$I\";; *) echo \"unknown compression\" >&2; exit 1;; esac";
+        var listing = await Shell.RunAsync($"I={initrd}; {Decompress} | LC_ALL=C cpio -tv --quiet");
+        await Shell.RunAsync($"I={initrd}; {Decompress} | cpio -id --quiet --no-absolute-filenames", workingDirectory: _tree);
+        _entries = Parse(listing);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_tree, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public void Holds_init_ros_busybox_crun_and_the_ca_bundle()
+    {
+        Assert.Equal("usr/bin/ros", Link("init"));
+        AssertRegularExecutable("usr/bin/ros");
+        AssertRegularExecutable("bin/busybox");
+        AssertRegularExecutable("usr/bin/crun");
+        Assert.Equal("busybox", Link("bin/sh"));
+        Assert.Equal("../usr/bin/ros", Link("sbin/poweroff"));
+
+        var bundle = File.ReadAllText(Path.Combine(_tree, "etc/ssl/certs/ca-certificates.crt"));
+        Assert.True(Regex.Count(bundle, "-----BEGIN CERTIFICATE-----") > 100, "the CA bundle holds fewer than 100 certificates");
+        Assert.Contains("ID=corralos", File.ReadAllText(Path.Combine(_tree, "etc/os-release")), StringComparison.Ordinal);
+        Assert.Contains("rancher:x:1100:1100:", File.ReadAllText(Path.Combine(_tree, "etc/passwd")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Holds_dev_console_as_a_character_device_5_1()
+    {
+        Assert.True(_entries.TryGetValue("dev/console", out var console), "dev/console is not in the initrd: the kernel would start init without stdio");
+        Assert.StartsWith("c", console.Mode, StringComparison.Ordinal);
+        Assert.Equal("5,1", console.SizeOrDevice);
+    }
+
+    [Fact]
+    public void Every_entry_is_owned_by_root_with_one_timestamp()
+    {
+        Assert.All(_entries, e => Assert.True(e.Value.Owner == "root" && e.Value.Group == "root", $"{e.Key} is owned by {e.Value.Owner}:{e.Value.Group}"));
+        Assert.Single(_entries.Values.Select(e => e.Date).Distinct());
+    }
+
+    [Fact]
+    public async Task Holds_every_shared_library_ros_and_crun_need_including_the_loader()
+    {
+        var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(["usr/bin/ros", "usr/bin/crun"]);
+        while (queue.TryDequeue(out var elf))
+        {
+            if (!seen.Add(elf))
+            {
+                continue;
+            }
+
+            var headers = await Shell.RunAsync($"readelf -dlW {Shell.Quote(Path.Combine(_tree, elf))} 2>/dev/null || true", cancellation: TestContext.Current.CancellationToken);
+            foreach (Match interpreter in InterpreterPattern().Matches(headers))
+            {
+                var path = Resolve(interpreter.Groups[1].Value.TrimStart('/'));
+                if (path is null)
+                {
+                    missing.Add($"{interpreter.Groups[1].Value} (interpreter of /{elf})");
+                }
+                else
+                {
+                    queue.Enqueue(path);
+                }
+            }
+
+            foreach (Match needed in NeededPattern().Matches(headers))
+            {
+                var soname = needed.Groups[1].Value;
+                var path = s_libraryDirectories.Select(d => Resolve($"{d}/{soname}")).FirstOrDefault(p => p is not null);
+                if (path is null)
+                {
+                    missing.Add($"{soname} (needed by /{elf})");
+                }
+                else
+                {
+                    queue.Enqueue(path);
+                }
+            }
+        }
+
+        Assert.Empty(missing);
+        Assert.NotNull(Resolve("lib64/ld-linux-x86-64.so.2"));
+        Assert.Contains(seen, p => p.EndsWith("/libc.so.6", StringComparison.Ordinal));
+        Assert.Contains(seen, p => p.Contains("/libseccomp.so.2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Holds_virtio_blk_and_its_dependencies_uncompressed_with_text_indexes()
+    {
+        var kernels = Directory.GetDirectories(Path.Combine(_tree, "lib/modules"));
+        var kernel = Assert.Single(kernels);
+        var dep = File.ReadAllLines(Path.Combine(kernel, "modules.dep"));
+        var line = Assert.Single(dep, l => l.Split(':')[0].EndsWith("/virtio_blk.ko", StringComparison.Ordinal));
+        var files = line.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(files, f => f.EndsWith("/virtio_ring.ko", StringComparison.Ordinal));
+        Assert.All(files, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} (virtio_blk or a dependency) is listed in modules.dep but not in the initrd"));
+
+        // Every module modules.dep names is there, so PID 1 can load any listed module with its dependencies.
+        var everyFile = dep.SelectMany(l => l.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct();
+        Assert.All(everyFile, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} is in modules.dep but not in the initrd"));
+        foreach (var module in new[] { "virtio_pci", "virtio_net", "ahci", "sr_mod", "isofs", "ext4", "overlay", "bridge", "veth", "br_netfilter", "xt_MASQUERADE", "nf_nat" })
+        {
+            Assert.Contains(dep, l => l.Split(':')[0].EndsWith($"/{module}.ko", StringComparison.Ordinal));
+        }
+
+        var all = Directory.EnumerateFiles(kernel, "*", SearchOption.AllDirectories).ToList();
+        Assert.DoesNotContain(all, f => f.EndsWith(".ko.xz", StringComparison.Ordinal) || f.EndsWith(".ko.zst", StringComparison.Ordinal) || f.EndsWith(".bin", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(kernel, "modules.alias")), "modules.alias is missing");
+    }
+
+    private string Link(string path)
+    {
+        Assert.True(_entries.TryGetValue(path, out var entry), $"/{path} is not in the initrd");
+        Assert.True(entry.LinkTarget is not null, $"/{path} is not a symlink ({entry.Mode})");
+        return entry.LinkTarget!;
+    }
+
+    private void AssertRegularExecutable(string path)
+    {
+        Assert.True(_entries.TryGetValue(path, out var entry), $"/{path} is not in the initrd");
+        Assert.True(entry.Mode.StartsWith('-') && entry.Mode[3] == 'x', $"/{path} is not an executable file ({entry.Mode})");
+    }
+
+    /// <summary>Follows symlinks inside the extracted tree (absolute ones relative to its root); null if the file is absent.</summary>
+    private string? Resolve(string relative)
+    {
+        for (var hops = 0; hops < 16; hops++)
+        {
+            if (!_entries.TryGetValue(relative, out var entry))
+            {
+                return null;
+            }
+
+            if (entry.LinkTarget is null)
+            {
+                return entry.Mode.StartsWith('-') ? relative : null;
+            }
+
+            var target = entry.LinkTarget.StartsWith('/')
+                ? entry.LinkTarget.TrimStart('/')
+                : Path.GetRelativePath("/", Path.GetFullPath(Path.Combine("/", Path.GetDirectoryName(relative) ?? "", entry.LinkTarget)));
+            relative = target;
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses `cpio -tv` lines: mode, links, owner, group, size (or "major, minor"), date (3 fields), name [-> target].</summary>
+    private static Dictionary<string, Entry> Parse(string listing)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var match = ListingPattern().Match(line);
+            Assert.True(match.Success, $"unexpected cpio listing line: {line}");
+            var name = match.Groups["name"].Value;
+            string? target = null;
+            if (match.Groups["mode"].Value.StartsWith('l'))
+            {
+                var arrow = name.IndexOf(" -> ", StringComparison.Ordinal);
+                target = name[(arrow + 4)..];
+                name = name[..arrow];
+            }
+
+            entries[name] = new Entry(match.Groups["mode"].Value, match.Groups["owner"].Value, match.Groups["group"].Value,
+                match.Groups["size"].Value.Replace(" ", "", StringComparison.Ordinal), match.Groups["date"].Value, target);
+        }
+
+        Assert.True(entries.Count > 100, $"the initrd lists only {entries.Count} entries");
+        return entries;
+    }
+
+    [GeneratedRegex(@"^(?<mode>[-dlcbps][-rwxsStT]{9})\s+\d+\s+(?<owner>\S+)\s+(?<group>\S+)\s+(?<size>\d+,\s*\d+|\d+)\s+(?<date>\S+\s+\d+\s+[\d:]+)\s(?<name>.+)$")]
+    private static partial Regex ListingPattern();
+
+    [GeneratedRegex(@"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")]
+    private static partial Regex NeededPattern();
+
+    [GeneratedRegex(@"Requesting program interpreter: ([^\]]+)\]")]
+    private static partial Regex InterpreterPattern();
+}
