@@ -71,7 +71,17 @@ for pkg in $(printf '%s\n' "${!version[@]}" | LC_ALL=C sort); do
     tmp=$(mktemp -d "$DEBS/.dl.XXXXXX")
     # apt drops privileges to _apt for downloads; let it write the temp dir.
     if [[ $(id -u) -eq 0 ]] && id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
-    (cd "$tmp" && apt-get download -qq "$pkg:$ARCH=$ver")
+    if ! (cd "$tmp" && apt-get download -qq "$pkg:$ARCH=$ver"); then
+      rm -rf "$tmp" "$MANIFEST.tmp"
+      # Stale package lists name files the mirror no longer has: refresh once and resolve again.
+      if [[ -z ${FETCH_DEBS_UPDATED:-} ]]; then
+        echo "fetch-debs: download of $pkg $ver failed; running apt-get update and retrying" >&2
+        apt-get update -qq
+        FETCH_DEBS_UPDATED=1 exec "$0" "$@"
+      fi
+      echo "fetch-debs: cannot download $pkg $ver" >&2
+      exit 1
+    fi
     mv "$tmp"/*.deb "$DEBS/$file"
     rmdir "$tmp"
   fi
