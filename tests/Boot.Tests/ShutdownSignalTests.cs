@@ -1,0 +1,125 @@
+using System.Net.Sockets;
+using System.Text;
+using CorralOS.Testing;
+
+namespace CorralOS.Boot.Tests;
+
+/// <summary>
+/// Each way of ending the system, on its own direct-kernel VM: the signals PID 1 handles, the applets, and
+/// ctrl-alt-del typed on the VM's keyboard. QEMU runs with -no-reboot, so a reboot also ends QEMU.
+/// </summary>
+public class ShutdownSignalTests
+{
+    private static readonly TimeSpan s_exit = TimeSpan.FromMinutes(2);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("kill -PWR 1", "poweroff", "reboot: Power down")]
+    [InlineData("kill -USR2 1", "poweroff", "reboot: Power down")]
+    [InlineData("kill -TERM 1", "reboot", "reboot: Restarting system")]
+    [InlineData("reboot", "reboot", "reboot: Restarting system")]
+    [InlineData("shutdown -r now", "reboot", "reboot: Restarting system")]
+    public async Task A_signal_or_applet_ends_the_system_cleanly(string command, string action, string kernelLine)
+    {
+        await using var booted = new SignalVm();
+        await booted.InitializeAsync();
+        var vm = booted.Vm;
+        var from = vm.Console.Length;
+
+        await vm.SendLineAsync(command, Ct);
+        var code = await vm.WaitForExitAsync(s_exit, Ct);
+
+        AssertCleanShutdown(SerialConsole.Clean(vm.Console.TextFrom(from)), action, kernelLine);
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public async Task Halt_stops_the_machine_without_powering_off()
+    {
+        await using var booted = new SignalVm();
+        await booted.InitializeAsync();
+        var vm = booted.Vm;
+        var from = vm.Console.Length;
+
+        await vm.SendLineAsync("halt", Ct);
+        await vm.WaitForConsoleAsync("reboot: System halted", s_exit, from, Ct);
+
+        AssertCleanShutdown(SerialConsole.Clean(vm.Console.TextFrom(from)), "halt", "reboot: System halted");
+        Assert.False(vm.HasExited, "QEMU exited: halt must not power off");
+    }
+
+    [Fact]
+    public async Task Ctrl_alt_del_on_the_keyboard_reboots_cleanly()
+    {
+        var monitor = Path.Combine(Path.GetTempPath(), $"corralos-mon-{Guid.NewGuid():N}.sock");
+        try
+        {
+            await using var booted = new SignalVm($"-monitor", $"unix:{monitor},server=on,wait=off");
+            await booted.InitializeAsync();
+            var vm = booted.Vm;
+            var from = vm.Console.Length;
+
+            await SendMonitorCommandAsync(monitor, "sendkey ctrl-alt-delete");
+            var code = await vm.WaitForExitAsync(s_exit, Ct);
+
+            AssertCleanShutdown(SerialConsole.Clean(vm.Console.TextFrom(from)), "reboot", "reboot: Restarting system");
+            Assert.Equal(0, code);
+        }
+        finally
+        {
+            File.Delete(monitor);
+        }
+    }
+
+    private static void AssertCleanShutdown(string console, string action, string kernelLine)
+    {
+        string[] steps =
+        [
+            $"init: shutting down ({action})",
+            "init: sending SIGTERM to all processes",
+            "init: syncing disks",
+            "init: unmounting filesystems",
+            $"init: {action} now",
+            kernelLine,
+        ];
+        var at = 0;
+        foreach (var step in steps)
+        {
+            var found = console.IndexOf(step, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"`{step}` missing (or out of order) in the shutdown output:\n{console}");
+            at = found + step.Length;
+        }
+    }
+
+    private static async Task SendMonitorCommandAsync(string socketPath, string command)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), Ct);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(command + "\n"), Ct);
+        // Give QEMU time to read the command before the connection closes.
+        var buffer = new byte[4096];
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        read.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, read.Token) > 0)
+            {
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class SignalVm(params string[] extraArgs) : BootedVm
+    {
+        protected override QemuOptions Options => new()
+        {
+            Name = "shutdown-signal",
+            Boot = BootMode.DirectKernel,
+            Network = false,
+            ExtraArgs = extraArgs,
+        };
+    }
+}
