@@ -14,15 +14,19 @@ initrd_compressor() {
 # Every entry gets mtime SOURCE_DATE_EPOCH and owner 0:0; names are sorted bytewise and
 # have no "./" prefix; --reproducible zeroes device numbers and renumbers inodes.
 write_cpio() {
-  local tree=$1 out=$2
+  local tree=$1 out=$2 cpio tmp
   shift 2
+  # Temp names of our own: another build writing the same OUT must not be able to mix in.
+  cpio=$(mktemp "$out.cpio.XXXXXX")
+  tmp=$(mktemp "$out.tmp.XXXXXX")
   find "$tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   (cd "$tree" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
-    cpio -o -H newc --reproducible --owner=0:0 --quiet) >"$out.cpio"
-  "$@" <"$out.cpio" >"$out.tmp"
-  mv "$out.tmp" "$out"
-  echo "$out: $(cd "$tree" && find . -mindepth 1 | wc -l) entries, cpio $(stat -c %s "$out.cpio") bytes, compressed ($1) $(stat -c %s "$out") bytes"
-  rm -f "$out.cpio"
+    cpio -o -H newc --reproducible --owner=0:0 --quiet) >"$cpio"
+  "$@" <"$cpio" >"$tmp"
+  chmod 0644 "$tmp"
+  mv "$tmp" "$out"
+  echo "$out: $(cd "$tree" && find . -mindepth 1 | wc -l) entries, cpio $(stat -c %s "$cpio") bytes, compressed ($1) $(stat -c %s "$out") bytes"
+  rm -f "$cpio"
 }
 
 # make_console TREE: /dev/console in the archive itself; the kernel opens it for init's stdio

@@ -59,15 +59,16 @@ sed "s/@VERSION@/$VERSION/g" "$GRUB_CFG" >"$WORK/tree/boot/grub/grub.cfg"
 find "$WORK/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 mkdir -p "$(dirname "$ISO")"
-rm -f "$ISO.tmp"
+iso_tmp=$(mktemp "$ISO.tmp.XXXXXX")
 # -r: Rock Ridge with normalised owner/modes. --grub2-boot-info/--grub2-mbr: GRUB's hybrid MBR
 # finds the El Torito image from a USB stick. -efi-boot-part --efi-boot-image: the ESP image is
 # also exposed as a GPT partition, for UEFI machines booting the stick.
 xorriso -as mkisofs -quiet \
-  -o "$ISO.tmp" -V "$VOLUME_ID" -r --modification-date="$iso_date" \
+  -o "$iso_tmp" -V "$VOLUME_ID" -r --modification-date="$iso_date" \
   -b boot/grub/i386-pc/eltorito.img -no-emul-boot -boot-load-size 4 -boot-info-table \
   --grub2-boot-info --grub2-mbr "$GRUB_LIB/i386-pc/boot_hybrid.img" \
   --efi-boot boot/grub/efi.img -efi-boot-part --efi-boot-image --protective-msdos-label \
   "$WORK/tree" 2>"$WORK/xorriso.log" || { cat "$WORK/xorriso.log" >&2; exit 1; }
-mv "$ISO.tmp" "$ISO"
+chmod 0644 "$iso_tmp"
+mv "$iso_tmp" "$ISO"
 echo "iso: $ISO $(stat -c %s "$ISO") bytes (vmlinuz $(stat -c %s "$VMLINUZ"), initrd $(stat -c %s "$INITRD"))"

@@ -22,11 +22,11 @@ public sealed class ReproducibilityTests : IDisposable
             ["SOURCE_DATE_EPOCH"] = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } epoch ? epoch : "1764000000",
         };
 
-        // Two builds in different directories, started seconds apart and with different umasks,
+        // Two builds in directories of different path lengths, started seconds apart and with different umasks,
         // so leaks of paths, wall-clock time (FAT has 2 s resolution) or permissions show up.
         var cancellation = TestContext.Current.CancellationToken;
         var first = BuildAsync("a", inputs, umask: "022", delaySeconds: 0, cancellation);
-        var second = BuildAsync("b", inputs, umask: "077", delaySeconds: 5, cancellation);
+        var second = BuildAsync("second-build", inputs, umask: "077", delaySeconds: 5, cancellation);
         var (a, b) = (await first, await second);
 
         AssertSameBytes(a.Initrd, b.Initrd);
