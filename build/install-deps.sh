@@ -3,14 +3,14 @@
 # it runs on every `make`, so the common case (everything present) must be a fast no-op.
 set -euo pipefail
 
-# Tools the image build itself uses (xorriso, grub, mtools, cpio, zstd, kmod, binutils, ...),
-# plus what `make run` / the boot tests use (qemu, ovmf, netcat for the fake metadata service).
+# Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools,
+# cpio, zstd/gzip, depmod, readelf), plus what `make run` and the boot tests use (qemu, ovmf,
+# netcat for the fake metadata service, ssh into the guest).
 PACKAGES=(
   qemu-system-x86 qemu-utils ovmf
   xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools
-  cpio zstd gzip kmod xz-utils binutils file
+  cpio zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client
-  ca-certificates
 )
 
 missing=()
