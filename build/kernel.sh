@@ -10,7 +10,6 @@ DIST=${DIST:-$ROOT/dist}
 SYSROOT=${SYSROOT:-$OUT/sysroot}
 MODULES_LIST=${MODULES_LIST:-$ROOT/images/initrd/modules.list}
 MODULES_ROOT=${MODULES_ROOT:-$OUT/modules}
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
 for v in OUT DIST SYSROOT MODULES_LIST MODULES_ROOT; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 
@@ -23,7 +22,6 @@ KDIR=$SYSROOT/lib/modules/$KVER
 
 mkdir -p "$DIST" "$OUT"
 install -m 0644 "$SYSROOT/boot/vmlinuz-$KVER" "$DIST/vmlinuz.tmp"
-touch -d "@$SOURCE_DATE_EPOCH" "$DIST/vmlinuz.tmp"
 
 # The .deb ships no modules.dep (its postinst runs depmod), so index the full tree first.
 [[ -s $KDIR/modules.dep && -s $KDIR/modules.softdep ]] || depmod -b "$SYSROOT" "$KVER"
