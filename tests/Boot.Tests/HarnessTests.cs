@@ -139,4 +139,11 @@ public sealed class HarnessTests(HarnessVm fixture) : IClassFixture<HarnessVm>
         Assert.Contains($"hostfwd=tcp:127.0.0.1:{fixture.Vm.SshPort}-:22", string.Join(' ', fixture.Vm.CommandLine), StringComparison.Ordinal);
         Assert.Contains("restrict=on", string.Join(' ', fixture.Vm.CommandLine), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_monitor_answers_commands()
+    {
+        var status = await fixture.Vm.MonitorCommandAsync("info status", Ct);
+        Assert.Contains("VM status: running", status, StringComparison.Ordinal);
+    }
 }

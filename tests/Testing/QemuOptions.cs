@@ -97,6 +97,12 @@ public sealed record QemuOptions
     /// <summary>Extra guest TCP ports to forward from 127.0.0.1 (free host ports are chosen; see <see cref="QemuVm.HostPorts"/>).</summary>
     public IReadOnlyList<int> ExtraForwardedGuestPorts { get; init; } = [];
 
+    /// <summary>
+    /// An HMP monitor on a unix socket (default on), for <see cref="QemuVm.MonitorCommandAsync"/>: e.g.
+    /// <c>sendkey ctrl-alt-delete</c>, <c>system_powerdown</c>, <c>info status</c>.
+    /// </summary>
+    public bool Monitor { get; init; } = true;
+
     /// <summary>Raw extra QEMU arguments, appended last.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 

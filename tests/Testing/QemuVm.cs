@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -87,6 +88,9 @@ public sealed class QemuVm : IAsyncDisposable
 
     /// <summary>Guest TCP port -> host port on 127.0.0.1, for every hostfwd.</summary>
     public IReadOnlyDictionary<int, int> HostPorts => _hostPorts;
+
+    /// <summary>The HMP monitor's unix socket (null when <see cref="QemuOptions.Monitor"/> is off).</summary>
+    public string? MonitorSocket { get; private set; }
 
     /// <summary>The QEMU command line, for messages.</summary>
     public IReadOnlyList<string> CommandLine { get; private set; } = [];
@@ -267,6 +271,46 @@ public sealed class QemuVm : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one HMP monitor command (<c>sendkey ctrl-alt-delete</c>, <c>system_powerdown</c>, <c>info status</c>, ...)
+    /// and returns what the monitor answered (escape sequences removed). Needs <see cref="QemuOptions.Monitor"/>.
+    /// </summary>
+    public async Task<string> MonitorCommandAsync(string command, CancellationToken cancellationToken = default)
+    {
+        var path = MonitorSocket ?? throw new InvalidOperationException("this VM has no monitor (QemuOptions.Monitor = false)");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+
+        async Task ReadUntilPromptAsync(int prompts)
+        {
+            while (CountPrompts(received) < prompts)
+            {
+                var n = await socket.ReceiveAsync(buffer, timeout.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                received.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+        }
+
+        await ReadUntilPromptAsync(1).ConfigureAwait(false);
+        var start = received.Length;
+        await socket.SendAsync(Encoding.UTF8.GetBytes(command + "\n"), cancellationToken).ConfigureAwait(false);
+        await ReadUntilPromptAsync(2).ConfigureAwait(false);
+        var answer = SerialConsole.Clean(received.ToString(start, received.Length - start));
+        var lines = answer.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0 && !l.StartsWith("(qemu)", StringComparison.Ordinal));
+        // The first line is the monitor echoing the command.
+        return string.Join('\n', lines.SkipWhile(l => l.EndsWith(command, StringComparison.Ordinal)));
+
+        static int CountPrompts(StringBuilder sb) => Regex.Count(sb.ToString(), @"\(qemu\) ");
+    }
+
     /// <summary>Waits for QEMU to exit and returns its exit code; throws with the console tail on timeout.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -319,6 +363,11 @@ public sealed class QemuVm : IAsyncDisposable
         }
 
         _console?.Dispose();
+        if (MonitorSocket is not null)
+        {
+            File.Delete(MonitorSocket);
+        }
+
         _stdinLock.Dispose();
         _shellLock.Dispose();
 
@@ -387,7 +436,18 @@ public sealed class QemuVm : IAsyncDisposable
         a.AddRange(AcceleratorProbe.Args(Accel));
         a.AddRange(["-m", o.MemoryMiB.ToString(CultureInfo.InvariantCulture), "-smp", o.Cpus.ToString(CultureInfo.InvariantCulture)]);
         // No default devices (no default NIC that would escape restrict=on), a plain VGA for realism, no window, no monitor.
-        a.AddRange(["-nodefaults", "-vga", "std", "-display", "none", "-monitor", "none"]);
+        a.AddRange(["-nodefaults", "-vga", "std", "-display", "none"]);
+        if (o.Monitor)
+        {
+            // Short path: unix socket paths are limited to 107 bytes, and work directories can be deep.
+            MonitorSocket = Path.Combine(Path.GetTempPath(), $"corralos-mon-{NewId()}.sock");
+            a.AddRange(["-monitor", $"unix:{MonitorSocket},server=on,wait=off"]);
+        }
+        else
+        {
+            a.AddRange(["-monitor", "none"]);
+        }
+
         a.AddRange(["-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0"]);
         a.Add("-pidfile");
         a.Add(Path.Combine(WorkDir, "qemu.pid"));
