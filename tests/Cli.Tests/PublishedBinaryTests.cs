@@ -9,17 +9,7 @@ public sealed class PublishedBinaryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_links, recursive: true);
 
-    private static string Binary()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CorralOS.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-        var path = Path.Combine(root, "dist", "ros");
-        Assert.True(File.Exists(path), $"{path} is missing: run 'make ros' first");
-        return path;
-    }
+    private static string Binary() => Testing.RepoPaths.RequireFile(Testing.RepoPaths.Ros);
 
     private static (int Exit, string Output, string Error) Run(string file, params string[] args)
     {
