@@ -52,7 +52,7 @@ while read -r applet; do
   [[ $applet =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ && $applet != ros ]] || continue
   ros_has[$applet]=1
   case $applet in
-    init|halt|poweroff|reboot|shutdown) ln -s ../usr/bin/ros "sbin/$applet" ;;
+    init|halt|poweroff|reboot|shutdown|modprobe) ln -s ../usr/bin/ros "sbin/$applet" ;;
     *) ln -s ros "usr/bin/$applet" ;;
   esac
 done <<<"$ros_applets"

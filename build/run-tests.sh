@@ -3,8 +3,8 @@
 # OutputType is Exe), and ends with one line `N passed, N failed[, N skipped]`. Exits non-zero when any test failed,
 # a project did not build, or a runner crashed (each counts as a failure).
 #
-# Two lanes run side by side: end-to-end projects (those referencing tests/Testing, i.e. booting QEMU) one after the
-# other, and all other (unit) projects one after the other. Logs and xunit XML go to artifacts/test-results/.
+# Two lanes run side by side: end-to-end projects (csproj property <BootsQemu>true</BootsQemu>) one after the
+# other, and all other projects one after the other. Logs and xunit XML go to artifacts/test-results/.
 #
 # Env: TEST_FILTER=regex (only projects whose name matches), TEST_TIMEOUT=seconds per runner (default 2400),
 #      CORRALOS_ACCEL=tcg|kvm, CORRALOS_MAX_VMS, CORRALOS_KEEP_VMS=1 (see docs/testing.md).
@@ -66,7 +66,7 @@ e2e=() unit=()
 for csproj in "${projects[@]}"; do
   name=$(basename "$csproj" .csproj)
   [[ -n ${broken[$name]:-} ]] && continue
-  if grep -q 'Testing/CorralOS.Testing.csproj' "$csproj"; then e2e+=("$csproj"); else unit+=("$csproj"); fi
+  if grep -q '<BootsQemu>true</BootsQemu>' "$csproj"; then e2e+=("$csproj"); else unit+=("$csproj"); fi
 done
 
 run_one() {

@@ -20,6 +20,7 @@ internal static class Dispatcher
         PowerApplets.Create("reboot", Linux.PowerAction.Reboot),
         PowerApplets.Create("halt", Linux.PowerAction.Halt),
         PowerApplets.CreateShutdown(),
+        ModprobeApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
