@@ -59,4 +59,13 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Empty(output);
         Assert.Equal("ros: Unrecognized command or argument 'no-such-applet'. (see 'ros --help')\n", error);
     }
+
+    [Fact]
+    public void It_runs_with_standard_streams_closed_as_the_kernel_starts_modprobe()
+    {
+        var (exit, output, error) = Run("/bin/sh", "-c", "\"$0\" --version <&- >&- 2>&-; echo \"exit=$?\"", Binary());
+        Assert.Equal(0, exit);
+        Assert.Equal("exit=0\n", output);
+        Assert.Empty(error);
+    }
 }

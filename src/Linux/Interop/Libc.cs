@@ -37,6 +37,18 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int close(int fd);
 
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int fcntl(int fd, int cmd);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string pathname, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int dup2(int oldfd, int newfd);
+
+    internal const int F_GETFD = 1;
+    internal const int O_RDWR = 2;
+
     // glibc 2.36 has no finit_module wrapper; syscall(2) takes the number and the arguments.
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial long syscall(long number, int fd, byte* paramValues, int flags);
