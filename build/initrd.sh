@@ -152,6 +152,8 @@ VERSION_ID=$VERSION
 PRETTY_NAME="CorralOS $VERSION"
 OSREL
 cp usr/share/ros/os-release etc/os-release
+# The built-in configuration defaults (the lowest config layer).
+install -m 0644 "$ROOT/images/initrd/os-config.yml" usr/share/ros/os-config.yml
 
 make_console "$STAGE"
 

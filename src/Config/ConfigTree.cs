@@ -16,6 +16,49 @@ public static class ConfigTree
         return current;
     }
 
+    /// <summary>Sets a dotted key, creating maps on the way (a scalar in the way is replaced by a map).</summary>
+    public static void Set(Dictionary<string, object?> root, string dottedKey, object? value)
+    {
+        var parts = Split(dottedKey);
+        var current = root;
+        foreach (var part in parts[..^1])
+        {
+            if (current.GetValueOrDefault(part) is not Dictionary<string, object?> child)
+            {
+                child = new Dictionary<string, object?>(StringComparer.Ordinal);
+                current[part] = child;
+            }
+            current = child;
+        }
+        current[parts[^1]] = value;
+    }
+
+    /// <summary>Removes a dotted key if present; returns whether it was.</summary>
+    public static bool Remove(Dictionary<string, object?> root, string dottedKey)
+    {
+        var parts = Split(dottedKey);
+        var current = root;
+        foreach (var part in parts[..^1])
+        {
+            if (current.GetValueOrDefault(part) is not Dictionary<string, object?> child)
+            {
+                return false;
+            }
+            current = child;
+        }
+        return current.Remove(parts[^1]);
+    }
+
+    private static string[] Split(string dottedKey)
+    {
+        var parts = dottedKey.Split('.');
+        if (parts.Any(p => p.Length == 0))
+        {
+            throw new ArgumentException($"'{dottedKey}' is not a key (empty part)");
+        }
+        return parts;
+    }
+
     public static string? GetString(IReadOnlyDictionary<string, object?> root, string dottedKey) =>
         Get(root, dottedKey) switch
         {

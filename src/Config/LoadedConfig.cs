@@ -1,0 +1,37 @@
+using CorralOS.Config.Model;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace CorralOS.Config;
+
+/// <summary>The result of a load: the merged tree, the typed model over it, and what each layer did.</summary>
+public sealed class LoadedConfig
+{
+    private static readonly IDeserializer s_deserializer = new StaticDeserializerBuilder(new ConfigYamlContext())
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    private CloudConfig? _model;
+
+    public LoadedConfig(Dictionary<string, object?> tree, IReadOnlyList<ConfigLayer> layers)
+    {
+        Tree = tree;
+        Layers = layers;
+    }
+
+    public Dictionary<string, object?> Tree { get; }
+
+    public IReadOnlyList<ConfigLayer> Layers { get; }
+
+    /// <summary>Problems of the layers that were skipped (and of metadata), in load order.</summary>
+    public IEnumerable<ConfigProblem> Problems => Layers.SelectMany(l => l.Problems);
+
+    /// <summary>The merged config as C# types. Only valid layers were merged, so this conversion cannot fail on types.</summary>
+    public CloudConfig Model => _model ??= Bind(Tree);
+
+    public static CloudConfig Bind(IReadOnlyDictionary<string, object?> tree) =>
+        s_deserializer.Deserialize<CloudConfig?>(ConfigYaml.Write(tree)) ?? new CloudConfig();
+
+    /// <summary>A subtree (such as rancher.services) with ${VAR} replaced from rancher.environment.</summary>
+    public object? Interpolated(string dottedKey) => Interpolation.Apply(ConfigTree.Get(Tree, dottedKey), Interpolation.Environment(Tree));
+}

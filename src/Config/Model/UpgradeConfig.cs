@@ -1,0 +1,14 @@
+namespace CorralOS.Config.Model;
+
+/// <summary><c>rancher.upgrade</c>.</summary>
+public sealed class UpgradeConfig
+{
+    public string? Url { get; set; }
+
+    public string? Image { get; set; }
+
+    public string? Rollback { get; set; }
+
+    /// <summary>download, auto or none.</summary>
+    public string? Policy { get; set; }
+}
