@@ -21,6 +21,7 @@ internal static class Dispatcher
         PowerApplets.Create("halt", Linux.PowerAction.Halt),
         PowerApplets.CreateShutdown(),
         ModprobeApplet.Create(),
+        ConfigApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)

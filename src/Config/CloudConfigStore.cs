@@ -42,6 +42,8 @@ public sealed class CloudConfigStore
         {
             throw new ConfigValidationException(problems);
         }
+        // As RancherOS does: the result must also convert to the typed model (it would at boot).
+        LoadedConfig.Bind(tree);
         WriteAtomically(_paths.CloudConfig, ConfigYaml.Write(tree));
     }
 

@@ -15,8 +15,11 @@ public sealed class ConfigLoader
 
     public ConfigLoader(ConfigPaths paths) => _paths = paths;
 
-    /// <summary>The merged config. <paramref name="includeDefaults"/> false leaves out os-config and OEM (export without --full).</summary>
-    public LoadedConfig Load(bool includeDefaults = true)
+    /// <summary>
+    /// The merged config. <paramref name="includeDefaults"/> false leaves out os-config and OEM (export without --full);
+    /// <paramref name="applyDebug"/> false leaves out the flags rancher.debug implies (export shows what was written).
+    /// </summary>
+    public LoadedConfig Load(bool includeDefaults = true, bool applyDebug = true)
     {
         var layers = new List<ConfigLayer>();
         var tree = YamlDocument.NewTree();
@@ -56,7 +59,7 @@ public sealed class ConfigLoader
         {
             Apply(YamlDocument.FromTree(KernelCmdline.Parse(extra), "EXTRA_CMDLINE"), ConfigLayerKind.User);
         }
-        if (ConfigTree.GetBool(tree, "rancher.debug"))
+        if (applyDebug && ConfigTree.GetBool(tree, "rancher.debug"))
         {
             foreach (var key in (string[])["rancher.docker.debug", "rancher.system_docker.debug", "rancher.bootstrap_docker.debug", "rancher.log"])
             {
