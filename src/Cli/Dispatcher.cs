@@ -22,6 +22,7 @@ internal static class Dispatcher
         PowerApplets.CreateShutdown(),
         ModprobeApplet.Create(),
         ConfigApplet.Create(),
+        SystemDockerdApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)

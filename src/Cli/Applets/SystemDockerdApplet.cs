@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using CorralOS.Engine.Api;
+
+namespace CorralOS.Cli.Applets;
+
+/// <summary>`system-dockerd`: the engine daemon (Docker Engine API on a unix socket). SIGTERM or SIGINT stop it cleanly.</summary>
+internal static class SystemDockerdApplet
+{
+    public static Applet Create() => new("system-dockerd", "The System Docker engine daemon (Docker Engine API on a unix socket)", command =>
+    {
+        var host = new Option<string>("--host", "-H") { Description = "Socket to serve the API on", DefaultValueFactory = _ => "unix:///var/run/system-docker.sock" };
+        var dataRoot = new Option<string>("--data-root") { Description = "Persistent state (images)", DefaultValueFactory = _ => "/var/lib/system-docker" };
+        var execRoot = new Option<string>("--exec-root") { Description = "Runtime state (pid file)", DefaultValueFactory = _ => "/var/run/system-docker" };
+        var logLevel = new Option<string>("--log-level", "-l") { Description = "debug, info, warn, error or fatal", DefaultValueFactory = _ => "info" };
+        command.Options.Add(host);
+        command.Options.Add(dataRoot);
+        command.Options.Add(execRoot);
+        command.Options.Add(logLevel);
+        command.SetAction(parse =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new PlatformNotSupportedException("system-dockerd runs on Linux only");
+            }
+            var options = new EngineOptions
+            {
+                SocketPath = EngineOptions.ParseHost(parse.GetValue(host)!),
+                DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
+                ExecRoot = Path.GetFullPath(parse.GetValue(execRoot)!),
+                LogLevel = EngineOptions.ParseLogLevel(parse.GetValue(logLevel)!),
+                Version = ProductVersion.Value,
+            };
+            using var stop = new CancellationTokenSource();
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            return Serve(options, stop.Token).GetAwaiter().GetResult();
+        });
+    });
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static async Task<int> Serve(EngineOptions options, CancellationToken stop)
+    {
+        await using var server = await EngineServer.StartAsync(options, stop);
+        await server.RunAsync(stop);
+        return 0;
+    }
+}

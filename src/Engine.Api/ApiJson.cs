@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using CorralOS.Engine.Api.Dtos;
+
+namespace CorralOS.Engine.Api;
+
+/// <summary>
+/// Source-generated JSON for every API body. Names come from [JsonPropertyName] (Docker's PascalCase), never
+/// from a naming policy.
+/// </summary>
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(InfoResponse))]
+[JsonSerializable(typeof(List<ImageSummary>))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(List<HistoryItem>))]
+[JsonSerializable(typeof(List<DeleteItem>))]
+[JsonSerializable(typeof(JsonMessage))]
+internal sealed partial class ApiJson : JsonSerializerContext;

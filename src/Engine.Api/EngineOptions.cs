@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace CorralOS.Engine.Api;
+
+/// <summary>What `system-dockerd` is told on its command line.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Path of the API's unix socket (from --host unix:///PATH).</summary>
+    public required string SocketPath { get; init; }
+
+    /// <summary>Persistent state: images (and later containers and volumes).</summary>
+    public required string DataRoot { get; init; }
+
+    /// <summary>Runtime state that does not survive a reboot: the pid file (and later the OCI runtime's state).</summary>
+    public required string ExecRoot { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>The CorralOS version, reported as the engine's version.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Parses Docker's --host form; only unix:// is served.</summary>
+    public static string ParseHost(string host)
+    {
+        const string Scheme = "unix://";
+        if (!host.StartsWith(Scheme, StringComparison.Ordinal) || host.Length == Scheme.Length || host[Scheme.Length] != '/')
+        {
+            throw new ArgumentException($"unsupported --host {host}: only unix:///absolute/path is served");
+        }
+        return host[Scheme.Length..];
+    }
+
+    /// <summary>Docker's --log-level names (debug, info, warn, error, fatal).</summary>
+    public static LogLevel ParseLogLevel(string level) => level.ToLowerInvariant() switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "fatal" or "panic" => LogLevel.Critical,
+        _ => throw new ArgumentException($"unknown --log-level {level} (debug, info, warn, error, fatal)"),
+    };
+}

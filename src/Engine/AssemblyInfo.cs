@@ -1,0 +1,2 @@
+// The engine runs on Linux only (overlayfs, unix sockets, crun).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

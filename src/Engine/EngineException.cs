@@ -1,0 +1,16 @@
+namespace CorralOS.Engine;
+
+/// <summary>
+/// A failure the API reports to its client. Each subclass is one kind of status (Docker's errdefs idea);
+/// the HTTP layer maps them in one place. Messages are one line, as Docker's are.
+/// </summary>
+public abstract class EngineException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>No such image, container or route: HTTP 404.</summary>
+public sealed class NotFoundException(string message) : EngineException(message);
+
+/// <summary>The request clashes with the current state (image in use, tag in several repositories): HTTP 409.</summary>
+public sealed class ConflictException(string message) : EngineException(message);
+
+/// <summary>The request or its body is malformed or refused (bad name, corrupt archive, digest mismatch): HTTP 400.</summary>
+public sealed class InvalidArgumentException(string message, Exception? inner = null) : EngineException(message, inner);

@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CorralOS.Engine.Images;
+
+/// <summary>
+/// The `filters` query parameter of GET /images/json: reference (glob on the familiar name, any matches),
+/// dangling, label (key or key=value, all must match), before and since (another image's creation time).
+/// Accepts both JSON shapes Docker clients send: {"k":{"v":true}} and the older {"k":["v"]}.
+/// </summary>
+public sealed class ImageFilter
+{
+    private static readonly string[] s_known = ["reference", "dangling", "label", "before", "since"];
+    private readonly Dictionary<string, List<string>> _values;
+
+    private ImageFilter(Dictionary<string, List<string>> values) => _values = values;
+
+    public static ImageFilter Parse(string? json)
+    {
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return new ImageFilter(values);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidArgumentException("invalid filters: not a JSON object");
+            }
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (!s_known.Contains(property.Name))
+                {
+                    throw new InvalidArgumentException($"invalid filter '{property.Name}'");
+                }
+                var list = values.TryGetValue(property.Name, out var l) ? l : values[property.Name] = [];
+                switch (property.Value.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        list.AddRange(property.Value.EnumerateObject().Where(v => v.Value.ValueKind == JsonValueKind.True).Select(v => v.Name));
+                        break;
+                    case JsonValueKind.Array:
+                        list.AddRange(property.Value.EnumerateArray().Select(v => v.GetString() ?? ""));
+                        break;
+                    default:
+                        throw new InvalidArgumentException($"invalid filters: value of '{property.Name}' must be an object or array");
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidArgumentException($"invalid filters: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidArgumentException($"invalid filters: {e.Message}", e);
+        }
+        return new ImageFilter(values);
+    }
+
+    /// <summary>Applies the filter; before/since look up their images in the same list.</summary>
+    public IReadOnlyList<StoredImage> Apply(IReadOnlyList<StoredImage> images, Func<string, StoredImage> find)
+    {
+        bool? dangling = null;
+        if (_values.TryGetValue("dangling", out var d))
+        {
+            foreach (var value in d)
+            {
+                dangling = value.ToLowerInvariant() switch
+                {
+                    "true" or "1" => true,
+                    "false" or "0" => false,
+                    _ => throw new InvalidArgumentException($"Invalid filter 'dangling={value}'"),
+                };
+            }
+        }
+        var patterns = _values.GetValueOrDefault("reference")?.Select(Glob).ToList();
+        var labels = _values.GetValueOrDefault("label") ?? [];
+        var before = _values.GetValueOrDefault("before")?.Select(n => find(n).Config.Created).Min();
+        var since = _values.GetValueOrDefault("since")?.Select(n => find(n).Config.Created).Max();
+
+        return images.Where(image =>
+            (dangling is null || image.Dangling == dangling)
+            && (patterns is null || image.Tags.Concat(image.Digests).Any(r => patterns.Any(p => p.IsMatch(r.Familiar) || p.IsMatch(r.FamiliarName))))
+            && labels.All(l => HasLabel(image.Config.Labels(), l))
+            && (before is null || image.Config.Created < before)
+            && (since is null || image.Config.Created > since)).ToList();
+    }
+
+    private static bool HasLabel(IReadOnlyDictionary<string, string> labels, string filter)
+    {
+        var eq = filter.IndexOf('=');
+        return eq < 0 ? labels.ContainsKey(filter) : labels.TryGetValue(filter[..eq], out var v) && v == filter[(eq + 1)..];
+    }
+
+    // Go's path.Match: '*' and '?' do not cross '/', [...] is a class.
+    private static Regex Glob(string pattern)
+    {
+        var regex = new StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*': regex.Append("[^/]*"); break;
+                case '?': regex.Append("[^/]"); break;
+                case '[':
+                    var end = pattern.IndexOf(']', i + 1);
+                    if (end < 0)
+                    {
+                        throw new InvalidArgumentException($"invalid reference filter pattern: {pattern}");
+                    }
+                    var cls = pattern[(i + 1)..end];
+                    regex.Append('[').Append(cls.StartsWith('^') ? "^" + Regex.Escape(cls[1..]) : Regex.Escape(cls)).Append(']');
+                    i = end;
+                    break;
+                default: regex.Append(Regex.Escape(c.ToString())); break;
+            }
+        }
+        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
+    }
+}

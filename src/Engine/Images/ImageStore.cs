@@ -1,0 +1,231 @@
+using System.Text.Json;
+
+namespace CorralOS.Engine.Images;
+
+/// <summary>
+/// The image store: images, their references and layers, kept on disk under <see cref="StoreLayout"/> and
+/// in memory for queries. Every change holds one lock and writes its files atomically before the in-memory view
+/// changes, so what the API shows is always on disk in full.
+/// </summary>
+public sealed partial class ImageStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (ImageRecord Record, ImageConfig Config)> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _layerSizes = new(StringComparer.Ordinal);
+    private ReferenceIndex _refs = new();
+
+    private ImageStore(StoreLayout layout) => Layout = layout;
+
+    public StoreLayout Layout { get; }
+
+    /// <summary>Opens (or creates) the store: empties tmp/, reads every image, drops what a crash left unreferenced.</summary>
+    public static ImageStore Open(StoreLayout layout)
+    {
+        layout.Create();
+        foreach (var leftover in Directory.EnumerateFileSystemEntries(layout.Temp))
+        {
+            DeleteEntry(leftover);
+        }
+        var store = new ImageStore(layout);
+        store.ReadAll();
+        return store;
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _images.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<StoredImage> List()
+    {
+        lock (_gate)
+        {
+            return _images.Keys.Select(Describe).OrderByDescending(i => i.Config.Created).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Finds an image as Docker does: full ID, then a tag or digest reference (":latest" implied), then a unique ID prefix.
+    /// </summary>
+    public StoredImage Get(string name)
+    {
+        lock (_gate)
+        {
+            return Describe(ResolveId(name));
+        }
+    }
+
+    public bool HasLayer(Digest diffId)
+    {
+        lock (_gate)
+        {
+            return _layerSizes.ContainsKey(diffId.ToString());
+        }
+    }
+
+    public long LayerSize(string diffId)
+    {
+        lock (_gate)
+        {
+            return _layerSizes.GetValueOrDefault(diffId);
+        }
+    }
+
+    /// <summary>Adds a tag. The reference moves if it named another image (which may become dangling).</summary>
+    public void Tag(string source, ImageReference target)
+    {
+        if (target.Digest is not null || target.Tag is null)
+        {
+            throw new InvalidArgumentException($"refusing to create a tag with a digest reference: {target.Familiar}");
+        }
+        lock (_gate)
+        {
+            var id = ResolveId(source);
+            var refs = CopyRefs();
+            refs.Refs[target.ToString()] = id;
+            refs.TagTimes[target.ToString()] = DateTimeOffset.UtcNow;
+            SaveRefs(refs);
+        }
+    }
+
+    private string ResolveId(string name)
+    {
+        if (Digest.TryParse(name, out var full) && _images.ContainsKey(full.ToString()))
+        {
+            return full.ToString();
+        }
+        if (ImageReference.TryParse(name, out var reference) && _refs.Refs.TryGetValue(reference!.WithDefaultTag().ToString(), out var byRef))
+        {
+            return byRef;
+        }
+        var prefix = name.StartsWith("sha256:", StringComparison.Ordinal) ? name[7..] : name;
+        if (prefix.Length > 0 && prefix.Length <= 64 && prefix.All(char.IsAsciiHexDigitLower))
+        {
+            var matches = _images.Keys.Where(id => id.AsSpan(7).StartsWith(prefix, StringComparison.Ordinal)).Take(2).ToList();
+            if (matches.Count == 2)
+            {
+                throw new InvalidArgumentException($"multiple IDs found with provided prefix: {prefix}");
+            }
+            if (matches.Count == 1)
+            {
+                return matches[0];
+            }
+        }
+        throw new NotFoundException($"No such image: {name}");
+    }
+
+    private StoredImage Describe(string id)
+    {
+        var (record, config) = _images[id];
+        var tags = new List<ImageReference>();
+        var digests = new List<ImageReference>();
+        DateTimeOffset? lastTag = null;
+        foreach (var (text, target) in _refs.Refs)
+        {
+            if (target != id)
+            {
+                continue;
+            }
+            var reference = ImageReference.Parse(text);
+            (reference.Digest is null ? tags : digests).Add(reference);
+            if (_refs.TagTimes.TryGetValue(text, out var time) && (lastTag is null || time > lastTag))
+            {
+                lastTag = time;
+            }
+        }
+        tags.Sort((a, b) => string.CompareOrdinal(a.Familiar, b.Familiar));
+        var size = record.Layers.Sum(l => _layerSizes.GetValueOrDefault(l.DiffId));
+        return new StoredImage(record, config, tags, digests, size, lastTag);
+    }
+
+    private ReferenceIndex CopyRefs() => new()
+    {
+        Refs = new Dictionary<string, string>(_refs.Refs, StringComparer.Ordinal),
+        TagTimes = new Dictionary<string, DateTimeOffset>(_refs.TagTimes, StringComparer.Ordinal),
+    };
+
+    // Disk first, then memory: a failed write leaves the old view.
+    private void SaveRefs(ReferenceIndex refs)
+    {
+        AtomicFile.Write(Layout.Repositories, JsonSerializer.SerializeToUtf8Bytes(refs, StoreJson.Default.ReferenceIndex));
+        _refs = refs;
+    }
+
+    private void ReadAll()
+    {
+        foreach (var file in Directory.EnumerateFiles(Layout.Images, "*.json"))
+        {
+            var record = JsonSerializer.Deserialize(File.ReadAllBytes(file), StoreJson.Default.ImageRecord)
+                ?? throw new InvalidDataException($"{file}: empty image record");
+            var config = JsonSerializer.Deserialize(File.ReadAllBytes(Layout.Blob(record.Digest)), StoreJson.Default.ImageConfig)
+                ?? throw new InvalidDataException($"{file}: empty image config");
+            _images[record.Id] = (record, config);
+            foreach (var layer in record.Layers)
+            {
+                var info = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(Layout.Layer(Digest.Parse(layer.DiffId)), "layer.json")), StoreJson.Default.LayerInfo);
+                _layerSizes[layer.DiffId] = info?.Size ?? 0;
+            }
+        }
+        if (File.Exists(Layout.Repositories))
+        {
+            _refs = JsonSerializer.Deserialize(File.ReadAllBytes(Layout.Repositories), StoreJson.Default.ReferenceIndex) ?? new ReferenceIndex();
+        }
+        var stale = _refs.Refs.Where(r => !_images.ContainsKey(r.Value)).Select(r => r.Key).ToList();
+        if (stale.Count > 0)
+        {
+            var refs = CopyRefs();
+            stale.ForEach(key => refs.Refs.Remove(key));
+            SaveRefs(refs);
+        }
+        CollectGarbage();
+    }
+
+    // Blobs and layers that no image names: what a crash between rename steps, or a delete, left behind.
+    private void CollectGarbage()
+    {
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        var layers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (record, _) in _images.Values)
+        {
+            blobs.Add(record.Digest.Hex);
+            foreach (var layer in record.Layers)
+            {
+                blobs.Add(Digest.Parse(layer.Blob).Hex);
+                layers.Add(Digest.Parse(layer.DiffId).Hex);
+            }
+        }
+        foreach (var blob in Directory.EnumerateFileSystemEntries(Layout.Blobs))
+        {
+            if (!blobs.Contains(Path.GetFileName(blob)))
+            {
+                DeleteEntry(blob);
+            }
+        }
+        foreach (var layer in Directory.EnumerateFileSystemEntries(Layout.Layers))
+        {
+            if (!layers.Contains(Path.GetFileName(layer)))
+            {
+                DeleteEntry(layer);
+                _layerSizes.Remove("sha256:" + Path.GetFileName(layer));
+            }
+        }
+    }
+
+    private static void DeleteEntry(string path)
+    {
+        if (Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using CorralOS.Engine.Archives;
+using CorralOS.Engine.Images;
+
+namespace CorralOS.Engine;
+
+/// <summary>Source-generated JSON for everything the engine core reads and writes (no reflection under AOT).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ImageConfig))]
+[JsonSerializable(typeof(ImageRecord))]
+[JsonSerializable(typeof(LayerInfo))]
+[JsonSerializable(typeof(ReferenceIndex))]
+[JsonSerializable(typeof(List<DockerSaveEntry>))]
+[JsonSerializable(typeof(ImageIndex))]
+[JsonSerializable(typeof(ImageManifest))]
+[JsonSerializable(typeof(OciLayoutFile))]
+internal sealed partial class StoreJson : JsonSerializerContext;
