@@ -11,8 +11,8 @@ namespace CorralOS.Config;
 /// </summary>
 public sealed class CloudConfigStore
 {
-    /// <summary>Test hook: seconds to sleep after the temporary file is synced and before the rename.</summary>
-    public const string PauseBeforeRenameVariable = "CORRALOS_TEST_PAUSE_BEFORE_RENAME";
+    /// <summary>Test hook: milliseconds to sleep after the temporary file is synced and before the rename.</summary>
+    public const string PauseBeforeRenameVariable = "CORRALOS_TEST_PAUSE_BEFORE_RENAME_MS";
 
     private const string TempPrefix = ".cloud-config.yml.tmp-";
 
@@ -87,9 +87,9 @@ public sealed class CloudConfigStore
 
     private static void PauseForTests()
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable(PauseBeforeRenameVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (int.TryParse(Environment.GetEnvironmentVariable(PauseBeforeRenameVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
         {
-            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+            Thread.Sleep(milliseconds);
         }
     }
 }
