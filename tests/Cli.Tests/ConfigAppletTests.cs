@@ -60,6 +60,34 @@ public sealed class ConfigAppletTests : IDisposable
     }
 
     [Fact]
+    public void Metadata_keys_are_appended_once_however_often_the_config_is_set()
+    {
+        // RancherOS's TestSshKeyMerge: the metadata keys come after the user's, sorted by name, never repeated.
+        Write("var/lib/rancher/conf/cloud-config.yml", "ssh_authorized_keys: [existing]\n");
+        Write("var/lib/rancher/conf/metadata", "ssh_public_keys: {\"0\": zero, \"1\": one, \"2\": two}\n");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, Ros("set", "hostname", $"h{i}").Exit);
+        }
+        Assert.Equal("- existing\n- zero\n- one\n- two\n", Ros("get", "ssh_authorized_keys").Output);
+    }
+
+    [Fact]
+    public void Set_keeps_colons_question_marks_and_newlines_as_text()
+    {
+        Ros("set", "rancher.network.no_proxy", "a:b?c\nd");
+        Assert.Equal("a:b?c\nd\n", Ros("get", "rancher.network.no_proxy").Output);
+    }
+
+    [Fact]
+    public void A_key_with_an_empty_part_is_a_one_line_error()
+    {
+        var (exit, _, error) = Ros("set", "rancher..debug", "true");
+        Assert.Equal(1, exit);
+        Assert.Equal("ros: 'rancher..debug' is not a key (empty part)\n", error);
+    }
+
+    [Fact]
     public void A_set_that_breaks_the_schema_is_refused_and_changes_nothing()
     {
         Ros("set", "hostname", "ok");
