@@ -15,7 +15,11 @@ public static partial class ErrorMapping
         {
             await next();
         }
-        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (or the engine is stopping): nobody is left to answer.
+        }
+        catch (Exception e)
         {
             var status = StatusOf(e);
             if (status == StatusCodes.Status500InternalServerError)

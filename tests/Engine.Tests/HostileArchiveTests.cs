@@ -117,6 +117,17 @@ public sealed class HostileArchiveTests : IAsyncLifetime
         await RefusedAsync(TestImage.Tar(files));
     }
 
+    [Fact]
+    public async Task A_name_that_is_both_file_and_directory_is_refused()
+    {
+        var files = TestImage.Simple("t:1").DockerSaveFiles();
+        files.Insert(0, ("manifest.json/inner", "x"u8.ToArray()));
+        await RefusedAsync(TestImage.Tar(files));
+        files.RemoveAt(0);
+        files.Add(("manifest.json/inner", "x"u8.ToArray()));
+        await RefusedAsync(TestImage.Tar(files));
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("{\"Config\":1}")]

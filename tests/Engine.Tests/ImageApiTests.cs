@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CorralOS.Engine.Tests;
 
@@ -75,6 +76,54 @@ public sealed class ImageApiTests : IAsyncLifetime
         Assert.Contains("Loaded image: registry.example:5000/team/oci:2", body, StringComparison.Ordinal);
         var inspect = await _engine.GetJsonAsync("/images/registry.example:5000/team/oci:2/json");
         Assert.Equal(image.Id, inspect.GetProperty("Id").GetString());
+    }
+
+    [Fact]
+    public async Task A_multi_platform_oci_index_loads_the_linux_amd64_image()
+    {
+        var image = TestImage.Simple("unused:1", "multi");
+        var files = image.OciLayoutFiles(null);
+        var manifest = JsonDocument.Parse(files.Single(f => f.Name == "index.json").Data).RootElement.GetProperty("manifests")[0];
+        JsonObject Descriptor(string mediaType, string digest, long size) => new() { ["mediaType"] = mediaType, ["digest"] = digest, ["size"] = size };
+        var arm = Descriptor("application/vnd.oci.image.manifest.v1+json", "sha256:" + new string('9', 64), 1);
+        arm["platform"] = new JsonObject { ["architecture"] = "arm64", ["os"] = "linux" };
+        var amd = Descriptor("application/vnd.oci.image.manifest.v1+json", manifest.GetProperty("digest").GetString()!, manifest.GetProperty("size").GetInt64());
+        amd["platform"] = new JsonObject { ["architecture"] = "amd64", ["os"] = "linux" };
+        var nested = System.Text.Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+            ["manifests"] = new JsonArray(arm, amd),
+        }.ToJsonString());
+        var top = Descriptor("application/vnd.oci.image.index.v1+json", TestImage.Sha256(nested), nested.Length);
+        top["annotations"] = new JsonObject { ["io.containerd.image.name"] = "docker.io/library/multi:1" };
+        files.RemoveAll(f => f.Name == "index.json");
+        files.Add(($"blobs/sha256/{TestImage.Sha256(nested)[7..]}", nested));
+        files.Add(("index.json", System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["schemaVersion"] = 2, ["manifests"] = new JsonArray(top) }.ToJsonString())));
+
+        var body = await LoadOkAsync(TestImage.Tar(files));
+
+        Assert.Contains("Loaded image: multi:1", body, StringComparison.Ordinal);
+        Assert.Equal(image.Id, (await _engine.GetJsonAsync("/images/multi:1/json")).GetProperty("Id").GetString());
+    }
+
+    [Fact]
+    public async Task Saving_a_bare_repository_name_saves_all_its_tags()
+    {
+        var one = TestImage.Simple("repo:1", "1");
+        var two = TestImage.Simple("repo:2", "2");
+        await LoadOkAsync(TestImage.Tar(one.DockerSaveFiles()));
+        await LoadOkAsync(TestImage.Tar(two.DockerSaveFiles()));
+        await LoadOkAsync(TestImage.Tar(TestImage.Simple("other:1", "3").DockerSaveFiles()));
+
+        var archive = await _engine.Http.GetByteArrayAsync("/images/repo/get", Ct);
+
+        await using var other = await TestEngine.StartAsync();
+        using var load = await other.LoadAsync(archive);
+        var body = await load.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Loaded image: repo:1", body, StringComparison.Ordinal);
+        Assert.Contains("Loaded image: repo:2", body, StringComparison.Ordinal);
+        Assert.Equal(2, (await other.GetJsonAsync("/images/json")).GetArrayLength());
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public static class SystemEndpoints
                 ["Arch"] = HostFacts.GoArch,
                 ["KernelVersion"] = HostFacts.KernelVersion,
                 ["Experimental"] = "false",
+                ["GoVersion"] = $".NET {Environment.Version}",
+                ["GitCommit"] = "",
             };
             var version = new VersionResponse
             {

@@ -15,6 +15,7 @@ public sealed class StagedArchive
     private readonly string _root;
     private readonly Dictionary<string, string> _links = new(StringComparer.Ordinal);
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
 
     private StagedArchive(string root) => _root = root;
 
@@ -56,6 +57,7 @@ public sealed class StagedArchive
                 {
                     throw new InvalidArgumentException($"archive entry {entry.Name}: not a file name");
                 }
+                CheckNoClash(name, entry.Name);
                 var path = Path.Combine(_root, "files", name);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
@@ -75,6 +77,23 @@ public sealed class StagedArchive
                 return;
             default:
                 throw new InvalidArgumentException($"archive entry {entry.Name}: unsupported type {entry.EntryType}");
+        }
+    }
+
+    // "a" as a file and "a/b" in the same archive cannot both be staged: refuse instead of failing on disk.
+    private void CheckNoClash(string name, string entryName)
+    {
+        if (_directories.Contains(name))
+        {
+            throw new InvalidArgumentException($"archive entry {entryName}: both a file and a directory");
+        }
+        for (var slash = name.IndexOf('/'); slash > 0; slash = name.IndexOf('/', slash + 1))
+        {
+            if (_files.Contains(name[..slash]))
+            {
+                throw new InvalidArgumentException($"archive entry {entryName}: {name[..slash]} is both a file and a directory");
+            }
+            _directories.Add(name[..slash]);
         }
     }
 
