@@ -58,6 +58,10 @@ public sealed partial class EngineServer : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         UnixSocket.Secure(options.SocketPath);
         File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
+        foreach (var problem in store.Problems)
+        {
+            LogStoreProblem(logger, problem);
+        }
         LogListening(logger, options.SocketPath, options.DataRoot, store.Count);
         return new EngineServer(app, options, store);
     }
@@ -92,6 +96,9 @@ public sealed partial class EngineServer : IAsyncDisposable
     }
 
     private static string PidFile(EngineOptions options) => Path.Combine(options.ExecRoot, "system-dockerd.pid");
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "image store: {Problem}")]
+    private static partial void LogStoreProblem(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "API listening on {Socket}, data root {DataRoot}, {Images} images")]
     private static partial void LogListening(ILogger logger, string socket, string dataRoot, int images);

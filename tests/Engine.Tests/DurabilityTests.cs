@@ -50,6 +50,27 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_damaged_image_record_is_dropped_and_the_engine_still_starts()
+    {
+        var broken = TestImage.Simple("broken:1", "b");
+        var fine = TestImage.Simple("fine:1", "f");
+        (await _engine.LoadAsync(TestImage.Tar(broken.DockerSaveFiles()))).Dispose();
+        (await _engine.LoadAsync(TestImage.Tar(fine.DockerSaveFiles()))).Dispose();
+        await _engine.StopServerAsync();
+        File.WriteAllText(Path.Combine(_engine.DataRoot, "image/images/sha256", broken.Id[7..] + ".json"), "{");
+
+        await _engine.StartServerAsync();
+
+        Assert.Single(_engine.Server!.Store.Problems);
+        var list = (await _engine.GetJsonAsync("/images/json")).EnumerateArray().ToList();
+        Assert.Equal(fine.Id, Assert.Single(list).GetProperty("Id").GetString());
+        Assert.False(Directory.Exists(Path.Combine(_engine.DataRoot, "image/layers/sha256", broken.DiffIds[0][7..])));
+        // The tag is free again and the image loads anew.
+        (await _engine.LoadAsync(TestImage.Tar(broken.DockerSaveFiles()))).Dispose();
+        Assert.Equal(broken.Id, (await _engine.GetJsonAsync("/images/broken:1/json")).GetProperty("Id").GetString());
+    }
+
+    [Fact]
     public async Task The_socket_is_0660_and_removed_on_stop()
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(_engine.Socket));

@@ -12,6 +12,7 @@ public sealed partial class ImageStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (ImageRecord Record, ImageConfig Config)> _images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _layerSizes = new(StringComparer.Ordinal);
+    private readonly List<string> _problems = [];
     private ReferenceIndex _refs = new();
 
     private ImageStore(StoreLayout layout) => Layout = layout;
@@ -157,24 +158,36 @@ public sealed partial class ImageStore
         _refs = refs;
     }
 
+    /// <summary>What start-up found broken and set aside (the daemon logs these); the store itself stays usable.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    // A damaged record must not keep the engine from starting (in the OS it is PID 1): it is dropped and reported.
     private void ReadAll()
     {
         foreach (var file in Directory.EnumerateFiles(Layout.Images, "*.json"))
         {
-            var record = JsonSerializer.Deserialize(File.ReadAllBytes(file), StoreJson.Default.ImageRecord)
-                ?? throw new InvalidDataException($"{file}: empty image record");
-            var config = JsonSerializer.Deserialize(File.ReadAllBytes(Layout.Blob(record.Digest)), StoreJson.Default.ImageConfig)
-                ?? throw new InvalidDataException($"{file}: empty image config");
-            _images[record.Id] = (record, config);
-            foreach (var layer in record.Layers)
+            try
             {
-                var info = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(Layout.Layer(Digest.Parse(layer.DiffId)), "layer.json")), StoreJson.Default.LayerInfo);
-                _layerSizes[layer.DiffId] = info?.Size ?? 0;
+                ReadImage(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or EngineException)
+            {
+                _problems.Add($"image record {Path.GetFileName(file)} is damaged and was removed: {e.Message}");
+                File.Delete(file);
             }
         }
         if (File.Exists(Layout.Repositories))
         {
-            _refs = JsonSerializer.Deserialize(File.ReadAllBytes(Layout.Repositories), StoreJson.Default.ReferenceIndex) ?? new ReferenceIndex();
+            try
+            {
+                _refs = JsonSerializer.Deserialize(File.ReadAllBytes(Layout.Repositories), StoreJson.Default.ReferenceIndex) ?? new ReferenceIndex();
+            }
+            catch (JsonException e)
+            {
+                var aside = $"{Layout.Repositories}.damaged-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+                File.Move(Layout.Repositories, aside);
+                _problems.Add($"{Layout.Repositories} is damaged ({e.Message}); moved to {aside}, images are untagged");
+            }
         }
         var stale = _refs.Refs.Where(r => !_images.ContainsKey(r.Value)).Select(r => r.Key).ToList();
         if (stale.Count > 0)
@@ -184,6 +197,34 @@ public sealed partial class ImageStore
             SaveRefs(refs);
         }
         CollectGarbage();
+    }
+
+    private void ReadImage(string file)
+    {
+        var record = JsonSerializer.Deserialize(File.ReadAllBytes(file), StoreJson.Default.ImageRecord)
+            ?? throw new InvalidDataException("empty record");
+        if (Path.GetFileName(file) != record.Digest.Hex + ".json")
+        {
+            throw new InvalidDataException($"it names image {record.Id}");
+        }
+        var configBytes = File.ReadAllBytes(Layout.Blob(record.Digest));
+        if (Digest.Of(configBytes) != record.Digest)
+        {
+            throw new InvalidDataException("its config blob does not match its digest");
+        }
+        var config = JsonSerializer.Deserialize(configBytes, StoreJson.Default.ImageConfig)
+            ?? throw new InvalidDataException("empty config");
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var layer in record.Layers)
+        {
+            var info = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(Layout.Layer(Digest.Parse(layer.DiffId)), "layer.json")), StoreJson.Default.LayerInfo);
+            sizes[layer.DiffId] = info?.Size ?? 0;
+        }
+        _images[record.Id] = (record, config);
+        foreach (var (diffId, size) in sizes)
+        {
+            _layerSizes[diffId] = size;
+        }
     }
 
     // Blobs and layers that no image names: what a crash between rename steps, or a delete, left behind.
