@@ -65,6 +65,10 @@ while read -r applet; do
 done < <("$SYSROOT/bin/busybox" --list)
 
 install -m 0755 "$SYSROOT/usr/bin/crun" usr/bin/crun
+# mke2fs formats the state disk (rancher.state.autoformat); PID 1 runs it as /sbin/mkfs.ext4.
+install -m 0755 "$SYSROOT/sbin/mke2fs" sbin/mke2fs
+ln -s mke2fs sbin/mkfs.ext4
+install -m 0644 "$SYSROOT/etc/mke2fs.conf" etc/mke2fs.conf
 
 # copy_from_sysroot REL: copies REL (a path inside the sysroot) to the same path in the stage,
 # following symlinks inside the sysroot (never the host's) and recreating each link as Debian
@@ -92,7 +96,7 @@ find_lib() {
 
 # ELF NEEDED closure (plus the program interpreter) of ros, crun and the dlopen()ed libraries.
 declare -A have=()
-queue=(usr/bin/ros usr/bin/crun)
+queue=(usr/bin/ros usr/bin/crun sbin/mke2fs)
 while read -r soname; do
   soname=${soname%%#*}; soname=${soname//[[:space:]]/}
   [[ -n $soname ]] || continue

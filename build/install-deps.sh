@@ -8,7 +8,7 @@ set -euo pipefail
 # netcat for the fake metadata service, ssh into the guest).
 PACKAGES=(
   qemu-system-x86 qemu-utils ovmf
-  xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools
+  xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs
   cpio zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client
 )

@@ -16,4 +16,7 @@ public sealed class BootContext
 
     /// <summary>rancher.* and cc.* keys of the kernel cmdline and init's arguments, as a config tree.</summary>
     public Dictionary<string, object?> Cmdline { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The mounted state device, or null when the system runs from RAM.</summary>
+    public string? StateDevice { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CorralOS.Init.Phases;
+using CorralOS.Init.Storage;
 using CorralOS.Linux;
 
 namespace CorralOS.Init;
@@ -24,7 +25,7 @@ public sealed class InitProcess
     }
 
     public static IReadOnlyList<IBootPhase> DefaultPhases() =>
-        [new MountsPhase(), new CmdlinePhase(), new ModulesPhase(), new LoopbackPhase(), new HostnamePhase()];
+        [new MountsPhase(), new CmdlinePhase(), new ModulesPhase(), new StatePhase(), new LoopbackPhase(), new HostnamePhase()];
 
     /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
     public async Task<int> RunAsync()

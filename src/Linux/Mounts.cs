@@ -27,6 +27,12 @@ public static class Mounts
         SystemCallException.ThrowIfFailed(result, "mount", $"{fileSystemType} on {target}");
     }
 
+    public static void Bind(string source, string target)
+    {
+        var result = Libc.mount(source, target, null, Libc.MS_BIND, null);
+        SystemCallException.ThrowIfFailed(result, "bind mount", $"{source} on {target}");
+    }
+
     public static void Remount(string target, MountFlags flags)
     {
         var result = Libc.mount(null, target, null, (ulong)(flags | MountFlags.Remount), null);

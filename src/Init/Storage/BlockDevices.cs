@@ -1,0 +1,48 @@
+namespace CorralOS.Init.Storage;
+
+/// <summary>Block devices the kernel knows (/sys/class/block) and lookups by LABEL=, UUID= or path.</summary>
+public sealed class BlockDevices
+{
+    private readonly string _sysRoot;
+    private readonly string _devRoot;
+
+    public BlockDevices(string sysRoot = "/sys", string devRoot = "/dev")
+    {
+        _sysRoot = sysRoot;
+        _devRoot = devRoot;
+    }
+
+    /// <summary>Device nodes, whole disks before their partitions, in name order.</summary>
+    public IReadOnlyList<string> List()
+    {
+        var dir = Path.Combine(_sysRoot, "class/block");
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+        return Directory.EnumerateFileSystemEntries(dir)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => !name.StartsWith("ram", StringComparison.Ordinal) && !name.StartsWith("loop", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(name => Path.Combine(_devRoot, name))
+            .Where(File.Exists)
+            .ToList();
+    }
+
+    /// <summary>The device a RancherOS-style spec names: LABEL=x, UUID=x or a path; null when none matches (yet).</summary>
+    public string? Resolve(string spec)
+    {
+        if (spec.StartsWith("LABEL=", StringComparison.Ordinal))
+        {
+            var label = spec["LABEL=".Length..];
+            return List().FirstOrDefault(d => FileSystemProbe.Probe(d)?.Label == label);
+        }
+        if (spec.StartsWith("UUID=", StringComparison.Ordinal))
+        {
+            var uuid = spec["UUID=".Length..];
+            return List().FirstOrDefault(d => string.Equals(FileSystemProbe.Probe(d)?.Uuid, uuid, StringComparison.OrdinalIgnoreCase));
+        }
+        return File.Exists(spec) ? spec : null;
+    }
+}

@@ -1,0 +1,122 @@
+using CorralOS.Testing;
+
+namespace CorralOS.Boot.Tests;
+
+/// <summary>
+/// The state disk: autoformat of a blank disk, persistence of PRODUCT.md §5's directories across a reboot,
+/// RAM fallback, rancher.state.required, and docker-machine's boot2docker disk. Each case boots its own VM
+/// with a disk file that outlives it.
+/// </summary>
+public sealed class StateDiskTests : IDisposable
+{
+    private const string StateCmdline = "rancher.state.dev=LABEL=RANCHER_STATE rancher.state.autoformat=[/dev/vda] rancher.state.wait";
+    private static readonly TimeSpan s_exit = TimeSpan.FromMinutes(2);
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-state-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Disk(byte[]? head = null)
+    {
+        var path = Path.Combine(_dir, "state.img");
+        using var file = File.Create(path);
+        file.SetLength(256L * 1024 * 1024);
+        if (head is not null)
+        {
+            file.Write(head);
+        }
+        return path;
+    }
+
+    private static DiskVm Boot(string disk, string cmdline) => new(disk, cmdline);
+
+    private static string StatePhaseLine(QemuVm vm) =>
+        SerialConsole.Clean(vm.Console.Text).Split('\n').Single(l => l.StartsWith("init: phase state:", StringComparison.Ordinal)).Trim();
+
+    private static async Task PowerOffAsync(QemuVm vm)
+    {
+        await vm.SendLineAsync("poweroff", Ct);
+        Assert.Equal(0, await vm.WaitForExitAsync(s_exit, Ct));
+    }
+
+    [Fact]
+    public async Task A_blank_disk_is_formatted_and_home_opt_and_logs_persist_while_etc_does_not()
+    {
+        var disk = Disk();
+        await using (var first = Boot(disk, StateCmdline))
+        {
+            await first.InitializeAsync();
+            Assert.StartsWith("init: phase state: ok", StatePhaseLine(first.Vm), StringComparison.Ordinal);
+            Assert.Contains("formatted /dev/vda as RANCHER_STATE", StatePhaseLine(first.Vm), StringComparison.Ordinal);
+            (await first.Vm.RunAsync("echo kept > /home/keep && echo kept > /opt/keep && echo kept > /var/log/keep && " +
+                                     "echo lost > /etc/lost && echo lost > /usr/lost", cancellationToken: Ct)).EnsureSuccess("writing files");
+            await PowerOffAsync(first.Vm);
+        }
+
+        await using var second = Boot(disk, StateCmdline);
+        await second.InitializeAsync();
+        var line = StatePhaseLine(second.Vm);
+        Assert.DoesNotContain("formatted", line, StringComparison.Ordinal);
+        Assert.Contains("/dev/vda (ext4) mounted at /state", line, StringComparison.Ordinal);
+        var files = await second.Vm.RunAsync("cat /home/keep /opt/keep /var/log/keep; ls /etc/lost /usr/lost 2>&1", cancellationToken: Ct);
+        Assert.StartsWith("kept\nkept\nkept\n", files.Output, StringComparison.Ordinal);
+        Assert.Contains("/etc/lost: No such file", files.Output, StringComparison.Ordinal);
+        Assert.Contains("/usr/lost: No such file", files.Output, StringComparison.Ordinal);
+        // The first shutdown unmounted cleanly: ext4 had no journal to replay.
+        var dmesg = await second.Vm.RunAsync("dmesg | grep 'EXT4-fs (vda)'", cancellationToken: Ct);
+        Assert.DoesNotContain("recovery", dmesg.Output, StringComparison.Ordinal);
+        Assert.Contains("mounted filesystem", dmesg.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_state_label_that_matches_nothing_falls_back_to_RAM()
+    {
+        await using var vm = Boot(Disk(), "rancher.state.dev=LABEL=BAD_STATE");
+        await vm.InitializeAsync();
+
+        Assert.Equal("ok", StatePhaseLine(vm.Vm).Split(':')[2].Trim().Split(' ')[0]);
+        Assert.Contains("state device LABEL=BAD_STATE not found: running from RAM", StatePhaseLine(vm.Vm), StringComparison.Ordinal);
+        var mounts = await vm.Vm.RunAsync("grep -c ' /home ' /proc/mounts; grep -c vda /proc/mounts", cancellationToken: Ct);
+        Assert.Equal("0\n0", mounts.Output);
+    }
+
+    [Fact]
+    public async Task A_required_state_that_is_missing_stops_the_boot_in_a_recovery_shell()
+    {
+        await using var vm = Boot(Disk(), "rancher.state.dev=LABEL=BAD_STATE rancher.state.required");
+        await vm.InitializeAsync();
+
+        Assert.Equal(
+            "init: phase state: FAILED: state device LABEL=BAD_STATE not found, and rancher.state.required is set",
+            StatePhaseLine(vm.Vm));
+        var console = SerialConsole.Clean(vm.Vm.Console.Text);
+        Assert.Contains("init: a required boot phase failed; starting a recovery shell on the console", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("init: phase loopback", console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_boot2docker_disk_becomes_B2D_STATE_without_any_state_setting()
+    {
+        var head = new byte[512];
+        "boot2docker, please format-me"u8.CopyTo(head);
+        await using var vm = Boot(Disk(head), "");
+        await vm.InitializeAsync();
+
+        Assert.Contains("formatted /dev/vda as B2D_STATE", StatePhaseLine(vm.Vm), StringComparison.Ordinal);
+        var label = await vm.Vm.RunAsync("grep ' /home ' /proc/mounts", cancellationToken: Ct);
+        Assert.StartsWith("/dev/vda /home ext4", label.Output, StringComparison.Ordinal);
+    }
+
+    private sealed class DiskVm(string disk, string cmdline) : BootedVm
+    {
+        protected override QemuOptions Options => new()
+        {
+            Name = "state-disk",
+            Boot = BootMode.DirectKernel,
+            Network = false,
+            ExtraCmdline = cmdline,
+            ExtraArgs = ["-drive", $"file={disk},format=raw,if=virtio"],
+        };
+    }
+}

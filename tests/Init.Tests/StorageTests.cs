@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using CorralOS.Init.Storage;
+
+namespace CorralOS.Init.Tests;
+
+/// <summary>Filesystem probing and autoformat against real images made by Debian's mkfs tools.</summary>
+public sealed class StorageTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-storage-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Image(string name, long size = 32 * 1024 * 1024)
+    {
+        var path = Path.Combine(_dir, name);
+        using var file = File.Create(path);
+        file.SetLength(size);
+        return path;
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error.Result}");
+    }
+
+    [Fact]
+    public void Ext4_label_uuid_and_type_are_read_like_blkid()
+    {
+        var image = Image("ext4.img");
+        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "RANCHER_STATE", "-U", "0b5c9a4e-6f1d-4c39-8a3e-2d6f1f0c7e11", image);
+
+        var info = FileSystemProbe.Probe(image);
+
+        Assert.Equal(new FileSystemSignature("ext4", "RANCHER_STATE", "0b5c9a4e-6f1d-4c39-8a3e-2d6f1f0c7e11"), info);
+    }
+
+    [Fact]
+    public void Ext2_is_not_reported_as_ext4()
+    {
+        var image = Image("ext2.img");
+        Run("/sbin/mkfs.ext2", "-F", "-q", "-L", "OLD", image);
+        Assert.Equal("ext2", FileSystemProbe.Probe(image)?.Type);
+    }
+
+    [Fact]
+    public void Vfat_and_iso9660_labels_are_read()
+    {
+        var vfat = Image("vfat.img");
+        Run("/sbin/mkfs.vfat", "-n", "CONFIG-2", "-i", "1234ABCD", vfat);
+        Assert.Equal(new FileSystemSignature("vfat", "CONFIG-2", "1234-ABCD"), FileSystemProbe.Probe(vfat));
+
+        var content = Directory.CreateDirectory(Path.Combine(_dir, "iso-content")).FullName;
+        File.WriteAllText(Path.Combine(content, "user_data"), "#cloud-config\n");
+        var iso = Path.Combine(_dir, "cfg.iso");
+        Run("/usr/bin/xorriso", "-as", "mkisofs", "-quiet", "-V", "config-2", "-o", iso, content);
+        var probed = FileSystemProbe.Probe(iso);
+        Assert.Equal("iso9660", probed?.Type);
+        Assert.Equal("config-2", probed?.Label);
+    }
+
+    [Fact]
+    public void Unknown_content_is_no_filesystem() =>
+        Assert.Null(FileSystemProbe.Probe(new byte[FileSystemProbe.ProbeLength]));
+
+    [Fact]
+    public void Only_blank_or_boot2docker_disks_are_eligible_for_autoformat()
+    {
+        var blank = new byte[1024 * 1024];
+        Assert.Equal(AutoFormat.StateLabel, AutoFormat.LabelFor(blank));
+
+        var used = (byte[])blank.Clone();
+        used[700_000] = 1;
+        Assert.Null(AutoFormat.LabelFor(used));
+
+        var b2d = (byte[])blank.Clone();
+        AutoFormat.Boot2DockerMagic.CopyTo(b2d, 0);
+        b2d[4096] = 0x42; // the userdata tar behind the magic
+        Assert.Equal(AutoFormat.Boot2DockerLabel, AutoFormat.LabelFor(b2d));
+    }
+
+    [Fact]
+    public void Autoformat_formats_the_first_blank_disk_and_leaves_used_ones_alone()
+    {
+        var used = Image("used.img");
+        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "DATA", used);
+        var blank = Image("blank.img");
+        var later = Image("later.img");
+
+        var result = AutoFormat.Run([Path.Combine(_dir, "missing.img"), used, blank, later]);
+
+        Assert.Equal((blank, AutoFormat.StateLabel), result);
+        Assert.Equal("RANCHER_STATE", FileSystemProbe.Probe(blank)?.Label);
+        Assert.Equal("DATA", FileSystemProbe.Probe(used)?.Label);
+        Assert.Null(FileSystemProbe.Probe(later));
+    }
+
+    [Fact]
+    public void Autoformat_reports_why_mkfs_failed()
+    {
+        var blank = Image("tiny.img", 8 * 1024);
+        var error = Assert.Throws<IOException>(() => AutoFormat.Run([blank]));
+        Assert.StartsWith($"formatting {blank} as RANCHER_STATE failed: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Devices_resolve_by_label_uuid_and_path()
+    {
+        var sys = Directory.CreateDirectory(Path.Combine(_dir, "sys/class/block")).FullName;
+        var dev = Directory.CreateDirectory(Path.Combine(_dir, "dev")).FullName;
+        foreach (var name in new[] { "vda", "vdb", "loop0" })
+        {
+            Directory.CreateDirectory(Path.Combine(sys, name));
+        }
+        var vda = Path.Combine(dev, "vda");
+        File.WriteAllBytes(vda, new byte[1024 * 1024]);
+        var vdb = Path.Combine(dev, "vdb");
+        File.Move(Image("state.img"), vdb);
+        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "RANCHER_STATE", "-U", "11111111-2222-3333-4444-555555555555", vdb);
+        var devices = new BlockDevices(Path.Combine(_dir, "sys"), dev);
+
+        Assert.Equal([vda, vdb], devices.List());
+        Assert.Equal(vdb, devices.Resolve("LABEL=RANCHER_STATE"));
+        Assert.Equal(vdb, devices.Resolve("UUID=11111111-2222-3333-4444-555555555555"));
+        Assert.Equal(vda, devices.Resolve(vda));
+        Assert.Null(devices.Resolve("LABEL=BAD_STATE"));
+        Assert.Null(devices.Resolve(Path.Combine(dev, "nope")));
+    }
+}
