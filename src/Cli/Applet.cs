@@ -2,8 +2,9 @@ using System.CommandLine;
 
 namespace CorralOS.Cli;
 
-/// <summary>One name the multi-call binary answers to, and how to build its command line.</summary>
-/// <param name="Name">The argv[0] (or first argument) that selects it.</param>
+/// <summary>One command of the multi-call binary, and how to build its command line.</summary>
+/// <param name="Name">The first argument of `ros` that selects it (and the argv[0] name, for an applet with one).</param>
 /// <param name="Summary">One line for `ros --help`.</param>
-/// <param name="Configure">Adds options, arguments and the action to the applet's command.</param>
-internal sealed record Applet(string Name, string Summary, Action<Command> Configure);
+/// <param name="Configure">Adds options, arguments and the action to the command.</param>
+/// <param name="OwnName">True when the image links this name to ros (/sbin/poweroff); false for `ros`-only commands such as `ros os`.</param>
+internal sealed record Applet(string Name, string Summary, Action<Command> Configure, bool OwnName = true);

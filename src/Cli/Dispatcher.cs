@@ -21,7 +21,8 @@ internal static class Dispatcher
         PowerApplets.Create("halt", Linux.PowerAction.Halt),
         PowerApplets.CreateShutdown(),
         ModprobeApplet.Create(),
-        ConfigApplet.Create(),
+        ConfigApplet.Create() with { OwnName = false },
+        OsCommand.Create(),
         SystemDockerdApplet.Create(),
     ];
 
@@ -38,7 +39,8 @@ internal static class Dispatcher
         return Invoke(BuildRos(), CliName, args, output, error);
     }
 
-    public static Applet? Find(string name) => Applets.FirstOrDefault(a => a.Name == name);
+    /// <summary>The applet argv[0] selects; `ros`-only commands never match a program name.</summary>
+    public static Applet? Find(string name) => Applets.FirstOrDefault(a => a.Name == name && a.OwnName);
 
     /// <summary>`ros`: every applet is also a subcommand.</summary>
     public static Command BuildRos()
@@ -50,7 +52,7 @@ internal static class Dispatcher
         {
             if (parse.GetValue(listApplets))
             {
-                foreach (var applet in Applets)
+                foreach (var applet in Applets.Where(a => a.OwnName))
                 {
                     parse.InvocationConfiguration.Output.WriteLine(applet.Name);
                 }

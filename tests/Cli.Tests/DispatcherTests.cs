@@ -10,7 +10,9 @@ public class DispatcherTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    public static TheoryData<string> AppletNames() => new(Dispatcher.Applets.Select(a => a.Name));
+    public static TheoryData<string> AppletNames() => new(Dispatcher.Applets.Where(a => a.OwnName).Select(a => a.Name));
+
+    public static TheoryData<string> RosOnlyCommands() => new(Dispatcher.Applets.Where(a => !a.OwnName).Select(a => a.Name));
 
     [Theory]
     [MemberData(nameof(AppletNames))]
@@ -34,6 +36,45 @@ public class DispatcherTests
         Assert.Equal($"CorralOS {ProductVersion.Value}", Run("ros", name, "--version").Output.Trim());
     }
 
+    [Theory]
+    [MemberData(nameof(RosOnlyCommands))]
+    public void Ros_only_commands_have_help_under_ros_and_are_not_program_names(string name)
+    {
+        var sub = Run("ros", name, "--help");
+        Assert.Equal(0, sub.Exit);
+        Assert.Contains($"ros {name}", sub.Output, StringComparison.Ordinal);
+        Assert.Null(Dispatcher.Find(name));
+        // Called by that name, the binary is plain `ros`.
+        Assert.Contains("Usage:\n  ros [command]", Run("/usr/bin/" + name, "--help").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Os_version_prints_the_product_version() =>
+        Assert.Equal(ProductVersion.Value + "\n", Run("ros", "os", "version").Output);
+
+    [Fact]
+    public void Os_persistence_prints_the_persistent_directories_and_this_boot()
+    {
+        var (exit, output, _) = Run("ros", "os", "persistence");
+        Assert.Equal(0, exit);
+        foreach (var directory in new[] { "/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/log" })
+        {
+            Assert.Contains($"\n  {directory}\n", output, StringComparison.Ordinal);
+        }
+        Assert.Contains("This boot: ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Os_persistence_tells_a_state_disk_from_RAM()
+    {
+        Assert.Equal(
+            "This boot: state disk /dev/vda (ext4) mounted at /state.",
+            Applets.OsCommand.DescribeState([new("/dev/vda", "/state", "ext4", "rw"), new("/dev/vda", "/home", "ext4", "rw")]));
+        Assert.Equal(
+            "This boot: no state disk; running from RAM, nothing persists.",
+            Applets.OsCommand.DescribeState([new("rootfs", "/", "rootfs", "rw")]));
+    }
+
     [Fact]
     public void The_version_comes_from_the_VERSION_file() => Assert.Equal(Testing.RepoPaths.Version, ProductVersion.Value);
 
@@ -42,7 +83,7 @@ public class DispatcherTests
     {
         var help = Run("ros", "--help").Output;
         var list = Run("ros", "--list-applets").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(Dispatcher.Applets.Select(a => a.Name), list);
+        Assert.Equal(Dispatcher.Applets.Where(a => a.OwnName).Select(a => a.Name), list);
         Assert.All(list, name => Assert.Contains(name, help, StringComparison.Ordinal));
         Assert.DoesNotContain("--list-applets", help, StringComparison.Ordinal);
     }

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using CorralOS.Init.Storage;
+using CorralOS.Linux;
+
+namespace CorralOS.Cli.Applets;
+
+/// <summary>`ros os`: the running OS version and what survives a reboot.</summary>
+internal static class OsCommand
+{
+    public static Applet Create() => new("os", "The operating system: its version and what persists", command =>
+    {
+        var version = new Command("version", "Print the running CorralOS version");
+        version.SetAction(parse => parse.InvocationConfiguration.Output.WriteLine(ProductVersion.Value));
+        command.Subcommands.Add(version);
+
+        var persistence = new Command("persistence", "Print what is kept across reboots and whether this boot has a state disk");
+        persistence.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine("Kept across reboots on the state disk:");
+            foreach (var directory in Persistence.Directories)
+            {
+                output.WriteLine($"  {directory}");
+            }
+            output.WriteLine("Everything else (/, /etc, /usr, the default console, system containers) is rebuilt from the image at every boot.");
+            output.WriteLine(DescribeState(Mounts.Read()));
+        });
+        command.Subcommands.Add(persistence);
+    }, OwnName: false);
+
+    internal static string DescribeState(IReadOnlyList<MountEntry> mounts) =>
+        mounts.FirstOrDefault(m => m.Target == Persistence.StateMount) is { } state
+            ? $"This boot: state disk {state.Source} ({state.FileSystemType}) mounted at {Persistence.StateMount}."
+            : "This boot: no state disk; running from RAM, nothing persists.";
+}
