@@ -37,7 +37,11 @@ public sealed class CloudConfigStore
         }
         var tree = ConfigMerge.Copy(current.Tree);
         change(tree);
-        var problems = ConfigSchema.Validate(YamlDocument.FromTree(tree, _paths.CloudConfig));
+        // Unknown keys the file already had (written by hand) do not block other changes; new ones do.
+        var known = ConfigSchema.Validate(current).Where(p => p.IsUnknownKey).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var problems = ConfigSchema.Validate(YamlDocument.FromTree(tree, _paths.CloudConfig))
+            .Where(p => !(p.IsUnknownKey && known.Contains(p.Key)))
+            .ToList();
         if (problems.Count > 0)
         {
             throw new ConfigValidationException(problems);

@@ -3,8 +3,8 @@ namespace CorralOS.Config;
 /// <summary>
 /// Reads the layers in RancherOS's order and merges them (reference §4): os-config.yml, OEM, cloud-config.d/* by
 /// name, cloud-config.yml, the kernel command line (rancher.*, cc.*), the elided init command line (EXTRA_CMDLINE),
-/// the debug flags, then metadata, which only fills gaps. A layer with any problem is skipped whole and reported;
-/// the others still apply, so a bad file never stops a boot.
+/// the debug flags, then metadata, which only fills gaps. A layer with a wrong type or bad YAML is skipped whole and
+/// reported; the others still apply, so a bad file never stops a boot. Unknown keys are reported and ignored.
 /// </summary>
 public sealed class ConfigLoader
 {
@@ -27,7 +27,7 @@ public sealed class ConfigLoader
         void Apply(YamlDocument document, ConfigLayerKind kind)
         {
             var problems = ConfigSchema.Validate(document);
-            var applied = problems.Count == 0;
+            var applied = problems.All(p => p.IsUnknownKey);
             if (applied)
             {
                 tree = ConfigMerge.Merge(tree, document.Tree);

@@ -6,6 +6,12 @@ namespace CorralOS.Config;
 /// </summary>
 public sealed record ConfigProblem(string File, int? Line, int? Column, string Key, string Message)
 {
+    /// <summary>
+    /// An unknown key: an error for `ros config validate`, `set` and `merge`, but at boot only a warning and the layer
+    /// still applies, since RancherOS ignored keys it did not know (cloud-init's packages:, coreos:, ...).
+    /// </summary>
+    public bool IsUnknownKey { get; init; }
+
     public override string ToString()
     {
         var where = Line is { } line ? $"{File}:{line}:{Column ?? 1}" : File;

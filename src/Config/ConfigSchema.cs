@@ -139,7 +139,7 @@ public static class ConfigSchema
             }
             else
             {
-                problems.Add(Problem(keyNode, file, path, "unknown key"));
+                problems.Add(Problem(keyNode, file, path, "unknown key") with { IsUnknownKey = true });
             }
         }
     }

@@ -9,6 +9,7 @@ public sealed class LoadedConfig
 {
     private static readonly IDeserializer s_deserializer = new StaticDeserializerBuilder(new ConfigYamlContext())
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .IgnoreUnmatchedProperties() // unknown keys of applied layers stay in the tree, not in the model
         .Build();
 
     private CloudConfig? _model;
@@ -23,7 +24,7 @@ public sealed class LoadedConfig
 
     public IReadOnlyList<ConfigLayer> Layers { get; }
 
-    /// <summary>Problems of the layers that were skipped (and of metadata), in load order.</summary>
+    /// <summary>Problems of every layer in load order: those of skipped layers, and unknown keys of applied ones.</summary>
     public IEnumerable<ConfigProblem> Problems => Layers.SelectMany(l => l.Problems);
 
     /// <summary>The merged config as C# types. Only valid layers were merged, so this conversion cannot fail on types.</summary>

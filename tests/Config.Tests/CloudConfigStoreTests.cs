@@ -32,6 +32,17 @@ public sealed class CloudConfigStoreTests : IDisposable
     }
 
     [Fact]
+    public void Unknown_keys_already_in_the_file_do_not_block_a_change_but_new_ones_are_refused()
+    {
+        _root.Write(_root.Paths.CloudConfig, "packages: [vim]\n");
+        Store.Update(tree => tree["hostname"] = "b");
+        Assert.Equal("packages:\n- vim\nhostname: b\n", File.ReadAllText(_root.Paths.CloudConfig));
+
+        var e = Assert.Throws<ConfigValidationException>(() => Store.Update(tree => ConfigTree.Set(tree, "rancher.nope", 1L)));
+        Assert.Equal("rancher.nope", e.Problems.Single().Key);
+    }
+
+    [Fact]
     public void A_file_that_is_not_yaml_is_not_overwritten()
     {
         _root.Write(_root.Paths.CloudConfig, "hostname: [a\n");

@@ -82,6 +82,21 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Unknown_keys_are_reported_but_do_not_skip_their_layer()
+    {
+        // cloud-init user data often carries keys RancherOS ignored; they must not cost the user their hostname.
+        _root.Write(Path.Combine(_root.Paths.CloudConfigDirectory, "boot.yml"), "hostname: fromboot\npackages: [vim]\nrancher: {frobnicate: 1}\n");
+
+        var config = _root.Load();
+
+        Assert.Equal("fromboot", Get(config, "hostname"));
+        Assert.Equal("fromboot", config.Model.Hostname);
+        Assert.True(config.Layers.Single(l => l.Source.EndsWith("boot.yml", StringComparison.Ordinal)).Applied);
+        Assert.Equal(["packages", "rancher.frobnicate"], config.Problems.Select(p => p.Key));
+        Assert.All(config.Problems, p => Assert.True(p.IsUnknownKey));
+    }
+
+    [Fact]
     public void A_broken_cmdline_key_skips_the_cmdline_layer_only()
     {
         _root.Write(_root.Paths.CloudConfig, "hostname: fromfile\n");
