@@ -43,6 +43,9 @@ public sealed class InitProcess
             _console.Info("a required boot phase failed; starting a recovery shell on the console");
         }
 
+        var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
+        _console.Info(buttons > 0 ? "power button: pressing it powers off cleanly" : "power button: none found");
+
         using var stopShell = new CancellationTokenSource();
         _console.Info("starting a shell on the console");
         var shell = new ConsoleShell(_console).RunAsync(stopShell.Token);

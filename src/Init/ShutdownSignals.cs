@@ -32,6 +32,9 @@ public sealed class ShutdownSignals : IDisposable
     /// <summary>Completes with the first action asked for.</summary>
     public Task<PowerAction> Requested => _requested.Task;
 
+    /// <summary>Asks for <paramref name="action"/> as if its signal had arrived (the power button does).</summary>
+    public void Request(PowerAction action) => _requested.TrySetResult(action);
+
     public void Register()
     {
         foreach (var (signal, action) in Actions)

@@ -1,12 +1,10 @@
-using System.Net.Sockets;
-using System.Text;
 using CorralOS.Testing;
 
 namespace CorralOS.Boot.Tests;
 
 /// <summary>
 /// Each way of ending the system, on its own direct-kernel VM: the signals PID 1 handles, the applets, and
-/// ctrl-alt-del typed on the VM's keyboard. QEMU runs with -no-reboot, so a reboot also ends QEMU.
+/// ctrl-alt-del typed on the VM's keyboard and the ACPI power button. QEMU runs with -no-reboot, so a reboot also ends QEMU.
 /// </summary>
 public class ShutdownSignalTests
 {
@@ -49,27 +47,22 @@ public class ShutdownSignalTests
         Assert.False(vm.HasExited, "QEMU exited: halt must not power off");
     }
 
-    [Fact]
-    public async Task Ctrl_alt_del_on_the_keyboard_reboots_cleanly()
+    [Theory]
+    [InlineData("sendkey ctrl-alt-delete", "reboot", "reboot: Restarting system")]
+    [InlineData("system_powerdown", "poweroff", "reboot: Power down")]
+    public async Task Ctrl_alt_del_and_the_ACPI_power_button_shut_down_cleanly(string monitorCommand, string action, string kernelLine)
     {
-        var monitor = Path.Combine(Path.GetTempPath(), $"corralos-mon-{Guid.NewGuid():N}.sock");
-        try
-        {
-            await using var booted = new SignalVm($"-monitor", $"unix:{monitor},server=on,wait=off");
-            await booted.InitializeAsync();
-            var vm = booted.Vm;
-            var from = vm.Console.Length;
+        await using var booted = new SignalVm(monitor: true);
+        await booted.InitializeAsync();
+        var vm = booted.Vm;
+        Assert.Contains("init: power button: pressing it powers off cleanly", SerialConsole.Clean(vm.Console.Text), StringComparison.Ordinal);
+        var from = vm.Console.Length;
 
-            await SendMonitorCommandAsync(monitor, "sendkey ctrl-alt-delete");
-            var code = await vm.WaitForExitAsync(s_exit, Ct);
+        await vm.MonitorCommandAsync(monitorCommand, Ct);
+        var code = await vm.WaitForExitAsync(s_exit, Ct);
 
-            AssertCleanShutdown(SerialConsole.Clean(vm.Console.TextFrom(from)), "reboot", "reboot: Restarting system");
-            Assert.Equal(0, code);
-        }
-        finally
-        {
-            File.Delete(monitor);
-        }
+        AssertCleanShutdown(SerialConsole.Clean(vm.Console.TextFrom(from)), action, kernelLine);
+        Assert.Equal(0, code);
     }
 
     private static void AssertCleanShutdown(string console, string action, string kernelLine)
@@ -92,34 +85,14 @@ public class ShutdownSignalTests
         }
     }
 
-    private static async Task SendMonitorCommandAsync(string socketPath, string command)
-    {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), Ct);
-        await socket.SendAsync(Encoding.ASCII.GetBytes(command + "\n"), Ct);
-        // Give QEMU time to read the command before the connection closes.
-        var buffer = new byte[4096];
-        using var read = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        read.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, read.Token) > 0)
-            {
-            }
-        }
-        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    private sealed class SignalVm(params string[] extraArgs) : BootedVm
+    private sealed class SignalVm(bool monitor = false) : BootedVm
     {
         protected override QemuOptions Options => new()
         {
             Name = "shutdown-signal",
             Boot = BootMode.DirectKernel,
             Network = false,
-            ExtraArgs = extraArgs,
+            Monitor = monitor,
         };
     }
 }

@@ -98,3 +98,59 @@ public class InitProcessTests
         Assert.Equal(PowerAction.Reboot, ShutdownSignals.Actions[Signals.SIGINT]);
     }
 }
+
+public sealed class PowerButtonTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("corralos-input-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static byte[] Event(ushort type, ushort code, int value)
+    {
+        var record = new byte[24];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(16), type);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(18), code);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(20), value);
+        return record;
+    }
+
+    [Fact]
+    public void Only_a_press_of_KEY_POWER_counts()
+    {
+        Assert.True(PowerButton.IsPowerPress(Event(1, 116, 1)));
+        Assert.False(PowerButton.IsPowerPress(Event(1, 116, 0)));  // release
+        Assert.False(PowerButton.IsPowerPress(Event(1, 28, 1)));   // enter
+        Assert.False(PowerButton.IsPowerPress(Event(0, 0, 0)));    // EV_SYN
+        Assert.False(PowerButton.IsPowerPress(new byte[12]));
+    }
+
+    [Fact]
+    public void Power_buttons_are_found_by_input_device_name()
+    {
+        foreach (var (eventName, deviceName) in new[] { ("event0", "Power Button"), ("event1", "AT Translated Set 2 keyboard"), ("event2", "Power Button") })
+        {
+            var device = Directory.CreateDirectory(Path.Combine(_root, "sys/class/input", eventName, "device")).FullName;
+            File.WriteAllText(Path.Combine(device, "name"), deviceName + "\n");
+        }
+
+        var found = new PowerButton(Path.Combine(_root, "sys"), "/dev").FindDevices();
+
+        Assert.Equal(["/dev/input/event0", "/dev/input/event2"], found);
+    }
+
+    [Fact]
+    public void A_press_read_from_the_device_fires_once()
+    {
+        var device = Directory.CreateDirectory(Path.Combine(_root, "sys/class/input/event0/device")).FullName;
+        File.WriteAllText(Path.Combine(device, "name"), "Power Button\n");
+        var dev = Directory.CreateDirectory(Path.Combine(_root, "dev/input")).FullName;
+        File.WriteAllBytes(Path.Combine(dev, "event0"), [.. Event(1, 116, 1), .. Event(0, 0, 0), .. Event(1, 116, 0)]);
+        using var pressed = new SemaphoreSlim(0);
+
+        var count = new PowerButton(Path.Combine(_root, "sys"), Path.Combine(_root, "dev")).Watch(() => pressed.Release());
+
+        Assert.Equal(1, count);
+        Assert.True(pressed.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.False(pressed.Wait(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken));
+    }
+}

@@ -9,6 +9,8 @@ namespace CorralOS.Init.Phases;
 /// </summary>
 public sealed class ModulesPhase : IBootPhase
 {
+    private static readonly string[] s_forInit = ["evdev"];
+
     public string Name => "modules";
 
     public bool Required => false;
@@ -24,6 +26,18 @@ public sealed class ModulesPhase : IBootPhase
         var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
         loader.Coldplug();
         var failed = new List<string>();
+        // Drivers init itself relies on that no device asks for: evdev, for the power button.
+        foreach (var module in s_forInit)
+        {
+            try
+            {
+                loader.Load(module);
+            }
+            catch (IOException e)
+            {
+                failed.Add(e.Message);
+            }
+        }
         foreach (var entry in ConfigTree.GetStrings(context.Cmdline, "rancher.modules"))
         {
             var parts = entry.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
