@@ -79,6 +79,24 @@ public sealed class ImageApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Zstd_layers_load_and_save_back_as_zstd()
+    {
+        var image = new TestImage().Layer(new LayerBuilder().File("z", "zstd!")).Layer(new LayerBuilder().File("y", "more"));
+        var body = await LoadOkAsync(TestImage.Tar(image.OciLayoutFiles("zstd/app:1", zstd: true)));
+        Assert.Contains("Loaded image: zstd/app:1", body, StringComparison.Ordinal);
+        var diff = Path.Combine(_engine.DataRoot, "image/layers/sha256", image.DiffIds[0][7..], "diff");
+        Assert.Equal("zstd!", File.ReadAllText(Path.Combine(diff, "z")));
+
+        var archive = await _engine.Http.GetByteArrayAsync("/images/zstd/app:1/get", Ct);
+        // System.Text.Json writes '+' as \u002B; both spellings are the same JSON string.
+        Assert.True(archive.AsSpan().IndexOf("application/vnd.oci.image.layer.v1.tar\\u002Bzstd"u8) >= 0, "the saved manifest keeps the zstd media type");
+        await using var other = await TestEngine.StartAsync();
+        using var load = await other.LoadAsync(archive);
+        Assert.True(load.IsSuccessStatusCode, await load.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(image.Id, (await other.GetJsonAsync("/images/zstd/app:1/json")).GetProperty("Id").GetString());
+    }
+
+    [Fact]
     public async Task A_multi_platform_oci_index_loads_the_linux_amd64_image()
     {
         var image = TestImage.Simple("unused:1", "multi");

@@ -134,8 +134,8 @@ public sealed class TestImage
         return files;
     }
 
-    /// <summary>An OCI image layout with gzip layers; the name goes in io.containerd.image.name.</summary>
-    public List<(string Name, byte[] Data)> OciLayoutFiles(string? name)
+    /// <summary>An OCI image layout with gzip (or zstd) layers; the name goes in io.containerd.image.name.</summary>
+    public List<(string Name, byte[] Data)> OciLayoutFiles(string? name, bool zstd = false)
     {
         var config = ConfigBytes();
         var files = new List<(string, byte[])> { ("oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray()) };
@@ -143,9 +143,9 @@ public sealed class TestImage
         var layers = new JsonArray();
         foreach (var layer in Layers)
         {
-            var blob = Gzip(layer);
+            var blob = zstd ? Zstd(layer) : Gzip(layer);
             files.Add(($"blobs/sha256/{Sha256(blob)[7..]}", blob));
-            layers.Add(new JsonObject { ["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip", ["digest"] = Sha256(blob), ["size"] = blob.Length });
+            layers.Add(new JsonObject { ["mediaType"] = "application/vnd.oci.image.layer.v1.tar+" + (zstd ? "zstd" : "gzip"), ["digest"] = Sha256(blob), ["size"] = blob.Length });
         }
         var manifest = Encoding.UTF8.GetBytes(new JsonObject
         {
@@ -183,6 +183,16 @@ public sealed class TestImage
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
             gzip.Write(data);
+        }
+        return output.ToArray();
+    }
+
+    public static byte[] Zstd(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zstd = new ZstdSharp.CompressionStream(output, leaveOpen: true))
+        {
+            zstd.Write(data);
         }
         return output.ToArray();
     }

@@ -5,11 +5,12 @@ namespace CorralOS.Engine.Archives;
 /// <summary>Recognises a compressed stream by its magic bytes and returns a stream of the plain content.</summary>
 public static class Compression
 {
-    public static Stream Decompress(Stream input, string what) => Decompress(input, what, out _);
+    public static Stream Decompress(Stream input, string what) => Decompress(input, what, out _, out _);
 
-    public static Stream Decompress(Stream input, string what, out bool gzipped)
+    public static Stream Decompress(Stream input, string what, out bool gzipped, out bool zstd)
     {
         gzipped = false;
+        zstd = false;
         var head = new byte[6];
         var n = 0;
         while (n < head.Length)
@@ -30,7 +31,8 @@ public static class Compression
         }
         if (magic.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]))
         {
-            throw new InvalidArgumentException($"{what}: zstd compression is not supported yet");
+            zstd = true;
+            return new ZstdSharp.DecompressionStream(whole);
         }
         if (magic.StartsWith("BZh"u8) || magic.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
         {

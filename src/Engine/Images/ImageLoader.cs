@@ -96,12 +96,12 @@ public sealed class ImageLoader(ImageStore store)
         var dir = known ? null : Path.Combine(staging, "layers", diffId.Hex);
         long size = 0;
         Digest blob, actualDiff;
-        bool gzipped;
+        bool gzipped, zstd;
         long blobSize;
         try
         {
             using var raw = new HashingStream(archive.Open(source.Path));
-            using var plain = new HashingStream(Compression.Decompress(raw, what, out gzipped));
+            using var plain = new HashingStream(Compression.Decompress(raw, what, out gzipped, out zstd));
             if (dir is not null)
             {
                 var diff = Directory.CreateDirectory(Path.Combine(dir, "diff")).FullName;
@@ -143,7 +143,7 @@ public sealed class ImageLoader(ImageStore store)
             from.CopyTo(to);
             to.Flush(flushToDisk: true);
         }
-        var mediaType = gzipped ? MediaTypes.OciLayerGzip : MediaTypes.OciLayer;
+        var mediaType = gzipped ? MediaTypes.OciLayerGzip : zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayer;
         return new StagedLayer(diffId, blob, mediaType, blobSize, blobFile, dir, size);
     }
 }
