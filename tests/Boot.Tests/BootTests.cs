@@ -137,5 +137,7 @@ public sealed class DirectKernelBootTests(DirectKernelVm vm) : BootTests<DirectK
         var hostname = await Vm.RunAsync("hostname", cancellationToken: Ct);
         Assert.Equal(0, hostname.ExitCode);
         Assert.Equal(DirectKernelVm.Hostname, hostname.Output.Trim());
+        var hosts = await Vm.RunAsync($"grep -w {DirectKernelVm.Hostname} /etc/hosts", cancellationToken: Ct);
+        Assert.Equal($"127.0.1.1\t{DirectKernelVm.Hostname}", hosts.Output.Trim());
     }
 }

@@ -154,3 +154,14 @@ public sealed class PowerButtonTests : IDisposable
         Assert.False(pressed.Wait(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken));
     }
 }
+
+public class HostnamePhaseTests
+{
+    [Fact]
+    public void Hosts_maps_the_name_and_its_short_form_to_a_loopback_address()
+    {
+        Assert.Equal("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\tnode1.example.com node1\n",
+            Phases.HostnamePhase.HostsFile("node1.example.com"));
+        Assert.EndsWith("127.0.1.1\tcorralos\n", Phases.HostnamePhase.HostsFile("corralos"), StringComparison.Ordinal);
+    }
+}
