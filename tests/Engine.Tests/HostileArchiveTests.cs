@@ -142,6 +142,14 @@ public sealed class HostileArchiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_manifest_is_refused_without_reading_it_into_memory()
+    {
+        var files = TestImage.Simple("t:1").DockerSaveFiles();
+        files[files.FindIndex(f => f.Name == "manifest.json")] = ("manifest.json", new byte[(16 << 20) + 1]);
+        Assert.Contains("more than a manifest or config can be", await RefusedAsync(TestImage.Tar(files)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_malformed_config_is_refused()
     {
         var files = TestImage.Simple("t:1").DockerSaveFiles();

@@ -228,6 +228,28 @@ public sealed class ImageApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Before_and_since_compare_creation_times()
+    {
+        TestImage Made(int year, string tag) => new TestImage { Created = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero) }.Layer(new LayerBuilder().File("y", tag)).Tag(tag);
+        var old = Made(2020, "old:1");
+        var mid = Made(2022, "mid:1");
+        var fresh = Made(2024, "fresh:1");
+        foreach (var image in new[] { old, mid, fresh })
+        {
+            await LoadOkAsync(TestImage.Tar(image.DockerSaveFiles()));
+        }
+
+        async Task<List<string>> IdsAsync(string filters) =>
+            (await _engine.GetJsonAsync("/images/json?filters=" + Uri.EscapeDataString(filters))).EnumerateArray().Select(e => e.GetProperty("Id").GetString()!).ToList();
+
+        Assert.Equal([fresh.Id, mid.Id, old.Id], await IdsAsync("{}"));
+        Assert.Equal([old.Id], await IdsAsync("{\"before\":{\"mid:1\":true}}"));
+        Assert.Equal([fresh.Id], await IdsAsync("{\"since\":{\"mid:1\":true}}"));
+        using var unknown = await _engine.Http.GetAsync("/images/json?filters=" + Uri.EscapeDataString("{\"since\":{\"nope:1\":true}}"), Ct);
+        await TestEngine.ErrorMessageAsync(unknown, 404);
+    }
+
+    [Fact]
     public async Task Tag_then_remove_by_tag_untags_and_the_last_tag_deletes()
     {
         var image = TestImage.Simple("first:1");

@@ -12,6 +12,9 @@ namespace CorralOS.Engine.Archives;
 public sealed class StagedArchive
 {
     private const int MaxLinkDepth = 16;
+
+    // Manifests, indexes and configs are read into memory; real ones are kilobytes.
+    private const long MaxMetadataSize = 16 << 20;
     private readonly string _root;
     private readonly Dictionary<string, string> _links = new(StringComparer.Ordinal);
     private readonly HashSet<string> _files = new(StringComparer.Ordinal);
@@ -114,8 +117,7 @@ public sealed class StagedArchive
     {
         try
         {
-            using var stream = Open(name);
-            return JsonSerializer.Deserialize(stream, type) ?? throw new InvalidArgumentException($"invalid archive: {name} is null");
+            return JsonSerializer.Deserialize(ReadBytes(name), type) ?? throw new InvalidArgumentException($"invalid archive: {name} is null");
         }
         catch (JsonException e)
         {
@@ -126,6 +128,10 @@ public sealed class StagedArchive
     public byte[] ReadBytes(string name)
     {
         using var stream = Open(name);
+        if (stream.Length > MaxMetadataSize)
+        {
+            throw new InvalidArgumentException($"invalid archive: {name} is {stream.Length} bytes, more than a manifest or config can be");
+        }
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
