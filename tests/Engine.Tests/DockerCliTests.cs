@@ -49,7 +49,10 @@ public sealed class DockerCliTests : IAsyncLifetime
         Assert.Equal(image.Id, inspected.GetProperty("Id").GetString());
         Assert.Equal(image.Id + "\n", await DockerOkAsync("inspect", "--format", "{{.Id}}", "cli/app:1"));
 
+        Assert.Equal("CMD [\"sh\"] 0B\nlayer 0 5B\n", await DockerOkAsync("history", "--no-trunc", "--format", "{{.CreatedBy}} {{.Size}}", "cli/app:1"));
+
         await DockerOkAsync("tag", "cli/app:1", "other:2");
+        Assert.Equal("other\n", await DockerOkAsync("images", "--filter", "reference=oth*", "--format", "{{.Repository}}"));
         Assert.Equal("cli/app:1\nother:2\n", await DockerOkAsync("images", "--format", "{{.Repository}}:{{.Tag}}"));
         Assert.Equal("Untagged: other:2\n", await DockerOkAsync("rmi", "other:2"));
 

@@ -82,12 +82,31 @@ public sealed class ImageFilter
         var before = _values.GetValueOrDefault("before")?.Select(n => find(n).Config.Created).Min();
         var since = _values.GetValueOrDefault("since")?.Select(n => find(n).Config.Created).Max();
 
-        return images.Where(image =>
-            (dangling is null || image.Dangling == dangling)
-            && (patterns is null || image.Tags.Concat(image.Digests).Any(r => patterns.Any(p => p.IsMatch(r.Familiar) || p.IsMatch(r.FamiliarName))))
-            && labels.All(l => HasLabel(image.Config.Labels(), l))
-            && (before is null || image.Config.Created < before)
-            && (since is null || image.Config.Created > since)).ToList();
+        var selected = new List<StoredImage>();
+        foreach (var image in images)
+        {
+            if ((dangling is not null && image.Dangling != dangling)
+                || !labels.All(l => HasLabel(image.Config.Labels(), l))
+                || (before is not null && !(image.Config.Created < before))
+                || (since is not null && !(image.Config.Created > since)))
+            {
+                continue;
+            }
+            if (patterns is null)
+            {
+                selected.Add(image);
+                continue;
+            }
+            // As Docker does: with a reference filter an image lists only the references that matched.
+            bool Matches(ImageReference r) => patterns.Any(p => p.IsMatch(r.Familiar) || p.IsMatch(r.FamiliarName));
+            var tags = image.Tags.Where(Matches).ToList();
+            var digests = image.Digests.Where(Matches).ToList();
+            if (tags.Count + digests.Count > 0)
+            {
+                selected.Add(image with { Tags = tags, Digests = digests });
+            }
+        }
+        return selected;
     }
 
     private static bool HasLabel(IReadOnlyDictionary<string, string> labels, string filter)
