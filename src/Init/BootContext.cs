@@ -14,8 +14,11 @@ public sealed class BootContext
     /// <summary>Parameters the kernel passed to init (those after "--" on the kernel cmdline).</summary>
     public IReadOnlyList<string> InitArguments { get; }
 
-    /// <summary>rancher.* and cc.* keys of the kernel cmdline and init's arguments, as a config tree.</summary>
-    public Dictionary<string, object?> Cmdline { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The merged configuration (all layers, the kernel cmdline, init's arguments) as a tree.</summary>
+    public Dictionary<string, object?> Config { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Problems a phase met but booted past; init prints them under the phase's line.</summary>
+    public List<string> Warnings { get; } = [];
 
     /// <summary>The mounted state device, or null when the system runs from RAM.</summary>
     public string? StateDevice { get; set; }

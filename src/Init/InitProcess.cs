@@ -25,7 +25,7 @@ public sealed class InitProcess
     }
 
     public static IReadOnlyList<IBootPhase> DefaultPhases() =>
-        [new MountsPhase(), new CmdlinePhase(), new ModulesPhase(), new StatePhase(), new LoopbackPhase(), new HostnamePhase()];
+        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new LoopbackPhase(), new HostnamePhase()];
 
     /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
     public async Task<int> RunAsync()
@@ -70,10 +70,12 @@ public sealed class InitProcess
             {
                 var detail = phase.Run(_context);
                 _console.Info($"phase {phase.Name}: ok ({clock.ElapsedMilliseconds} ms{(detail.Length > 0 ? ", " + detail : "")})");
+                PrintWarnings(phase);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
                 _console.Info($"phase {phase.Name}: FAILED: {e.Message}");
+                PrintWarnings(phase);
                 healthy &= !phase.Required;
                 if (phase.Required)
                 {
@@ -83,6 +85,15 @@ public sealed class InitProcess
         }
         _console.Info($"boot phases done in {total.ElapsedMilliseconds} ms");
         return healthy;
+    }
+
+    private void PrintWarnings(IBootPhase phase)
+    {
+        foreach (var warning in _context.Warnings)
+        {
+            _console.Info($"phase {phase.Name}: {warning}");
+        }
+        _context.Warnings.Clear();
     }
 
     private static string Describe(PowerAction action) => action switch

@@ -32,7 +32,8 @@ public sealed class StateDiskTests : IDisposable
     private static DiskVm Boot(string disk, string cmdline) => new(disk, cmdline);
 
     private static string StatePhaseLine(QemuVm vm) =>
-        SerialConsole.Clean(vm.Console.Text).Split('\n').Single(l => l.StartsWith("init: phase state:", StringComparison.Ordinal)).Trim();
+        SerialConsole.Clean(vm.Console.Text).Split('\n')
+            .Single(l => l.StartsWith("init: phase state: ok", StringComparison.Ordinal) || l.StartsWith("init: phase state: FAILED", StringComparison.Ordinal)).Trim();
 
     private static async Task PowerOffAsync(QemuVm vm)
     {
@@ -51,6 +52,10 @@ public sealed class StateDiskTests : IDisposable
             Assert.Contains("formatted /dev/vda as RANCHER_STATE", StatePhaseLine(first.Vm), StringComparison.Ordinal);
             (await first.Vm.RunAsync("echo kept > /home/keep && echo kept > /opt/keep && echo kept > /var/log/keep && " +
                                      "echo lost > /etc/lost && echo lost > /usr/lost", cancellationToken: Ct)).EnsureSuccess("writing files");
+            // Config written with ros config lives on the state disk; a broken layer next to it must not stop the boot.
+            (await first.Vm.RunAsync("ros config set hostname fromconfig && mkdir -p /var/lib/rancher/conf/cloud-config.d && " +
+                                     "printf 'rancher:\\n  modules: [unclosed\\n' > /var/lib/rancher/conf/cloud-config.d/bad.yml",
+                cancellationToken: Ct)).EnsureSuccess("writing config");
             await PowerOffAsync(first.Vm);
         }
 
@@ -59,6 +64,9 @@ public sealed class StateDiskTests : IDisposable
         var line = StatePhaseLine(second.Vm);
         Assert.DoesNotContain("formatted", line, StringComparison.Ordinal);
         Assert.Contains("/dev/vda (ext4) mounted at /state", line, StringComparison.Ordinal);
+        Assert.Contains("config reloaded: ", line, StringComparison.Ordinal);
+        Assert.Contains("init: phase state: skipped layer: /var/lib/rancher/conf/cloud-config.d/bad.yml:", SerialConsole.Clean(second.Vm.Console.Text), StringComparison.Ordinal);
+        Assert.Equal("fromconfig", (await second.Vm.RunAsync("hostname", cancellationToken: Ct)).Output.Trim());
         var files = await second.Vm.RunAsync("cat /home/keep /opt/keep /var/log/keep; ls /etc/lost /usr/lost 2>&1", cancellationToken: Ct);
         Assert.StartsWith("kept\nkept\nkept\n", files.Output, StringComparison.Ordinal);
         Assert.Contains("/etc/lost: No such file", files.Output, StringComparison.Ordinal);

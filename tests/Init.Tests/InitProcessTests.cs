@@ -61,23 +61,57 @@ public class InitProcessTests
     }
 
     [Fact]
-    public void The_cmdline_phase_reads_kernel_parameters_and_init_arguments_win()
+    public void The_config_phase_merges_the_layers_and_init_arguments_win()
     {
-        var cmdline = Path.GetTempFileName();
+        var root = Directory.CreateTempSubdirectory("corralos-config-").FullName;
         try
         {
-            File.WriteAllText(cmdline, "console=ttyS0 cc.hostname=fromkernel rancher.debug rancher.modules=[a,b]\n");
+            Directory.CreateDirectory(Path.Combine(root, "proc"));
+            File.WriteAllText(Path.Combine(root, "proc/cmdline"), "console=ttyS0 cc.hostname=fromkernel rancher.debug rancher.modules=[a,b]\n");
+            Directory.CreateDirectory(Path.Combine(root, "var/lib/rancher/conf/cloud-config.d"));
+            File.WriteAllText(Path.Combine(root, "var/lib/rancher/conf/cloud-config.yml"), "hostname: fromfile\nrancher:\n  state:\n    dev: LABEL=X\n");
+            File.WriteAllText(Path.Combine(root, "var/lib/rancher/conf/cloud-config.d/broken.yml"), "rancher:\n  modules: [unclosed\n");
             var context = new BootContext("1", ["cc.hostname=frominit"]);
 
-            var detail = new Phases.CmdlinePhase(cmdline).Run(context);
+            var detail = new Phases.ConfigPhase(new Config.ConfigPaths(root)).Run(context);
 
-            Assert.Equal("frominit", context.Cmdline["hostname"]);
-            Assert.Equal(true, Config.ConfigTree.Get(context.Cmdline, "rancher.debug"));
-            Assert.Equal("2 rancher.* keys, 1 cc.* keys", detail);
+            Assert.Equal("frominit", context.Config["hostname"]);
+            Assert.Equal("LABEL=X", Config.ConfigTree.Get(context.Config, "rancher.state.dev"));
+            Assert.Equal(true, Config.ConfigTree.Get(context.Config, "rancher.debug"));
+            Assert.Equal(new List<object?> { "a", "b" }, Config.ConfigTree.Get(context.Config, "rancher.modules"));
+            Assert.EndsWith("1 skipped", detail, StringComparison.Ordinal);
+            var warning = Assert.Single(context.Warnings);
+            Assert.StartsWith("skipped layer: " + Path.Combine(root, "var/lib/rancher/conf/cloud-config.d/broken.yml") + ":", warning, StringComparison.Ordinal);
         }
         finally
         {
-            File.Delete(cmdline);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Warnings_print_under_their_phase_line_once()
+    {
+        var (init, output) = Create(new WarningPhase(), new Phase("next", false, () => ""));
+
+        Assert.True(init.RunPhases());
+
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("init: phase warn: ok", lines[0], StringComparison.Ordinal);
+        Assert.Equal("init: phase warn: skipped layer: f.yml:2:3: rancher.x: expected a map", lines[1]);
+        Assert.StartsWith("init: phase next: ok", lines[2], StringComparison.Ordinal);
+    }
+
+    private sealed class WarningPhase : IBootPhase
+    {
+        public string Name => "warn";
+
+        public bool Required => false;
+
+        public string Run(BootContext context)
+        {
+            context.Warnings.Add("skipped layer: f.yml:2:3: rancher.x: expected a map");
+            return "";
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class HostnamePhase : IBootPhase
 
     public string Run(BootContext context)
     {
-        var name = ConfigTree.GetString(context.Cmdline, "hostname");
+        var name = ConfigTree.GetString(context.Config, "hostname");
         if (string.IsNullOrWhiteSpace(name))
         {
             name = DefaultHostname;

@@ -38,7 +38,7 @@ public sealed class ModulesPhase : IBootPhase
                 failed.Add(e.Message);
             }
         }
-        foreach (var entry in ConfigTree.GetStrings(context.Cmdline, "rancher.modules"))
+        foreach (var entry in ConfigTree.GetStrings(context.Config, "rancher.modules"))
         {
             var parts = entry.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0)

@@ -17,7 +17,13 @@ public sealed class StatePhase : IBootPhase
     private readonly BlockDevices _devices;
     private bool _required;
 
-    public StatePhase(BlockDevices? devices = null) => _devices = devices ?? new BlockDevices();
+    private readonly Config.ConfigPaths _configPaths;
+
+    public StatePhase(BlockDevices? devices = null, Config.ConfigPaths? configPaths = null)
+    {
+        _devices = devices ?? new BlockDevices();
+        _configPaths = configPaths ?? new Config.ConfigPaths();
+    }
 
     public string Name => "state";
 
@@ -25,10 +31,10 @@ public sealed class StatePhase : IBootPhase
 
     public string Run(BootContext context)
     {
-        var spec = ConfigTree.GetString(context.Cmdline, "rancher.state.dev");
-        _required = ConfigTree.GetBool(context.Cmdline, "rancher.state.required");
-        var wait = ConfigTree.GetBool(context.Cmdline, "rancher.state.wait");
-        var autoformat = ConfigTree.GetStrings(context.Cmdline, "rancher.state.autoformat").ToList();
+        var spec = ConfigTree.GetString(context.Config, "rancher.state.dev");
+        _required = ConfigTree.GetBool(context.Config, "rancher.state.required");
+        var wait = ConfigTree.GetBool(context.Config, "rancher.state.wait");
+        var autoformat = ConfigTree.GetStrings(context.Config, "rancher.state.autoformat").ToList();
         // docker-machine's disks: an existing B2D_STATE, or a first disk carrying boot2docker's magic, is the state.
         if (_devices.Resolve("LABEL=" + AutoFormat.Boot2DockerLabel) is not null)
         {
@@ -61,7 +67,7 @@ public sealed class StatePhase : IBootPhase
             return RunFromRam($"state device {spec} not found");
         }
 
-        var fstype = ConfigTree.GetString(context.Cmdline, "rancher.state.fstype") is { Length: > 0 } t and not "auto"
+        var fstype = ConfigTree.GetString(context.Config, "rancher.state.fstype") is { Length: > 0 } t and not "auto"
             ? t
             : FileSystemProbe.Probe(device)?.Type ?? "ext4";
         Directory.CreateDirectory(Persistence.StateMount);
@@ -75,14 +81,16 @@ public sealed class StatePhase : IBootPhase
         }
 
         var root = Persistence.StateMount;
-        if (ConfigTree.GetString(context.Cmdline, "rancher.state.directory") is { Length: > 0 } subdirectory)
+        if (ConfigTree.GetString(context.Config, "rancher.state.directory") is { Length: > 0 } subdirectory)
         {
             root = Path.Combine(root, subdirectory.TrimStart('/'));
             Directory.CreateDirectory(root);
         }
         Persistence.BindAll(root);
         context.StateDevice = device;
-        return $"{formatted}{device} ({fstype}) mounted at {root}, persistent: {string.Join(' ', Persistence.Directories)}";
+        // The user's layers (cloud-config.yml, cloud-config.d) live on the state disk: read them now.
+        var config = Phases.ConfigPhase.Load(context, _configPaths);
+        return $"{formatted}{device} ({fstype}) mounted at {root}, persistent: {string.Join(' ', Persistence.Directories)}; config reloaded: {config}";
     }
 
     private string RunFromRam(string reason)
