@@ -9,7 +9,7 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
     where TVm : BootedVm
 {
     /// <summary>The phases PID 1 runs before it starts a shell, in the order it runs them.</summary>
-    public static readonly string[] ExpectedPhases = ["mounts", "config", "modules", "state", "loopback", "hostname"];
+    public static readonly string[] ExpectedPhases = ["mounts", "config", "modules", "state", "sysctl", "loopback", "hostname"];
 
     private static readonly TimeSpan s_command = TimeSpan.FromSeconds(60);
 

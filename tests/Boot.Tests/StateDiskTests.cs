@@ -53,7 +53,9 @@ public sealed class StateDiskTests : IDisposable
             (await first.Vm.RunAsync("echo kept > /home/keep && echo kept > /opt/keep && echo kept > /var/log/keep && " +
                                      "echo lost > /etc/lost && echo lost > /usr/lost", cancellationToken: Ct)).EnsureSuccess("writing files");
             // Config written with ros config lives on the state disk; a broken layer next to it must not stop the boot.
-            (await first.Vm.RunAsync("ros config set hostname fromconfig && mkdir -p /var/lib/rancher/conf/cloud-config.d && " +
+            (await first.Vm.RunAsync("ros config set hostname fromconfig && " +
+                                     "printf 'rancher:\\n  sysctl:\\n    vm.swappiness: 13\\n' | ros config merge && " +
+                                     "mkdir -p /var/lib/rancher/conf/cloud-config.d && " +
                                      "printf 'rancher:\\n  modules: [unclosed\\n' > /var/lib/rancher/conf/cloud-config.d/bad.yml",
                 cancellationToken: Ct)).EnsureSuccess("writing config");
             await PowerOffAsync(first.Vm);
@@ -67,6 +69,7 @@ public sealed class StateDiskTests : IDisposable
         Assert.Contains("config reloaded: ", line, StringComparison.Ordinal);
         Assert.Contains("init: phase state: skipped layer: /var/lib/rancher/conf/cloud-config.d/bad.yml:", SerialConsole.Clean(second.Vm.Console.Text), StringComparison.Ordinal);
         Assert.Equal("fromconfig", (await second.Vm.RunAsync("hostname", cancellationToken: Ct)).Output.Trim());
+        Assert.Equal("13", (await second.Vm.RunAsync("cat /proc/sys/vm/swappiness", cancellationToken: Ct)).Output.Trim());
         var files = await second.Vm.RunAsync("cat /home/keep /opt/keep /var/log/keep; ls /etc/lost /usr/lost 2>&1", cancellationToken: Ct);
         Assert.StartsWith("kept\nkept\nkept\n", files.Output, StringComparison.Ordinal);
         Assert.Contains("/etc/lost: No such file", files.Output, StringComparison.Ordinal);

@@ -199,3 +199,49 @@ public class HostnamePhaseTests
         Assert.EndsWith("127.0.1.1\tcorralos\n", Phases.HostnamePhase.HostsFile("corralos"), StringComparison.Ordinal);
     }
 }
+
+public sealed class SysctlPhaseTests : IDisposable
+{
+    private readonly string _sys = Directory.CreateTempSubdirectory("corralos-sysctl-").FullName;
+
+    public void Dispose() => Directory.Delete(_sys, recursive: true);
+
+    private string Setting(string dotted)
+    {
+        var path = Path.Combine(_sys, dotted.Replace('.', '/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "0\n");
+        return path;
+    }
+
+    [Fact]
+    public void Dotted_and_nested_keys_write_under_proc_sys()
+    {
+        var forward = Setting("net.ipv4.ip_forward");
+        var swappiness = Setting("vm.swappiness");
+        var context = new BootContext("1", []);
+        context.Config = Config.KernelCmdline.Parse("rancher.sysctl.vm.swappiness=13");
+        ((Dictionary<string, object?>)Config.ConfigTree.Get(context.Config, "rancher.sysctl")!)["net.ipv4.ip_forward"] = true;
+
+        Assert.Equal("2 set", new Phases.SysctlPhase(_sys).Run(context));
+        Assert.Equal("1", File.ReadAllText(forward));
+        Assert.Equal("13", File.ReadAllText(swappiness));
+    }
+
+    [Fact]
+    public void An_unknown_or_escaping_key_is_reported_and_the_rest_applies()
+    {
+        var swappiness = Setting("vm.swappiness");
+        var context = new BootContext("1", []);
+        context.Config = Config.KernelCmdline.Parse("rancher.sysctl.vm.swappiness=7 rancher.sysctl.vm.nosuch=1");
+
+        var error = Assert.Throws<IOException>(() => new Phases.SysctlPhase(_sys).Run(context));
+
+        Assert.Equal("1 set, but: vm.nosuch: no such setting", error.Message);
+        Assert.Equal("7", File.ReadAllText(swappiness));
+    }
+
+    [Fact]
+    public void No_sysctl_key_sets_nothing() =>
+        Assert.Equal("nothing to set", new Phases.SysctlPhase(_sys).Run(new BootContext("1", [])));
+}
