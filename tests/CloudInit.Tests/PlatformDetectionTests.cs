@@ -1,0 +1,48 @@
+namespace CorralOS.CloudInit.Tests;
+
+/// <summary>The cloud from DMI ids (sysfs under a temp root), and how it extends the datasource list.</summary>
+public sealed class PlatformDetectionTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string? Detect(params (string File, string Text)[] ids)
+    {
+        foreach (var (file, text) in ids)
+        {
+            _dir.Write($"sys/class/dmi/id/{file}", text + "\n");
+        }
+        return PlatformDetection.Detect(Path.Combine(_dir.Path, "sys"));
+    }
+
+    [Fact]
+    public void Ec2_from_the_product_uuid() => Assert.Equal("ec2", Detect(("product_uuid", "EC2E1916-9099-7CAF-FD21-012345ABCDEF"), ("product_name", "HVM domU")));
+
+    [Fact]
+    public void Ec2_nitro_from_the_vendor() => Assert.Equal("ec2", Detect(("sys_vendor", "Amazon EC2"), ("product_name", "m5.large")));
+
+    [Fact]
+    public void Gce() => Assert.Equal("gce", Detect(("product_name", "Google Compute Engine"), ("sys_vendor", "Google"), ("bios_vendor", "Google")));
+
+    [Fact]
+    public void DigitalOcean() => Assert.Equal("digitalocean", Detect(("sys_vendor", "DigitalOcean"), ("product_name", "Droplet")));
+
+    [Fact]
+    public void Vmware() => Assert.Equal("vmware", Detect(("product_name", "VMware Virtual Platform"), ("sys_vendor", "VMware, Inc.")));
+
+    [Fact]
+    public void Qemu_is_none_of_them() => Assert.Null(Detect(("product_name", "Standard PC (Q35 + ICH9, 2009)"), ("sys_vendor", "QEMU"), ("bios_vendor", "SeaBIOS")));
+
+    [Fact]
+    public void No_dmi_at_all_is_none() => Assert.Null(PlatformDetection.Detect(Path.Combine(_dir.Path, "nothing")));
+
+    [Fact]
+    public void The_detected_source_is_appended_once()
+    {
+        Assert.Equal(["configdrive", "ec2"], PlatformDetection.AddDetected(["configdrive"], "ec2"));
+        Assert.Equal(["ec2:http://127.0.0.1:1/"], PlatformDetection.AddDetected(["ec2:http://127.0.0.1:1/"], "ec2"));
+        Assert.Equal(["*"], PlatformDetection.AddDetected(["*"], "gce"));
+        Assert.Equal(["configdrive"], PlatformDetection.AddDetected(["configdrive"], null));
+    }
+}
