@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CorralOS.Engine.Api.Dtos;
+using CorralOS.Engine.Containers;
 
 namespace CorralOS.Engine.Api;
 
@@ -15,4 +16,9 @@ namespace CorralOS.Engine.Api;
 [JsonSerializable(typeof(List<HistoryItem>))]
 [JsonSerializable(typeof(List<DeleteItem>))]
 [JsonSerializable(typeof(JsonMessage))]
+[JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(ContainerWaitResponse))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(ContainerInspect))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -8,13 +8,16 @@ public sealed record EngineOptions
     /// <summary>Path of the API's unix socket (from --host unix:///PATH).</summary>
     public required string SocketPath { get; init; }
 
-    /// <summary>Persistent state: images (and later containers and volumes).</summary>
+    /// <summary>Persistent state: images, containers, volumes.</summary>
     public required string DataRoot { get; init; }
 
-    /// <summary>Runtime state that does not survive a reboot: the pid file (and later the OCI runtime's state).</summary>
+    /// <summary>Runtime state that does not survive a reboot: the pid file, OCI bundles, crun's state.</summary>
     public required string ExecRoot { get; init; }
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>The OCI runtime binary (found on PATH unless a path).</summary>
+    public string Runtime { get; init; } = "crun";
 
     /// <summary>The CorralOS version, reported as the engine's version.</summary>
     public required string Version { get; init; }

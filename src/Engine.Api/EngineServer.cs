@@ -1,4 +1,6 @@
 using CorralOS.Engine.Api.Endpoints;
+using CorralOS.Engine.Containers;
+using CorralOS.Engine.Host;
 using CorralOS.Engine.Images;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,19 +19,26 @@ public sealed partial class EngineServer : IAsyncDisposable
     private readonly EngineOptions _options;
     private bool _stopped;
 
-    private EngineServer(WebApplication app, EngineOptions options, ImageStore store)
+    private EngineServer(WebApplication app, EngineOptions options, ImageStore store, ContainerEngine containers)
     {
         _app = app;
         _options = options;
         Store = store;
+        Containers = containers;
     }
 
     public ImageStore Store { get; }
+
+    public ContainerEngine Containers { get; }
 
     public static async Task<EngineServer> StartAsync(EngineOptions options, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.ExecRoot);
         var store = ImageStore.Open(new StoreLayout(options.DataRoot));
+        var containerStore = ContainerStore.Open(new ContainerLayout(options.DataRoot, options.ExecRoot));
+        var deviceRules = RuntimeCapabilities.CanLoadDeviceRules();
+        var containers = new ContainerEngine(store, containerStore, new OciRuntime(containerStore.Layout.RuntimeRoot, options.Runtime), deviceRules);
+        store.InUse = containerStore.UsesImage;
         var engineId = EngineId.LoadOrCreate(options.DataRoot);
         UnixSocket.ClearStale(options.SocketPath);
 
@@ -51,19 +60,30 @@ public sealed partial class EngineServer : IAsyncDisposable
         app.Use(ErrorMapping.Middleware(logger));
         app.Use(ApiVersions.Middleware(options.Version));
         app.UseRouting();
-        SystemEndpoints.Map(app, options, store, engineId);
+        SystemEndpoints.Map(app, options, store, containerStore, engineId);
         ImageEndpoints.Map(app, store);
+        ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
         app.MapFallback("{**path}", context => throw new NotFoundException("page not found"));
 
         await app.StartAsync(cancellationToken);
         UnixSocket.Secure(options.SocketPath);
-        File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
-        foreach (var problem in store.Problems)
+        foreach (var problem in store.Problems.Concat(containerStore.Problems))
         {
             LogStoreProblem(logger, problem);
         }
+        if (!RuntimeCapabilities.UnifiedCgroups)
+        {
+            LogNoUnifiedCgroups(logger);
+        }
+        if (!deviceRules)
+        {
+            LogNoDeviceRules(logger);
+        }
+        // Containers the restart policy brings back; the pid file (readiness) follows once they are started.
+        await containers.RestoreAsync(problem => LogStoreProblem(logger, problem), cancellationToken);
+        File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
         LogListening(logger, options.SocketPath, options.DataRoot, store.Count);
-        return new EngineServer(app, options, store);
+        return new EngineServer(app, options, store, containers);
     }
 
     /// <summary>Serves until the token is cancelled (SIGTERM/SIGINT in the applet), then stops gracefully.</summary>
@@ -85,6 +105,8 @@ public sealed partial class EngineServer : IAsyncDisposable
         _stopped = true;
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _app.StopAsync(grace.Token);
+        // Containers run as children of the engine (foreground `crun run`): they stop with it.
+        await Containers.ShutdownAsync();
         File.Delete(PidFile(_options));
         File.Delete(_options.SocketPath);
     }
@@ -97,7 +119,13 @@ public sealed partial class EngineServer : IAsyncDisposable
 
     private static string PidFile(EngineOptions options) => Path.Combine(options.ExecRoot, "system-dockerd.pid");
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "image store: {Problem}")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "/sys/fs/cgroup is not a unified cgroup v2 hierarchy: crun will refuse to run containers (see docs/system-docker.md)")]
+    private static partial void LogNoUnifiedCgroups(ILogger logger);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "no CAP_SYS_RESOURCE and a limited RLIMIT_MEMLOCK: containers run without cgroup device rules")]
+    private static partial void LogNoDeviceRules(ILogger logger);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "store: {Problem}")]
     private static partial void LogStoreProblem(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "API listening on {Socket}, data root {DataRoot}, {Images} images")]

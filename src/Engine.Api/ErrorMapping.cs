@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CorralOS.Engine.Api;
 
 /// <summary>
-/// The one place where failures become HTTP: engine errors by kind (400/404/409), a bad request from Kestrel
+/// The one place where failures become HTTP: engine errors by kind (304/400/404/409), a bad request from Kestrel
 /// 400, anything else 500; the body is always {"message": "..."} with a one-line message.
 /// </summary>
 public static partial class ErrorMapping
@@ -32,6 +32,12 @@ public static partial class ErrorMapping
                 context.Abort();
                 return;
             }
+            if (status == StatusCodes.Status304NotModified)
+            {
+                // Docker answers "nothing to do" with an empty 304.
+                context.Response.StatusCode = status;
+                return;
+            }
             await WriteAsync(context, status, OneLine(e.Message));
         }
     };
@@ -39,6 +45,7 @@ public static partial class ErrorMapping
     public static int StatusOf(Exception e) => e switch
     {
         NotFoundException => StatusCodes.Status404NotFound,
+        NotModifiedException => StatusCodes.Status304NotModified,
         ConflictException => StatusCodes.Status409Conflict,
         InvalidArgumentException or BadHttpRequestException => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status500InternalServerError,

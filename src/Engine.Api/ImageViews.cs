@@ -93,6 +93,10 @@ public sealed class ImageViews(ImageStore store)
         return items;
     }
 
+    /// <summary>Fixed nine fraction digits, as Docker prints log timestamps.</summary>
+    public static string Rfc3339Nano(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Go's time.RFC3339Nano, which Docker clients parse.</summary>
     public static string Rfc3339(DateTimeOffset time) =>
         time == DateTimeOffset.MinValue

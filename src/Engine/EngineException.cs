@@ -14,3 +14,9 @@ public sealed class ConflictException(string message) : EngineException(message)
 
 /// <summary>The request or its body is malformed or refused (bad name, corrupt archive, digest mismatch): HTTP 400.</summary>
 public sealed class InvalidArgumentException(string message, Exception? inner = null) : EngineException(message, inner);
+
+/// <summary>Nothing to do (start of a running container, stop of a stopped one): HTTP 304.</summary>
+public sealed class NotModifiedException(string message) : EngineException(message);
+
+/// <summary>The OCI runtime could not start a container; its message is crun's: HTTP 500.</summary>
+public sealed class RuntimeFailedException(string message) : EngineException(message);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CorralOS.Engine.Archives;
+using CorralOS.Engine.Containers;
 using CorralOS.Engine.Images;
 
 namespace CorralOS.Engine;
@@ -14,4 +15,7 @@ namespace CorralOS.Engine;
 [JsonSerializable(typeof(ImageIndex))]
 [JsonSerializable(typeof(ImageManifest))]
 [JsonSerializable(typeof(OciLayoutFile))]
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(ContainerState))]
+[JsonSerializable(typeof(ContainerCreateRequest))]
 internal sealed partial class StoreJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CorralOS.Engine.Api.Dtos;
+using CorralOS.Engine.Containers;
 using CorralOS.Engine.Host;
 using CorralOS.Engine.Images;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,7 @@ namespace CorralOS.Engine.Api.Endpoints;
 /// <summary>/_ping, /version and /info.</summary>
 public static class SystemEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes, EngineOptions options, ImageStore store, string engineId)
+    public static void Map(IEndpointRouteBuilder routes, EngineOptions options, ImageStore store, ContainerStore containers, string engineId)
     {
         routes.MapMethods("/_ping", ["GET", "HEAD"], context =>
         {
@@ -52,8 +53,12 @@ public static class SystemEndpoints
         {
             var (osName, osVersion) = HostFacts.OperatingSystem;
             using var self = Process.GetCurrentProcess();
+            var states = containers.List().Select(c => c.State).ToList();
             var info = new InfoResponse
             {
+                Containers = states.Count,
+                ContainersRunning = states.Count(s => s.Running),
+                ContainersStopped = states.Count(s => !s.Running),
                 Id = engineId,
                 Images = store.Count,
                 Driver = ImageViews.Driver,

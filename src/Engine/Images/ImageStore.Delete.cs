@@ -2,6 +2,9 @@ namespace CorralOS.Engine.Images;
 
 public sealed partial class ImageStore
 {
+    /// <summary>Which containers use an image (a running one, any one), by image ID; set by the engine that owns containers.</summary>
+    public Func<string, (string? Running, string? Any)>? InUse { get; set; }
+
     /// <summary>
     /// `docker rmi`, with Docker's rules: by reference it untags, and deletes the image only when that was its last
     /// reference; by ID it deletes the image with all its references, but refuses (409, unless force) when they span
@@ -50,9 +53,22 @@ public sealed partial class ImageStore
                     Untag(refs, reference, records);
                 }
             }
-            // Containers will add their checks here: a running one blocks even with force, a stopped one without it.
+            // Containers: a running one blocks even with force, a stopped one without it; forced, the image loses its
+            // references but stays, because the stopped container still needs its layers.
+            var (running, any) = InUse?.Invoke(id) ?? (null, null);
+            if (running is not null)
+            {
+                throw new ConflictException($"conflict: unable to delete {id[7..19]} (cannot be forced) - image is being used by running container {running[..12]}");
+            }
+            if (any is not null && !force)
+            {
+                throw new ConflictException($"conflict: unable to delete {id[7..19]} (must be forced) - image is being used by stopped container {any[..12]}");
+            }
             SaveRefs(refs);
-            RemoveImage(id, records);
+            if (any is null)
+            {
+                RemoveImage(id, records);
+            }
             return records;
         }
     }

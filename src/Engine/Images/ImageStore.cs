@@ -62,6 +62,15 @@ public sealed partial class ImageStore
         }
     }
 
+    /// <summary>The image with this full ID, or null.</summary>
+    public StoredImage? TryGetById(string id)
+    {
+        lock (_gate)
+        {
+            return _images.ContainsKey(id) ? Describe(id) : null;
+        }
+    }
+
     public bool HasLayer(Digest diffId)
     {
         lock (_gate)

@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace CorralOS.Engine.Containers;
+
+/// <summary>
+/// One container in memory: its record, its state, and the signal that the state changed (for wait and follow).
+/// The state is only changed under <see cref="Gate"/> and written to disk before anyone is told.
+/// </summary>
+public sealed class Container(ContainerRecord record, ContainerState state, ContainerLayout layout)
+{
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Lock Gate { get; } = new();
+
+    public ContainerRecord Record { get; } = record;
+
+    public string Id => Record.Id;
+
+    public string Name => Record.Name;
+
+    /// <summary>A snapshot; change it with <see cref="Update"/>.</summary>
+    public ContainerState State
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return state.Copy();
+            }
+        }
+    }
+
+    /// <summary>The running `crun run` and its supervision loop, while there is one.</summary>
+    internal ContainerRun? Run { get; set; }
+
+    /// <summary>Set once removal started: nothing may start it again.</summary>
+    internal bool Removed { get; set; }
+
+    /// <summary>Completes at the next state change.</summary>
+    public Task Changed
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _changed.Task;
+            }
+        }
+    }
+
+    /// <summary>Changes the state, writes it atomically, then wakes waiters.</summary>
+    public void Update(Action<ContainerState> change)
+    {
+        TaskCompletionSource woken;
+        lock (Gate)
+        {
+            change(state);
+            Images.AtomicFile.Write(layout.StateFile(Id), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ContainerState));
+            woken = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        woken.TrySetResult();
+    }
+
+    /// <summary>The container and its files are gone: wakes waiters (wait condition=removed) without writing anything.</summary>
+    public void MarkRemoved()
+    {
+        TaskCompletionSource woken;
+        lock (Gate)
+        {
+            state.Status = ContainerStatus.Removing;
+            woken = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        woken.TrySetResult();
+    }
+
+    public void SaveRecord()
+    {
+        lock (Gate)
+        {
+            Images.AtomicFile.Write(layout.RecordFile(Id), JsonSerializer.SerializeToUtf8Bytes(Record, StoreJson.Default.ContainerRecord));
+        }
+    }
+}

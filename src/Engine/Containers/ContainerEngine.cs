@@ -1,0 +1,304 @@
+using CorralOS.Engine.Images;
+
+namespace CorralOS.Engine.Containers;
+
+/// <summary>
+/// The container operations behind the API: create, start, stop, kill, restart, wait, remove, rename, and what the
+/// engine does with containers when it starts and stops. One operation at a time per container (its lifecycle lock),
+/// so concurrent requests see each transition whole.
+/// </summary>
+public sealed class ContainerEngine
+{
+    private readonly ImageStore _images;
+    private readonly ContainerRuntimeContext _context;
+    private readonly Dictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly Lock _locksGate = new();
+
+    public ContainerEngine(ImageStore images, ContainerStore store, OciRuntime runtime, bool deviceCgroupRules)
+    {
+        _images = images;
+        Store = store;
+        _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules), runtime);
+    }
+
+    public ContainerStore Store { get; }
+
+    public Container Create(string? name, ContainerCreateRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Image))
+        {
+            throw new InvalidArgumentException("config cannot be empty in order to create a container");
+        }
+        var image = _images.Get(request.Image);
+        var config = ContainerFactory.Merge(request, image);
+        return Store.Add(name, (id, chosen) => new ContainerRecord
+        {
+            Id = id,
+            Name = chosen,
+            Created = DateTimeOffset.UtcNow,
+            Image = request.Image,
+            ImageId = image.Id,
+            Config = config,
+        });
+    }
+
+    public async Task StartAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        using var _ = await LockAsync(container, cancellationToken);
+        await StartLockedAsync(container);
+    }
+
+    private async Task StartLockedAsync(Container container)
+    {
+        if (container.Removed)
+        {
+            throw new NotFoundException($"No such container: {container.Id}");
+        }
+        if (container.State.Running)
+        {
+            throw new NotModifiedException("container already started");
+        }
+        if (container.Run is { } previous)
+        {
+            await previous.Finished;
+        }
+        container.Run = await ContainerRun.StartAsync(container, _context);
+        _ = WatchAsync(container, container.Run);
+    }
+
+    // After the loop ends: auto-remove (--rm) containers go once they are done.
+    private async Task WatchAsync(Container container, ContainerRun run)
+    {
+        await run.Finished;
+        if (container.Record.Config.HostConfig?.AutoRemove == true && !_context.ShuttingDown && !container.Removed)
+        {
+            try
+            {
+                await RemoveAsync(container.Id, force: true, CancellationToken.None);
+            }
+            catch (NotFoundException)
+            {
+                // Removed meanwhile by a client.
+            }
+        }
+    }
+
+    /// <summary>SIGTERM (or the container's StopSignal), then SIGKILL after the timeout (seconds; negative waits forever).</summary>
+    public async Task StopAsync(string nameOrId, int? timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        using var _ = await LockAsync(container, cancellationToken);
+        if (!await StopLockedAsync(container, timeoutSeconds, byUser: true))
+        {
+            throw new NotModifiedException("container already stopped");
+        }
+    }
+
+    private async Task<bool> StopLockedAsync(Container container, int? timeoutSeconds, bool byUser)
+    {
+        var run = container.Run;
+        if (run is null || run.Finished.IsCompleted)
+        {
+            return false;
+        }
+        run.RequestStop();
+        if (byUser)
+        {
+            container.Update(s => s.StoppedByUser = true);
+        }
+        var state = container.State;
+        if (state.Status == ContainerStatus.Running)
+        {
+            var signal = Signals.Parse(container.Record.Config.StopSignal ?? "SIGTERM");
+            await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), CancellationToken.None);
+            var timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
+            if (timeout >= 0)
+            {
+                await Task.WhenAny(run.Finished, Task.Delay(TimeSpan.FromSeconds(timeout)));
+            }
+            if (!run.Finished.IsCompleted)
+            {
+                await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
+            }
+        }
+        await run.Finished;
+        return true;
+    }
+
+    public async Task KillAsync(string nameOrId, string signalName, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        var signal = Signals.Parse(string.IsNullOrEmpty(signalName) ? "SIGKILL" : signalName);
+        using var _ = await LockAsync(container, cancellationToken);
+        var run = container.Run;
+        if (run is null || container.State.Status != ContainerStatus.Running)
+        {
+            throw new ConflictException($"Cannot kill container: {nameOrId}: Container {container.Id} is not running");
+        }
+        // A kill that ends the container counts as a user stop for the restart policy, as in Docker only for SIGKILL.
+        if (signal == Signals.SIGKILL)
+        {
+            run.RequestStop();
+            container.Update(s => s.StoppedByUser = true);
+        }
+        await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), cancellationToken);
+        if (signal == Signals.SIGKILL)
+        {
+            await run.Finished;
+        }
+    }
+
+    public async Task RestartAsync(string nameOrId, int? timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        using var _ = await LockAsync(container, cancellationToken);
+        await StopLockedAsync(container, timeoutSeconds, byUser: false);
+        await StartLockedAsync(container);
+    }
+
+    /// <summary>Docker's wait conditions: not-running (default), next-exit, removed. Returns the exit code.</summary>
+    public async Task<(int ExitCode, string? Error)> WaitAsync(string nameOrId, string? condition, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        condition = string.IsNullOrEmpty(condition) ? "not-running" : condition;
+        if (condition is not ("not-running" or "next-exit" or "removed"))
+        {
+            throw new InvalidArgumentException($"invalid condition: \"{condition}\"");
+        }
+        var first = true;
+        while (true)
+        {
+            var changed = container.Changed;
+            var state = container.State;
+            var done = condition switch
+            {
+                "removed" => container.Removed && Store.TryGet(container.Id) is null,
+                "next-exit" => !first && state.Status == ContainerStatus.Exited,
+                _ => !state.Running && container.Run is not { Finished.IsCompleted: false },
+            };
+            if (done)
+            {
+                return (state.ExitCode, string.IsNullOrEmpty(state.Error) ? null : state.Error);
+            }
+            first = false;
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(nameOrId);
+        using var _ = await LockAsync(container, cancellationToken);
+        if (container.Removed)
+        {
+            throw new NotFoundException($"No such container: {nameOrId}");
+        }
+        var running = container.Run is { Finished.IsCompleted: false };
+        if (running && !force)
+        {
+            throw new ConflictException($"You cannot remove a running container {container.Id}. Stop the container before attempting removal or force remove");
+        }
+        if (running)
+        {
+            container.Run!.RequestStop();
+            await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
+            await container.Run.Finished;
+        }
+        _context.RootFs.Unmount(container);
+        await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        container.Removed = true;
+        Store.Remove(container);
+        var bundle = _context.Layout.Bundle(container.Id);
+        if (Directory.Exists(bundle))
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+        container.MarkRemoved();
+        ForgetLock(container);
+    }
+
+    public void Rename(string nameOrId, string newName) => Store.Rename(Store.Get(nameOrId), newName);
+
+    /// <summary>
+    /// At engine start: containers the last engine left running (it crashed) are cleaned up and marked exited, then
+    /// those whose restart policy says so are started again.
+    /// </summary>
+    public async Task RestoreAsync(Action<string> report, CancellationToken cancellationToken)
+    {
+        foreach (var container in Store.List())
+        {
+            var state = container.State;
+            var policy = RestartPolicy.Parse(container.Record.Config.HostConfig?.RestartPolicy);
+            var shouldStart = policy.StartsWithEngine(state);
+            if (state.Running || _context.Runtime.HasState(container.Id))
+            {
+                await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), cancellationToken);
+                await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), cancellationToken);
+                _context.RootFs.Unmount(container);
+                container.Update(s =>
+                {
+                    s.Status = ContainerStatus.Exited;
+                    s.Pid = 0;
+                    s.ExitCode = s.Running ? 255 : s.ExitCode;
+                    s.FinishedAt ??= DateTimeOffset.UtcNow;
+                });
+            }
+            if (shouldStart)
+            {
+                try
+                {
+                    await StartAsync(container.Id, cancellationToken);
+                }
+                catch (EngineException e)
+                {
+                    report($"container {container.Name} ({container.Id[..12]}) did not restart: {e.Message}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// At engine stop: every running container is stopped (its stop signal, 10 s, SIGKILL). Its state stays as the
+    /// exit left it, and restart policies bring it back when the engine starts again.
+    /// </summary>
+    public async Task ShutdownAsync()
+    {
+        _context.ShuttingDown = true;
+        var running = Store.List().Where(c => c.Run is { Finished.IsCompleted: false }).ToList();
+        await Task.WhenAll(running.Select(async c =>
+        {
+            using var _ = await LockAsync(c, CancellationToken.None);
+            await StopLockedAsync(c, null, byUser: false);
+        }));
+    }
+
+    private string CrunLog(Container container) => Path.Combine(_context.Layout.Bundle(container.Id), "crun.json");
+
+    private async Task<IDisposable> LockAsync(Container container, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim gate;
+        lock (_locksGate)
+        {
+            if (!_locks.TryGetValue(container.Id, out gate!))
+            {
+                gate = _locks[container.Id] = new SemaphoreSlim(1, 1);
+            }
+        }
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    private void ForgetLock(Container container)
+    {
+        lock (_locksGate)
+        {
+            _locks.Remove(container.Id);
+        }
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+}

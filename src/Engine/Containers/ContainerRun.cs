@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CorralOS.Engine.Containers;
+
+/// <summary>
+/// One started container: the loop that runs it with `crun run` (a foreground child the engine waits for), writes
+/// its output to the json-file log, records its exit, and starts it again as the restart policy says.
+/// </summary>
+internal sealed class ContainerRun
+{
+    private readonly Container _container;
+    private readonly ContainerRuntimeContext _context;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<string?> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ContainerRun(Container container, ContainerRuntimeContext context)
+    {
+        _container = container;
+        _context = context;
+    }
+
+    /// <summary>Completes when the loop is over (the container is stopped for good).</summary>
+    public Task Finished { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Set by stop/kill/remove: the next exit is final.</summary>
+    public bool StopRequested => _stop.IsCancellationRequested;
+
+    /// <summary>Starts the loop; returns once the first `crun run` created the container, or throws its error.</summary>
+    public static async Task<ContainerRun> StartAsync(Container container, ContainerRuntimeContext context)
+    {
+        var run = new ContainerRun(container, context);
+        run.Finished = Task.Run(run.LoopAsync);
+        var error = await run._firstStart.Task;
+        if (error is not null)
+        {
+            await run.Finished;
+            throw new RuntimeFailedException(error);
+        }
+        return run;
+    }
+
+    /// <summary>No more restarts; the caller then signals the container.</summary>
+    public void RequestStop() => _stop.Cancel();
+
+    private async Task LoopAsync()
+    {
+        var policy = RestartPolicy.Parse(_container.Record.Config.HostConfig?.RestartPolicy);
+        var consecutive = 0;
+        var first = true;
+        while (true)
+        {
+            var started = DateTimeOffset.UtcNow;
+            var (exitCode, error) = await RunOnceAsync(first);
+            if (first)
+            {
+                first = false;
+                if (error is not null)
+                {
+                    _firstStart.TrySetResult(error);
+                    return;
+                }
+            }
+            consecutive = DateTimeOffset.UtcNow - started > TimeSpan.FromSeconds(10) ? 0 : consecutive + 1;
+            var state = _container.State;
+            if (_stop.IsCancellationRequested || _context.ShuttingDown || _container.Removed
+                || !policy.RestartsAfter(exitCode, state.RestartCount, state.StoppedByUser))
+            {
+                return;
+            }
+            _container.Update(s => s.Status = ContainerStatus.Restarting);
+            try
+            {
+                await Task.Delay(RestartPolicy.Delay(consecutive - 1), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _container.Update(s => s.Status = ContainerStatus.Exited);
+                return;
+            }
+            _container.Update(s => s.RestartCount++);
+        }
+    }
+
+    /// <summary>One `crun run`: mount, spec, run, log, wait, unmount. Returns the exit code, or the error that kept it from starting.</summary>
+    private async Task<(int ExitCode, string? Error)> RunOnceAsync(bool first)
+    {
+        var id = _container.Id;
+        var layout = _context.Layout;
+        var bundle = layout.Bundle(id);
+        var crunLog = Path.Combine(bundle, "crun.json");
+        var pidFile = Path.Combine(bundle, "pid");
+        Process? crun = null;
+        try
+        {
+            _context.RootFs.Mount(_container);
+            Directory.CreateDirectory(bundle);
+            File.Delete(crunLog);
+            File.Delete(pidFile);
+            var spec = _context.SpecBuilder.Build(_container);
+            Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()));
+            crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog);
+        }
+        catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException or Linux.SystemCallException or System.ComponentModel.Win32Exception)
+        {
+            _context.RootFs.Unmount(_container);
+            return Failed(e.Message, first);
+        }
+
+        using (crun)
+        using (var log = new JsonFileLog(layout.LogFile(id)))
+        {
+            var stdout = log.PumpAsync(crun.StandardOutput.BaseStream, "stdout");
+            var stderr = log.PumpAsync(crun.StandardError.BaseStream, "stderr");
+            var exited = crun.WaitForExitAsync();
+            var pid = await WaitForPidAsync(pidFile, exited);
+            if (pid > 0)
+            {
+                _container.Update(s =>
+                {
+                    s.Status = ContainerStatus.Running;
+                    s.Pid = pid;
+                    s.StartedAt = DateTimeOffset.UtcNow;
+                    s.Error = "";
+                    s.ExitCode = 0;
+                    s.StoppedByUser = false;
+                });
+                if (first)
+                {
+                    _firstStart.TrySetResult(null);
+                }
+            }
+            await exited;
+            await Task.WhenAll(stdout, stderr);
+            var exitCode = crun.ExitCode;
+            _context.RootFs.Unmount(_container);
+            if (pid <= 0)
+            {
+                return Failed(OciRuntime.LastError(crunLog) ?? $"{_context.Runtime.Binary} exited {exitCode.ToString(CultureInfo.InvariantCulture)} before the container started", first);
+            }
+            _container.Update(s =>
+            {
+                s.Status = ContainerStatus.Exited;
+                s.Pid = 0;
+                s.ExitCode = exitCode;
+                s.FinishedAt = DateTimeOffset.UtcNow;
+            });
+            return (exitCode, null);
+        }
+    }
+
+    private (int, string?) Failed(string message, bool first)
+    {
+        var error = $"OCI runtime create failed: {message}";
+        _container.Update(s =>
+        {
+            s.Status = first && s.StartedAt is null ? ContainerStatus.Created : ContainerStatus.Exited;
+            s.Pid = 0;
+            s.ExitCode = 128;
+            s.Error = error;
+            s.FinishedAt = DateTimeOffset.UtcNow;
+        });
+        return (128, error);
+    }
+
+    // crun writes the pid file once the container exists; if crun exits first, the container never started.
+    private static async Task<int> WaitForPidAsync(string pidFile, Task exited)
+    {
+        while (true)
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+            {
+                return pid;
+            }
+            if (exited.IsCompleted)
+            {
+                return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) ? pid : 0;
+            }
+            await Task.WhenAny(exited, Task.Delay(5));
+        }
+    }
+}

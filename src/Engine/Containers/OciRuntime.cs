@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace CorralOS.Engine.Containers;
+
+/// <summary>
+/// The one place that knows crun's command line. Every call is an argument list (never a shell string), with
+/// `--root` (crun's state, under the exec root) and a JSON `--log` whose last error becomes the API's message.
+/// </summary>
+public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
+{
+    public string Binary { get; } = binary;
+
+    /// <summary>
+    /// Starts `crun run` in the foreground: it creates the container, waits for it and exits with its status, so the
+    /// engine only ever waits for its own child (no waitpid(-1), nothing for the PID-1 runtime to steal).
+    /// </summary>
+    public Process StartRun(string id, string bundle, string pidFile, string logFile)
+    {
+        var info = Start(logFile, "run", "--bundle", bundle, "--pid-file", pidFile, id);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{Binary} did not start");
+        // No -i: the container's stdin is an empty pipe, as Docker gives it /dev/null.
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>`crun kill ID SIGNAL`; false when the container is not (or no longer) running.</summary>
+    public async Task<bool> KillAsync(string id, int signal, string logFile, CancellationToken cancellationToken)
+    {
+        var (exit, _) = await RunAsync(Start(logFile, "kill", id, signal.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+        return exit == 0;
+    }
+
+    /// <summary>`crun delete --force ID`: removes crun's state (and kills what is left); a missing container is fine.</summary>
+    public async Task DeleteAsync(string id, string logFile, CancellationToken cancellationToken)
+    {
+        await RunAsync(Start(logFile, "delete", "--force", id), cancellationToken);
+    }
+
+    /// <summary>Whether crun still has state for the container (after an engine crash).</summary>
+    public bool HasState(string id) => Directory.Exists(Path.Combine(runtimeRoot, id));
+
+    /// <summary>The last error crun wrote to its JSON log, for the API's message.</summary>
+    public static string? LastError(string logFile)
+    {
+        if (!File.Exists(logFile))
+        {
+            return null;
+        }
+        string? last = null;
+        foreach (var line in File.ReadLines(logFile))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.TryGetProperty("msg", out var msg) && msg.ValueKind == JsonValueKind.String
+                    && (!doc.RootElement.TryGetProperty("level", out var level) || level.GetString() is "error" or "fatal"))
+                {
+                    last = msg.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                last = line.Trim();
+            }
+        }
+        return last;
+    }
+
+    private ProcessStartInfo Start(string logFile, params string[] args)
+    {
+        var info = new ProcessStartInfo(Binary) { UseShellExecute = false };
+        foreach (var arg in new[] { "--root", runtimeRoot, "--log", logFile, "--log-format=json" }.Concat(args))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return info;
+    }
+
+    private static async Task<(int Exit, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        await output;
+        return (process.ExitCode, await error);
+    }
+}
