@@ -24,6 +24,7 @@ internal static class Dispatcher
         ConfigApplet.Create() with { OwnName = false },
         OsCommand.Create(),
         SystemDockerdApplet.Create(),
+        CloudInitSaveApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
