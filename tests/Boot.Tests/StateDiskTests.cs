@@ -107,16 +107,26 @@ public sealed class StateDiskTests : IDisposable
     }
 
     [Fact]
-    public async Task A_boot2docker_disk_becomes_B2D_STATE_without_any_state_setting()
+    public async Task A_docker_machine_disk_becomes_B2D_STATE_and_its_keys_go_to_the_docker_user()
     {
-        var head = new byte[512];
-        "boot2docker, please format-me"u8.CopyTo(head);
-        await using var vm = Boot(Disk(head), "");
+        // As docker-machine writes it: a tar whose first entry is the magic name, then .ssh/authorized_keys.
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "boot2docker, please format-me"));
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, ".ssh/authorized_keys")
+            { DataStream = new MemoryStream("ssh-ed25519 AAAAmachine docker-machine\n"u8.ToArray()) });
+        }
+        await using var vm = Boot(Disk(tar.ToArray()), "");
         await vm.InitializeAsync();
 
-        Assert.Contains("formatted /dev/vda as B2D_STATE", StatePhaseLine(vm.Vm), StringComparison.Ordinal);
-        var label = await vm.Vm.RunAsync("grep ' /home ' /proc/mounts", cancellationToken: Ct);
-        Assert.StartsWith("/dev/vda /home ext4", label.Output, StringComparison.Ordinal);
+        Assert.Contains("formatted /dev/vda as B2D_STATE, 1 boot2docker SSH keys for docker", StatePhaseLine(vm.Vm), StringComparison.Ordinal);
+        var mounts = await vm.Vm.RunAsync("grep ' /home ' /proc/mounts", cancellationToken: Ct);
+        Assert.StartsWith("/dev/vda /home ext4", mounts.Output, StringComparison.Ordinal);
+        var key = await vm.Vm.RunAsync("stat -c '%a %u' /home/docker/.ssh/authorized_keys && cat /home/docker/.ssh/authorized_keys && " +
+                                       "ls /state/var/lib/boot2docker", cancellationToken: Ct);
+        Assert.StartsWith("600 1101\nssh-ed25519 AAAAmachine docker-machine\n", key.Output, StringComparison.Ordinal);
+        Assert.Contains("userdata.tar", key.Output, StringComparison.Ordinal);
     }
 
     private sealed class DiskVm(string disk, string cmdline) : BootedVm

@@ -97,7 +97,7 @@ public sealed class StorageTests : IDisposable
 
         var result = AutoFormat.Run([Path.Combine(_dir, "missing.img"), used, blank, later]);
 
-        Assert.Equal((blank, AutoFormat.StateLabel), result);
+        Assert.Equal(new FormattedDisk(blank, AutoFormat.StateLabel, null), result);
         Assert.Equal("RANCHER_STATE", FileSystemProbe.Probe(blank)?.Label);
         Assert.Equal("DATA", FileSystemProbe.Probe(used)?.Label);
         Assert.Null(FileSystemProbe.Probe(later));
@@ -133,5 +133,66 @@ public sealed class StorageTests : IDisposable
         Assert.Equal(vda, devices.Resolve(vda));
         Assert.Null(devices.Resolve("LABEL=BAD_STATE"));
         Assert.Null(devices.Resolve(Path.Combine(dev, "nope")));
+    }
+}
+
+public sealed class Boot2DockerUserDataTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-b2d-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>A disk head as docker-machine writes it: the magic entry, then .ssh and its keys, then zeros.</summary>
+    private static byte[] DockerMachineDisk(string key)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "boot2docker, please format-me")
+            { DataStream = new MemoryStream("boot2docker, please format-me"u8.ToArray()) });
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.Directory, ".ssh"));
+            foreach (var name in new[] { ".ssh/authorized_keys", ".ssh/authorized_keys2" })
+            {
+                writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name)
+                { DataStream = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(key)) });
+            }
+        }
+        var head = new byte[1024 * 1024];
+        tar.ToArray().CopyTo(head, 0);
+        return head;
+    }
+
+    [Fact]
+    public void The_keys_behind_the_magic_go_to_the_docker_user_and_the_tar_is_kept()
+    {
+        var head = DockerMachineDisk("ssh-ed25519 AAAAC3Nza machine\n");
+        Assert.Equal(AutoFormat.Boot2DockerLabel, AutoFormat.LabelFor(head));
+
+        var userData = Boot2DockerUserData.Read(head);
+        Assert.NotNull(userData);
+        Assert.True(userData.Length < 16 * 1024, $"the tar was not cut at its end: {userData.Length} bytes");
+
+        var state = Path.Combine(_dir, "state");
+        var home = Path.Combine(_dir, "home/docker");
+        Assert.Equal(2, Boot2DockerUserData.Install(userData, state, home));
+
+        Assert.Equal(userData, File.ReadAllBytes(Path.Combine(state, "var/lib/boot2docker/userdata.tar")));
+        var key = Path.Combine(home, ".ssh/authorized_keys");
+        Assert.Equal("ssh-ed25519 AAAAC3Nza machine\n", File.ReadAllText(key));
+        Assert.Equal("600 1101:1101", Stat(key));
+        Assert.Equal("700 1101:1101", Stat(Path.GetDirectoryName(key)!));
+    }
+
+    [Fact]
+    public void A_magic_without_a_readable_tar_installs_nothing() =>
+        Assert.Null(Boot2DockerUserData.Read([.. "boot2docker, please format-me"u8, .. new byte[100]]));
+
+    private static string Stat(string path)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%a %u:%g", path]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output.Trim();
     }
 }

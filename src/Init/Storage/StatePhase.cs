@@ -51,13 +51,14 @@ public sealed class StatePhase : IBootPhase
         }
 
         var formatted = "";
+        FormattedDisk? done = null;
         if (autoformat.Count > 0)
         {
             // Wait for the disks to format, not for a label that a blank disk cannot have yet.
             WaitForAnyOf(autoformat, wait);
         }
         var device = Find(spec, wait && autoformat.Count == 0);
-        if (device is null && autoformat.Count > 0 && AutoFormat.Run(autoformat) is { } done)
+        if (device is null && autoformat.Count > 0 && (done = AutoFormat.Run(autoformat)) is not null)
         {
             formatted = $"formatted {done.Device} as {done.Label}, ";
             device = done.Label == AutoFormat.Boot2DockerLabel ? done.Device : Find(spec, wait: true);
@@ -88,6 +89,10 @@ public sealed class StatePhase : IBootPhase
         }
         Persistence.BindAll(root);
         context.StateDevice = device;
+        if (done?.Boot2DockerUserData is { } userData)
+        {
+            formatted += $"{Boot2DockerUserData.Install(userData, root)} boot2docker SSH keys for docker, ";
+        }
         // The user's layers (cloud-config.yml, cloud-config.d) live on the state disk: read them now.
         var config = Phases.ConfigPhase.Load(context, _configPaths);
         return $"{formatted}{device} ({fstype}) mounted at {root}, persistent: {string.Join(' ', Persistence.Directories)}; config reloaded: {config}";
