@@ -20,7 +20,7 @@ internal static class AtomicFile
             throw new PlatformNotSupportedException("cloud-init files are written with Linux modes and fsync");
         }
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(directory); // as CloudConfigStore does; the files themselves carry the private mode
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tmp-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");
         try
         {

@@ -55,7 +55,7 @@ public static class DatasourceSelector
             {
                 break;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DatasourceException or HttpRequestException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DatasourceException or HttpRequestException or InvalidOperationException)
             {
                 // A drive or service in a bad state now may be fine on the next try; the bound ends it.
             }
