@@ -75,7 +75,34 @@ public sealed class NoCloudTests : IDisposable
         Assert.Equal("bond0", Interface(data, "eth3")["bond"]);
         var bond = Interface(data, "bond0");
         Assert.Equal(new List<object?> { "10.0.0.2/24" }, bond["addresses"]);
-        Assert.Equal("802.3ad", Assert.IsType<Dictionary<string, object?>>(bond["bond_opts"])["mode"]);
+        Assert.Equal(new Dictionary<string, object?> { ["mode"] = "802.3ad", ["miimon"] = "100" }, Assert.IsType<Dictionary<string, object?>>(bond["bond_opts"]));
+        AssertValid(data);
+    }
+
+    [Fact]
+    public async Task Network_config_v1_bond_and_vlan()
+    {
+        var data = await SeedAsync(null, """
+            version: 1
+            config:
+              - {type: physical, name: eth0, mac_address: "52:54:00:00:00:01"}
+              - {type: physical, name: eth1, mac_address: "52:54:00:00:00:02"}
+              - type: bond
+                name: bond0
+                bond_interfaces: [eth0, eth1]
+                params: {bond-mode: 802.3ad, bond-miimon: 100, bond-xmit-hash-policy: layer3+4}
+                subnets: [{type: static, address: 10.1.0.5/24, gateway: 10.1.0.1}]
+              - {type: vlan, name: bond0.100, vlan_link: bond0, vlan_id: 100, subnets: [{type: dhcp4}]}
+            """);
+
+        Assert.Equal("bond0", Interface(data, "eth0")["bond"]);
+        Assert.Equal("mac=52:54:00:00:00:02", Interface(data, "eth1")["match"]);
+        var bond = Interface(data, "bond0");
+        Assert.Equal(new Dictionary<string, object?> { ["mode"] = "802.3ad", ["miimon"] = "100", ["xmit_hash_policy"] = "layer3+4" }, Assert.IsType<Dictionary<string, object?>>(bond["bond_opts"]));
+        Assert.Equal(new List<object?> { "10.1.0.5/24" }, bond["addresses"]);
+        Assert.Equal("10.1.0.1", bond["gateway"]);
+        Assert.Equal("100:bond0.100", bond["vlans"]);
+        Assert.Equal(true, Interface(data, "bond0.100")["dhcp"]);
         AssertValid(data);
     }
 

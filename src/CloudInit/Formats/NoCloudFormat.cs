@@ -6,6 +6,28 @@ namespace CorralOS.CloudInit.Formats;
 /// </summary>
 internal static class NoCloudFormat
 {
+    // Netplan's bond parameter names → the sysfs bonding options rancher.network's bond_opts takes (version 1's
+    // bond-xxx names already are sysfs names once the prefix is gone).
+    private static readonly Dictionary<string, string> s_bondParameters = new(StringComparer.Ordinal)
+    {
+        ["mii-monitor-interval"] = "miimon",
+        ["lacp-rate"] = "lacp_rate",
+        ["transmit-hash-policy"] = "xmit_hash_policy",
+        ["up-delay"] = "updelay",
+        ["down-delay"] = "downdelay",
+        ["ad-select"] = "ad_select",
+        ["min-links"] = "min_links",
+        ["arp-interval"] = "arp_interval",
+        ["arp-ip-targets"] = "arp_ip_target",
+        ["arp-validate"] = "arp_validate",
+        ["all-slaves-active"] = "all_slaves_active",
+        ["fail-over-mac-policy"] = "fail_over_mac",
+        ["gratuitous-arp"] = "num_grat_arp",
+        ["packets-per-slave"] = "packets_per_slave",
+        ["primary-reselect-policy"] = "primary_reselect",
+        ["learn-packet-interval"] = "lp_interval",
+    };
+
     public static InstanceMetadata Read(string? metaData, string? networkConfig, string source, string metaDataName, string networkConfigName, ICollection<string> warnings)
     {
         var meta = metaData is null ? null : Tree.ParseYaml(metaData, source, metaDataName);
@@ -142,7 +164,7 @@ internal static class NoCloudFormat
             }
             var options = Tree.Map(settings, "parameters")?
                 .Where(p => Tree.String(p.Value) is not null)
-                .ToDictionary(p => p.Key.Replace('-', '_'), p => (object?)Tree.String(p.Value), StringComparer.Ordinal);
+                .ToDictionary(p => s_bondParameters.GetValueOrDefault(p.Key) ?? p.Key.Replace('-', '_'), p => (object?)Tree.String(p.Value), StringComparer.Ordinal);
             if (options is { Count: > 0 })
             {
                 entry["bond_opts"] = options;
