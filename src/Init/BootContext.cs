@@ -20,6 +20,9 @@ public sealed class BootContext
     /// <summary>Problems a phase met but booted past; init prints them under the phase's line.</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>rancher.recovery: stop after the config phase with a recovery shell.</summary>
+    public bool RecoveryRequested { get; set; }
+
     /// <summary>The mounted state device, or null when the system runs from RAM.</summary>
     public string? StateDevice { get; set; }
 }

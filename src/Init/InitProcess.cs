@@ -40,7 +40,9 @@ public sealed class InitProcess
         var healthy = RunPhases();
         if (!healthy)
         {
-            _console.Info("a required boot phase failed; starting a recovery shell on the console");
+            _console.Info(_context.RecoveryRequested
+                ? "starting a recovery shell on the console"
+                : "a required boot phase failed; starting a recovery shell on the console");
         }
 
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
@@ -71,6 +73,12 @@ public sealed class InitProcess
                 var detail = phase.Run(_context);
                 _console.Info($"phase {phase.Name}: ok ({clock.ElapsedMilliseconds} ms{(detail.Length > 0 ? ", " + detail : "")})");
                 PrintWarnings(phase);
+                if (_context.RecoveryRequested)
+                {
+                    _console.Info("rancher.recovery is set: stopping the boot here with a recovery shell");
+                    healthy = false;
+                    break;
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {

@@ -76,6 +76,9 @@ public class InitProcessTests
             var detail = new Phases.ConfigPhase(new Config.ConfigPaths(root)).Run(context);
 
             Assert.Equal("frominit", context.Config["hostname"]);
+            Assert.Equal("/init cc.hostname=frominit", Config.ConfigTree.Get(context.Config, "rancher.environment.EXTRA_CMDLINE"));
+            Assert.Contains("EXTRA_CMDLINE: /init cc.hostname=frominit", File.ReadAllText(Path.Combine(root, "var/lib/rancher/conf/cloud-config.d/init.yml")), StringComparison.Ordinal);
+            Assert.False(context.RecoveryRequested);
             Assert.Equal("LABEL=X", Config.ConfigTree.Get(context.Config, "rancher.state.dev"));
             Assert.Equal(true, Config.ConfigTree.Get(context.Config, "rancher.debug"));
             Assert.Equal(new List<object?> { "a", "b" }, Config.ConfigTree.Get(context.Config, "rancher.modules"));
@@ -86,6 +89,30 @@ public class InitProcessTests
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Recovery_stops_the_phases_after_the_one_that_asked_for_it()
+    {
+        var after = new Phase("after", false, () => "");
+        var (init, output) = Create(new RecoveryPhase(), after);
+
+        Assert.False(init.RunPhases());
+        Assert.Contains("init: rancher.recovery is set: stopping the boot here with a recovery shell", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, after.Runs);
+    }
+
+    private sealed class RecoveryPhase : IBootPhase
+    {
+        public string Name => "config";
+
+        public bool Required => false;
+
+        public string Run(BootContext context)
+        {
+            context.RecoveryRequested = true;
+            return "";
         }
     }
 
