@@ -4,7 +4,7 @@ namespace CorralOS.CloudInit;
 
 /// <summary>
 /// Datasources from rancher.cloud_init.datasources specs, name[:root] as RancherOS wrote them: configdrive[:dir],
-/// nocloud[:dir], proxmox[:dir or device], file:path, url:URL, cmdline, ec2[:base URL], gce, digitalocean, packet,
+/// nocloud[:dir], proxmox[:dir or device], file:path, url:URL, cmdline, ec2[:base URL], gce, digitalocean[:base URL], packet,
 /// openstack[:base URL]; * is every drive and cloud source.
 /// </summary>
 public static class DatasourceFactory
@@ -53,7 +53,7 @@ public static class DatasourceFactory
             "cmdline" => new UrlDatasource(spec, () => CmdlineUrl.Read(options.Paths.Cmdline), http, timeout),
             "ec2" => new Ec2Datasource(spec, BaseUrl(root) ?? endpoints.Ec2, http, timeout),
             "gce" => new GceDatasource(spec, endpoints.Gce, http, timeout),
-            "digitalocean" => new DigitalOceanDatasource(spec, endpoints.DigitalOcean, http, timeout),
+            "digitalocean" => new DigitalOceanDatasource(spec, BaseUrl(root) ?? endpoints.DigitalOcean, http, timeout),
             "packet" => new PacketDatasource(spec, endpoints.Packet, http, timeout),
             "openstack" => new OpenStackDatasource(spec, BaseUrl(root) ?? endpoints.OpenStack, http, timeout),
             _ => null,
