@@ -57,6 +57,10 @@ public static class CloudInitSave
         {
             problems.Add(e.Message + "; nothing saved");
         }
+        catch (HttpRequestException e)
+        {
+            problems.Add($"{selected.Name}: {e.Message}; nothing saved");
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problems.Add($"{selected.Name}: saving failed: {e.Message}");

@@ -90,7 +90,8 @@ internal sealed class MetadataHttp
     // Metadata is small; a service that streams without end must not fill memory.
     private const int MaxBody = 16 * 1024 * 1024;
 
-    private async Task<byte[]> ReadAsync(Uri url, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The body of a response, bounded in time and size like every other read.</summary>
+    public async Task<byte[]> ReadAsync(Uri url, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);

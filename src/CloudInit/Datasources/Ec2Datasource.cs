@@ -88,11 +88,12 @@ internal sealed class Ec2Datasource : IDatasource
         {
             return;
         }
-        using var response = await _http.SendAsync(HttpMethod.Put, Url("latest/api/token"),
+        var url = Url("latest/api/token");
+        using var response = await _http.SendAsync(HttpMethod.Put, url,
             new Dictionary<string, string> { [TtlHeader] = "21600" }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            var token = (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim();
+            var token = System.Text.Encoding.ASCII.GetString(await _http.ReadAsync(url, response, cancellationToken).ConfigureAwait(false)).Trim();
             _http.Headers[TokenHeader] = token;
         }
         // Any HTTP answer settles it: 200 is IMDSv2, an error status means IMDSv1 only. A connection
