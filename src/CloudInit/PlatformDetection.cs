@@ -3,13 +3,19 @@ namespace CorralOS.CloudInit;
 /// <summary>
 /// Which cloud this machine runs on, from the DMI ids the firmware fills (cheap: a few sysfs reads), so its
 /// datasource can be added to the configured list: EC2 (product_uuid starting ec2, or Amazon in the vendor/BIOS
-/// strings), Google Compute Engine, DigitalOcean, VMware.
+/// strings), Google Compute Engine, DigitalOcean, VMware (also from the CPUID hypervisor vendor, which VMware sets
+/// even when the DMI strings were changed).
 /// </summary>
 public static class PlatformDetection
 {
-    public static string? Detect(string sysRoot = "/sys")
+    /// <summary>The platform's datasource name, or null. <paramref name="hypervisorVendor"/> defaults to CPUID's.</summary>
+    public static string? Detect(string sysRoot = "/sys", string? hypervisorVendor = null)
     {
         var dmi = Path.Combine(sysRoot, "class/dmi/id");
+        if (!Directory.Exists(dmi))
+        {
+            return null; // no firmware tables (or a test's sysfs without them): nothing to go by, CPUID included
+        }
         string Read(string name)
         {
             try
@@ -40,11 +46,32 @@ public static class PlatformDetection
         {
             return "digitalocean";
         }
-        if (product.Contains("VMware", StringComparison.Ordinal) || vendor.Contains("VMware", StringComparison.Ordinal))
+        if (product.Contains("VMware", StringComparison.Ordinal) || vendor.Contains("VMware", StringComparison.Ordinal)
+            || (hypervisorVendor ?? HypervisorVendor()) == "VMwareVMware")
         {
             return "vmware";
         }
         return null;
+    }
+
+    /// <summary>CPUID leaf 0x40000000's vendor ("VMwareVMware", "KVMKVMKVM"), or null on bare metal and non-x86.</summary>
+    public static string? HypervisorVendor()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported)
+        {
+            return null;
+        }
+        // Leaf 1 ECX bit 31: running under a hypervisor; only then is leaf 0x40000000 meaningful.
+        if ((System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Ecx & (1 << 31)) == 0)
+        {
+            return null;
+        }
+        var (_, ebx, ecx, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0x40000000, 0);
+        Span<byte> name = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(name, ebx);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(name[4..], ecx);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(name[8..], edx);
+        return System.Text.Encoding.ASCII.GetString(name).TrimEnd('\0');
     }
 
     /// <summary>The configured list with the detected platform's source appended when no listed spec already names it.</summary>

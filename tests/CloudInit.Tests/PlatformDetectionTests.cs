@@ -13,7 +13,7 @@ public sealed class PlatformDetectionTests : IDisposable
         {
             _dir.Write($"sys/class/dmi/id/{file}", text + "\n");
         }
-        return PlatformDetection.Detect(Path.Combine(_dir.Path, "sys"));
+        return PlatformDetection.Detect(Path.Combine(_dir.Path, "sys"), hypervisorVendor: "KVMKVMKVM");
     }
 
     [Fact]
@@ -35,7 +35,27 @@ public sealed class PlatformDetectionTests : IDisposable
     public void Qemu_is_none_of_them() => Assert.Null(Detect(("product_name", "Standard PC (Q35 + ICH9, 2009)"), ("sys_vendor", "QEMU"), ("bios_vendor", "SeaBIOS")));
 
     [Fact]
-    public void No_dmi_at_all_is_none() => Assert.Null(PlatformDetection.Detect(Path.Combine(_dir.Path, "nothing")));
+    public void No_dmi_at_all_is_none() => Assert.Null(PlatformDetection.Detect(Path.Combine(_dir.Path, "nothing"), hypervisorVendor: "VMwareVMware"));
+
+    [Fact]
+    public void Vmware_from_cpuid_when_dmi_says_nothing()
+    {
+        _dir.Write("sys/class/dmi/id/product_name", "Custom Appliance\n");
+        Assert.Equal("vmware", PlatformDetection.Detect(Path.Combine(_dir.Path, "sys"), hypervisorVendor: "VMwareVMware"));
+    }
+
+    [Fact]
+    public void Cpuid_names_this_machine_s_hypervisor_as_proc_cpuinfo_does()
+    {
+        // /proc/cpuinfo lists the "hypervisor" flag exactly when CPUID leaf 1 ECX bit 31 is set.
+        var underHypervisor = File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags", StringComparison.Ordinal) && l.Split(' ').Contains("hypervisor"));
+        var vendor = PlatformDetection.HypervisorVendor();
+        Assert.Equal(underHypervisor, vendor is not null);
+        if (vendor is not null)
+        {
+            Assert.Matches("^[\\x20-\\x7e]{1,12}$", vendor);
+        }
+    }
 
     [Fact]
     public void The_detected_source_is_appended_once()
