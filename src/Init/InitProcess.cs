@@ -25,7 +25,7 @@ public sealed class InitProcess
     }
 
     public static IReadOnlyList<IBootPhase> DefaultPhases() =>
-        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
+        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new DiskMountsPhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
 
     /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
     public async Task<int> RunAsync()

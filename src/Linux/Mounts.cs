@@ -13,6 +13,10 @@ public enum MountFlags : ulong
     NoExec = Libc.MS_NOEXEC,
     Remount = Libc.MS_REMOUNT,
     RelAtime = Libc.MS_RELATIME,
+    Synchronous = 16,
+    DirSync = 128,
+    NoAtime = 1024,
+    NoDirAtime = 2048,
 }
 
 /// <summary>One line of /proc/self/mounts.</summary>

@@ -129,7 +129,42 @@ public sealed class StateDiskTests : IDisposable
         Assert.Contains("userdata.tar", key.Output, StringComparison.Ordinal);
     }
 
-    private sealed class DiskVm(string disk, string cmdline) : BootedVm
+    [Fact]
+    public async Task Mounts_from_config_attach_a_disk_by_label_with_options_and_turn_on_swap()
+    {
+        var data = Disk();
+        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "DATA", data);
+        var swap = Path.Combine(_dir, "swap.img");
+        using (var file = File.Create(swap))
+        {
+            file.SetLength(64L * 1024 * 1024);
+        }
+        Run("/sbin/mkswap", swap);
+        await using var vm = new DiskVm(data, "cc.mounts=[[LABEL=DATA,/mnt/data,ext4,'noexec,nodev'],[/dev/vdb,none,swap,'']]", swap);
+        await vm.InitializeAsync();
+
+        var line = SerialConsole.Clean(vm.Vm.Console.Text).Split('\n').Single(l => l.StartsWith("init: phase disk-mounts:", StringComparison.Ordinal));
+        Assert.Contains("ok", line, StringComparison.Ordinal);
+        var mounts = await vm.Vm.RunAsync("grep ' /mnt/data ' /proc/mounts; grep -c /dev/vdb /proc/swaps", cancellationToken: Ct);
+        Assert.StartsWith("/dev/vda /mnt/data ext4 rw,nodev,noexec", mounts.Output, StringComparison.Ordinal);
+        Assert.EndsWith("\n1", mounts.Output, StringComparison.Ordinal);
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file}: {error.Result}");
+    }
+
+    private sealed class DiskVm(string disk, string cmdline, string? secondDisk = null) : BootedVm
     {
         protected override QemuOptions Options => new()
         {
@@ -137,7 +172,9 @@ public sealed class StateDiskTests : IDisposable
             Boot = BootMode.DirectKernel,
             Network = false,
             ExtraCmdline = cmdline,
-            ExtraArgs = ["-drive", $"file={disk},format=raw,if=virtio"],
+            ExtraArgs = secondDisk is null
+                ? ["-drive", $"file={disk},format=raw,if=virtio"]
+                : ["-drive", $"file={disk},format=raw,if=virtio", "-drive", $"file={secondDisk},format=raw,if=virtio"],
         };
     }
 }

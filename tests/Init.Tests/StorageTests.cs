@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CorralOS.Init.Storage;
+using CorralOS.Linux;
 
 namespace CorralOS.Init.Tests;
 
@@ -194,5 +195,31 @@ public sealed class Boot2DockerUserDataTests : IDisposable
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return output.Trim();
+    }
+}
+
+public class DiskMountsTests
+{
+    [Theory]
+    [InlineData("defaults", MountFlags.None, "")]
+    [InlineData("ro,noexec,nosuid,nodev", MountFlags.ReadOnly | MountFlags.NoExec | MountFlags.NoSuid | MountFlags.NoDev, "")]
+    [InlineData("noatime,nofail,x-systemd.automount,errors=remount-ro,commit=60", MountFlags.NoAtime, "errors=remount-ro,commit=60")]
+    [InlineData(" relatime , sync ", MountFlags.RelAtime | MountFlags.Synchronous, "")]
+    [InlineData(null, MountFlags.None, "")]
+    public void Fstab_options_split_into_flags_and_filesystem_data(string? options, MountFlags flags, string data) =>
+        Assert.Equal(new MountOptions(flags, data), MountOptions.Parse(options));
+
+    [Fact]
+    public void Bad_entries_are_reported_by_index_and_nothing_configured_is_fine()
+    {
+        var context = new BootContext("1", []);
+        Assert.Equal("none configured", new DiskMountsPhase().Run(context));
+
+        context.Config = Config.KernelCmdline.Parse("cc.mounts=[[/dev/x],[LABEL=NOPE_NOT_HERE,/mnt/a,ext4,'']]");
+        var error = Assert.Throws<IOException>(() => new DiskMountsPhase(new BlockDevices(Path.GetTempPath(), Path.GetTempPath())).Run(context));
+
+        Assert.Equal(
+            "nothing mounted, but: mounts[0]: expected [device, mount point, type, options]; mounts[1]: device LABEL=NOPE_NOT_HERE not found",
+            error.Message);
     }
 }
