@@ -221,4 +221,40 @@ public sealed class ContainerApiTests : IAsyncLifetime
         using var missing = await _engine.Http.GetAsync("/v1.41/containers/web/json", Ct);
         Assert.Equal("No such container: web", await TestEngine.ErrorMessageAsync(missing, 404));
     }
+    [Fact]
+    public async Task Attach_before_start_streams_the_output_over_the_upgraded_connection()
+    {
+        var id = await CreateAsync(Cmd("sh", "-c", "echo attached; echo warn >&2; exit 2"));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(_engine.Socket), Ct);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1.41/containers/{id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: engine\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n"), Ct);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        // Headers first: the upgrade is answered before the container starts.
+        while (!Encoding.ASCII.GetString(received.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var n = await stream.ReadAsync(buffer, Ct);
+            Assert.True(n > 0, "connection closed before the headers");
+            received.Write(buffer, 0, n);
+        }
+        Assert.StartsWith("HTTP/1.1 101 ", Encoding.ASCII.GetString(received.ToArray()), StringComparison.Ordinal);
+        await StartAsync(id);
+        int read;
+        while ((read = await stream.ReadAsync(buffer, Ct)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        var all = received.ToArray();
+        var body = all.AsSpan(Encoding.ASCII.GetString(all).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4).ToArray();
+        var frames = new List<(int, string)>();
+        for (var i = 0; i < body.Length;)
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(i + 4));
+            frames.Add((body[i], Encoding.UTF8.GetString(body, i + 8, size)));
+            i += 8 + size;
+        }
+        Assert.Equal([(1, "attached\n"), (2, "warn\n")], frames);
+        Assert.Equal(2, await WaitAsync(id));
+    }
 }

@@ -91,6 +91,7 @@ public static class ContainerEndpoints
             // Headers go out at once: clients (docker run) wait for them before starting the container.
             context.Response.ContentType = "application/json";
             await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
             var (exitCode, error) = await wait;
             await JsonSerializer.SerializeAsync(context.Response.Body, new ContainerWaitResponse(exitCode, error is null ? null : new WaitError(error)), ApiJson.Default.ContainerWaitResponse, context.RequestAborted);
         });
@@ -137,6 +138,7 @@ public static class ContainerEndpoints
         context.Response.ContentType = "application/vnd.docker.raw-stream";
         await context.Response.StartAsync(context.RequestAborted);
         var body = context.Response.Body;
+        await body.FlushAsync(context.RequestAborted);
         await foreach (var entry in LogReader.ReadAsync(container, engine.Store.Layout.LogFile(container.Id), query, s => s.Running, context.RequestAborted))
         {
             var text = timestamps ? ImageViews.Rfc3339Nano(entry.Time) + " " + entry.Text : entry.Text;
@@ -158,15 +160,20 @@ public static class ContainerEndpoints
         Stream output;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         context.Response.ContentType = "application/vnd.docker.raw-stream";
+        var cancellationToken = context.RequestAborted;
         if (upgrade is { IsUpgradableRequest: true })
         {
             context.Response.Headers.Upgrade = "tcp";
             output = await upgrade.UpgradeAsync();
+            // The CLI half-closes its side when it has no stdin to send, which aborts the request; the output still
+            // flows until the container exits (a client that is really gone makes the next write fail).
+            cancellationToken = CancellationToken.None;
         }
         else
         {
             await context.Response.StartAsync(context.RequestAborted);
             output = context.Response.Body;
+            await output.FlushAsync(context.RequestAborted);
         }
         await using (output)
         {
@@ -174,10 +181,10 @@ public static class ContainerEndpoints
             bool Following(ContainerState s) => !container.Removed && !(s.Status is ContainerStatus.Exited or ContainerStatus.Dead && s.FinishedAt > attachedAt);
             try
             {
-                await foreach (var entry in LogReader.ReadAsync(container, engine.Store.Layout.LogFile(container.Id), query, Following, context.RequestAborted))
+                await foreach (var entry in LogReader.ReadAsync(container, engine.Store.Layout.LogFile(container.Id), query, Following, cancellationToken))
                 {
-                    await StreamFraming.WriteAsync(output, entry.Stream, entry.Text, tty, context.RequestAborted);
-                    await output.FlushAsync(context.RequestAborted);
+                    await StreamFraming.WriteAsync(output, entry.Stream, entry.Text, tty, cancellationToken);
+                    await output.FlushAsync(cancellationToken);
                 }
             }
             catch (IOException)

@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace CorralOS.Engine.Tests;
+
+/// <summary>The real docker CLI (28.x) running containers on the engine: run (attached, --rm, -d), ps, logs, stop, rm, inspect.</summary>
+public sealed class DockerCliContainerTests : IAsyncLifetime
+{
+    private TestEngine _engine = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _engine = await TestEngine.StartAsync();
+        await BusyboxImage.LoadAsync(_engine);
+    }
+
+    public ValueTask DisposeAsync() => _engine.DisposeAsync();
+
+    private async Task<string> DockerOkAsync(params string[] args)
+    {
+        var (exit, output, error) = await _engine.DockerAsync(args);
+        Assert.True(exit == 0, $"docker {string.Join(' ', args)} exited {exit}: {error}");
+        return output;
+    }
+
+    [Fact]
+    public async Task Run_passes_the_exit_code_through_and_rm_removes()
+    {
+        var (exit, _, error) = await _engine.DockerAsync("run", "--rm", "busybox:test", "sh", "-c", "echo hello; exit 3");
+        Assert.True(exit == 3, $"exit {exit}: {error}");
+        // --rm: nothing left once the CLI returns.
+        Assert.Equal("", await DockerOkAsync("ps", "-aq"));
+
+        (exit, _, error) = await _engine.DockerAsync("run", "--name", "opts", "-e", "A=1", "-w", "/tmp", "-u", "app", "--net", "none", "-l", "k=v", "busybox:test", "sh", "-c", "echo $A $(pwd) $(id -u)");
+        Assert.True(exit == 0, error);
+        Assert.Equal("1 /tmp 1234\n", await DockerOkAsync("logs", "opts"));
+        Assert.Equal("opts\n", await DockerOkAsync("ps", "-a", "--filter", "label=k=v", "--format", "{{.Names}}"));
+        Assert.Equal("none\n", await DockerOkAsync("inspect", "--format", "{{.HostConfig.NetworkMode}}", "opts"));
+    }
+
+    [Fact]
+    public async Task Detached_run_ps_logs_inspect_stop_rm()
+    {
+        var id = (await DockerOkAsync("run", "-d", "--name", "ticker", "busybox:test", "sh", "-c", "echo started; trap 'echo bye; exit 0' TERM; while true; do sleep 0.1; done")).Trim();
+        Assert.Equal(64, id.Length);
+        var ps = await DockerOkAsync("ps", "--format", "{{.ID}} {{.Names}} {{.Image}} {{.Status}}");
+        Assert.StartsWith($"{id[..12]} ticker busybox:test Up ", ps, StringComparison.Ordinal);
+
+        var logs = "";
+        for (var i = 0; i < 50 && logs.Length == 0; i++)
+        {
+            logs = await DockerOkAsync("logs", "ticker");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal("started\n", logs);
+
+        var inspected = JsonDocument.Parse(await DockerOkAsync("inspect", "ticker")).RootElement[0];
+        Assert.Equal(id, inspected.GetProperty("Id").GetString());
+        Assert.True(inspected.GetProperty("State").GetProperty("Running").GetBoolean());
+        Assert.Equal("running", await DockerOkAsync("inspect", "--format", "{{.State.Status}}", "ticker") is var s ? s.Trim() : null);
+
+        Assert.Equal("ticker\n", await DockerOkAsync("stop", "-t", "5", "ticker"));
+        Assert.Equal("0\n", await DockerOkAsync("inspect", "--format", "{{.State.ExitCode}}", "ticker"));
+        Assert.Equal("started\nbye\n", await DockerOkAsync("logs", "ticker"));
+        Assert.Equal("bye\n", await DockerOkAsync("logs", "--tail", "1", "ticker"));
+        var all = await DockerOkAsync("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+        Assert.StartsWith("ticker Exited (0) ", all, StringComparison.Ordinal);
+
+        var (exit, _, error) = await _engine.DockerAsync("run", "-d", "--name", "ticker", "busybox:test", "true");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("is already in use", error, StringComparison.Ordinal);
+
+        Assert.Equal("ticker\n", await DockerOkAsync("rm", "ticker"));
+        Assert.Equal("", await DockerOkAsync("ps", "-aq"));
+    }
+
+    [Fact]
+    public async Task Rm_force_and_restart()
+    {
+        await DockerOkAsync("run", "-d", "--name", "sleeper", "busybox:test", "sleep", "1000");
+        var (exit, _, error) = await _engine.DockerAsync("rm", "sleeper");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("cannot remove a running container", error, StringComparison.Ordinal);
+        var pid = (await DockerOkAsync("inspect", "--format", "{{.State.Pid}}", "sleeper")).Trim();
+        Assert.Equal("sleeper\n", await DockerOkAsync("restart", "-t", "0", "sleeper"));
+        Assert.NotEqual(pid, (await DockerOkAsync("inspect", "--format", "{{.State.Pid}}", "sleeper")).Trim());
+        Assert.Equal("sleeper\n", await DockerOkAsync("rm", "-f", "sleeper"));
+        Assert.Equal("", await DockerOkAsync("ps", "-aq"));
+    }
+}
