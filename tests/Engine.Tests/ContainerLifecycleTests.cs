@@ -152,4 +152,17 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         Assert.Equal(137, (await StateAsync(running)).GetProperty("ExitCode").GetInt32());
         Assert.Empty(await ProcFacts.ZombieChildrenAsync(Environment.ProcessId));
     }
+    [Fact]
+    public async Task Leftovers_of_a_crash_are_handled_at_start()
+    {
+        var id = await CreateAsync(new JsonObject(), "true");
+        await _engine.StopServerAsync();
+        var containers = Path.Combine(_engine.DataRoot, "containers");
+        Directory.CreateDirectory(Path.Combine(containers, ".removing-" + new string('a', 64)));
+        Directory.CreateDirectory(Path.Combine(containers, new string('b', 64))); // a create cut before its record
+        await _engine.StartServerAsync();
+        await _engine.RestartAsync();
+        Assert.Equal([id], (await _engine.GetJsonAsync("/containers/json?all=1")).EnumerateArray().Select(c => c.GetProperty("Id").GetString()).ToList());
+        Assert.Equal([".damaged-" + new string('b', 64), id], Directory.GetDirectories(containers).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+    }
 }

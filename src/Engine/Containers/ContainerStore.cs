@@ -28,6 +28,16 @@ public sealed partial class ContainerStore
         foreach (var dir in Directory.EnumerateDirectories(layout.Containers))
         {
             var id = Path.GetFileName(dir);
+            if (id.StartsWith(".removing-", StringComparison.Ordinal))
+            {
+                // A removal the last engine did not finish: the container was already gone for clients.
+                Directory.Delete(dir, recursive: true);
+                continue;
+            }
+            if (id.StartsWith('.'))
+            {
+                continue; // set aside earlier (.damaged-ID), kept for inspection
+            }
             try
             {
                 var record = JsonSerializer.Deserialize(File.ReadAllBytes(layout.RecordFile(id)), StoreJson.Default.ContainerRecord)
