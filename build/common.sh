@@ -31,8 +31,13 @@ write_cpio() {
 
 # make_console TREE: /dev/console in the archive itself; the kernel opens it for init's stdio
 # before anything could mount devtmpfs, so without it PID 1 starts with no stdin/out/err.
+# /dev/urandom and /dev/null too: the .NET runtime opens /dev/urandom at start-up, before PID 1 can mount
+# devtmpfs, and if it is missing then it never tries again, so every later secure random call (Guid.NewGuid,
+# TLS) fails in PID 1.
 make_console() {
   mkdir -p "$1/dev"
-  rm -f "$1/dev/console"
+  rm -f "$1/dev/console" "$1/dev/null" "$1/dev/urandom"
   mknod -m 600 "$1/dev/console" c 5 1 || { echo "need root (mknod) to create dev/console" >&2; return 1; }
+  mknod -m 666 "$1/dev/null" c 1 3
+  mknod -m 666 "$1/dev/urandom" c 1 9
 }

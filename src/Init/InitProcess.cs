@@ -25,7 +25,7 @@ public sealed class InitProcess
     }
 
     public static IReadOnlyList<IBootPhase> DefaultPhases() =>
-        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new DiskMountsPhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
+        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new CloudInitPhase(), new DiskMountsPhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
 
     /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
     public async Task<int> RunAsync()
@@ -80,7 +80,8 @@ public sealed class InitProcess
                     break;
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            // Any exception: an unhandled one would end PID 1, and the kernel panics when init exits.
+            catch (Exception e)
             {
                 _console.Info($"phase {phase.Name}: FAILED: {e.Message}");
                 PrintWarnings(phase);

@@ -52,6 +52,16 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
         Assert.Equal("5,1", console.SizeOrDevice);
     }
 
+    [Theory]
+    [InlineData("dev/urandom", "1,9")]
+    [InlineData("dev/null", "1,3")]
+    public void Holds_the_devices_the_runtime_opens_before_devtmpfs_is_mounted(string path, string device)
+    {
+        Assert.True(_entries.TryGetValue(path, out var node), $"{path} is not in the initrd: PID 1's runtime would lose secure random numbers");
+        Assert.StartsWith("c", node.Mode, StringComparison.Ordinal);
+        Assert.Equal(device, node.SizeOrDevice);
+    }
+
     [Fact]
     public void Every_entry_is_owned_by_root_with_one_timestamp()
     {

@@ -28,7 +28,8 @@ public static class ConfigDrive
     }
 }
 
-internal static class Tools
+/// <summary>Host tools the harness and tests run (xorriso, mkfs, mcopy).</summary>
+public static class Tools
 {
     /// <summary>Runs a tool to completion; returns its exit code and combined output.</summary>
     public static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken = default)
