@@ -45,7 +45,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "system-dockerd" });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenUnixSocket(options.SocketPath);
+            kestrel.ListenUnixSocket(options.SocketPath, listen => listen.Use(HalfCloseGuard.Middleware));
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // image archives are as large as their images
         });

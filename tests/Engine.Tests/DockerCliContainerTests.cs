@@ -23,15 +23,19 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_passes_the_exit_code_through_and_rm_removes()
+    public async Task Run_passes_output_and_exit_code_through_and_rm_removes()
     {
-        var (exit, _, error) = await _engine.DockerAsync("run", "--rm", "busybox:test", "sh", "-c", "echo hello; exit 3");
+        // Attached: the output comes over the hijacked connection, which the CLI half-closes at once (no stdin).
+        var (exit, output, error) = await _engine.DockerAsync("run", "--rm", "busybox:test", "sh", "-c", "echo hello from crun; echo oops >&2; exit 3");
         Assert.True(exit == 3, $"exit {exit}: {error}");
+        Assert.Equal("hello from crun\n", output);
+        Assert.Equal("oops\n", error);
         // --rm: nothing left once the CLI returns.
         Assert.Equal("", await DockerOkAsync("ps", "-aq"));
 
-        (exit, _, error) = await _engine.DockerAsync("run", "--name", "opts", "-e", "A=1", "-w", "/tmp", "-u", "app", "--net", "none", "-l", "k=v", "busybox:test", "sh", "-c", "echo $A $(pwd) $(id -u)");
+        (exit, output, error) = await _engine.DockerAsync("run", "--name", "opts", "-e", "A=1", "-w", "/tmp", "-u", "app", "--net", "none", "-l", "k=v", "busybox:test", "sh", "-c", "echo $A $(pwd) $(id -u)");
         Assert.True(exit == 0, error);
+        Assert.Equal("1 /tmp 1234\n", output);
         Assert.Equal("1 /tmp 1234\n", await DockerOkAsync("logs", "opts"));
         Assert.Equal("opts\n", await DockerOkAsync("ps", "-a", "--filter", "label=k=v", "--format", "{{.Names}}"));
         Assert.Equal("none\n", await DockerOkAsync("inspect", "--format", "{{.HostConfig.NetworkMode}}", "opts"));

@@ -164,9 +164,9 @@ public static class ContainerEndpoints
         if (upgrade is { IsUpgradableRequest: true })
         {
             context.Response.Headers.Upgrade = "tcp";
+            // The CLI half-closes its side when it has no stdin to send: the output must still flow until the
+            // container exits (HalfCloseGuard; a client that is really gone makes the next write fail).
             output = await upgrade.UpgradeAsync();
-            // The CLI half-closes its side when it has no stdin to send, which aborts the request; the output still
-            // flows until the container exits (a client that is really gone makes the next write fail).
             cancellationToken = CancellationToken.None;
         }
         else

@@ -182,7 +182,8 @@ public sealed class ContainerEngine
                 return (state.ExitCode, string.IsNullOrEmpty(state.Error) ? null : state.Error);
             }
             first = false;
-            await changed.WaitAsync(cancellationToken);
+            // The loop ends just after the exit's state change: wake for either.
+            await Task.WhenAny(changed, container.Run?.Finished ?? Task.Delay(Timeout.Infinite, cancellationToken)).WaitAsync(cancellationToken);
         }
     }
 
