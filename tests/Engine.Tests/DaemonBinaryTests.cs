@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace CorralOS.Engine.Tests;
 
-/// <summary>`ros system-dockerd` from dist/ (the NativeAOT binary): serves the socket, stops cleanly on SIGTERM.</summary>
+/// <summary>`ros system-dockerd` from dist/ (the NativeAOT binary): serves the socket, runs containers, stops cleanly on SIGTERM.</summary>
 public sealed class DaemonBinaryTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("corralos-dockerd-").FullName;
@@ -31,6 +31,19 @@ public sealed class DaemonBinaryTests : IDisposable
             Assert.True(load.Exit == 0, load.Error);
             var id = await TestEngine.RunAsync("docker", ["-H", "unix://" + socket, "inspect", "--format", "{{.Id}}", "bin/app:1"]);
             Assert.Equal(image.Id + "\n", id.Output);
+
+            // Containers under the NativeAOT daemon: exact exit code, output, and no zombie child of the daemon after.
+            var busybox = BusyboxImage.Create("bin/busybox:1");
+            await File.WriteAllBytesAsync(archive, TestImage.Tar(busybox.DockerSaveFiles()), TestContext.Current.CancellationToken);
+            Assert.Equal(0, (await TestEngine.RunAsync("docker", ["-H", "unix://" + socket, "load", "-i", archive])).Exit);
+            var run = await TestEngine.RunAsync("docker", ["-H", "unix://" + socket, "run", "--rm", "bin/busybox:1", "sh", "-c", "echo aot; exit 3"]);
+            Assert.True(run.Exit == 3, run.Error);
+            Assert.Equal("aot\n", run.Output);
+            var detached = await TestEngine.RunAsync("docker", ["-H", "unix://" + socket, "run", "-d", "bin/busybox:1", "sh", "-c", "sleep 0.2 & exit 0"]);
+            Assert.True(detached.Exit == 0, detached.Error);
+            var wait = await TestEngine.RunAsync("docker", ["-H", "unix://" + socket, "wait", detached.Output.Trim()]);
+            Assert.Equal("0\n", wait.Output);
+            Assert.Empty(await ProcFacts.ZombieChildrenAsync(daemon.Id));
 
             var kill = await TestEngine.RunAsync("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             Assert.Equal(0, kill.Exit);

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using CorralOS.Engine.Containers;
+
+namespace CorralOS.Engine.Tests;
+
+/// <summary>The OCI spec generated from a container's merged config (no crun needed).</summary>
+public sealed class OciSpecBuilderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-spec-").FullName;
+    private readonly ContainerLayout _layout;
+
+    public OciSpecBuilderTests()
+    {
+        _layout = new ContainerLayout(Path.Combine(_dir, "data"), Path.Combine(_dir, "exec"));
+        _layout.Create();
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private JsonObject Build(ContainerCreateRequest config, bool deviceRules = true)
+    {
+        var id = new string('c', 64);
+        Directory.CreateDirectory(Path.Combine(_layout.RootFs(id), "etc"));
+        File.WriteAllText(Path.Combine(_layout.RootFs(id), "etc/passwd"), "root:x:0:0::/root:/bin/sh\nweb:x:33:44::/srv:/bin/sh\n");
+        File.WriteAllText(Path.Combine(_layout.RootFs(id), "etc/group"), "web:x:44:\nlog:x:4:web\n");
+        var record = new ContainerRecord { Id = id, Name = "spec", Image = "img", ImageId = "sha256:" + new string('d', 64), Config = config };
+        return new OciSpecBuilder(_layout, deviceRules).Build(new Container(record, new ContainerState(), _layout));
+    }
+
+    private static ContainerCreateRequest Request(HostConfig host) => new() { Cmd = ["sh"], Entrypoint = ["/init"], HostConfig = host };
+
+    // Nodes keep the CLR type they were made from; compare numbers by their JSON text.
+    private static long L(JsonNode? node) => long.Parse(node!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<string?> Types(JsonNode? namespaces) => namespaces!.AsArray().Select(n => (string?)n!["type"]).ToList();
+
+    [Fact]
+    public void Limits_ulimits_and_oom_score_are_in_the_spec()
+    {
+        var spec = Build(Request(new HostConfig
+        {
+            Memory = 64 * 1024 * 1024,
+            NanoCpus = 1_500_000_000,
+            CpuShares = 512,
+            PidsLimit = 100,
+            OomScoreAdj = 300,
+            Ulimits = [new UlimitRequest { Name = "nofile", Soft = 1024, Hard = 2048 }],
+        }));
+        var resources = spec["linux"]!["resources"]!;
+        Assert.Equal(64 * 1024 * 1024, L(resources["memory"]!["limit"]!));
+        Assert.Equal(150000, L(resources["cpu"]!["quota"]!));
+        Assert.Equal(100000, L(resources["cpu"]!["period"]!));
+        Assert.Equal(512, L(resources["cpu"]!["shares"]!));
+        Assert.Equal(100, L(resources["pids"]!["limit"]!));
+        Assert.Equal(300, L(spec["process"]!["oomScoreAdj"]));
+        Assert.Equal("""[{"type":"RLIMIT_NOFILE","soft":1024,"hard":2048}]""", spec["process"]!["rlimits"]!.ToJsonString());
+        Assert.Equal(["/init", "sh"], spec["process"]!["args"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal("/system-docker/" + new string('c', 64), (string?)spec["linux"]!["cgroupsPath"]);
+    }
+
+    [Fact]
+    public void Namespaces_follow_the_modes_and_network_defaults_to_the_host()
+    {
+        Assert.Equal(["mount", "pid", "ipc", "uts"], Types(Build(Request(new HostConfig { NetworkMode = "host" }))["linux"]!["namespaces"]));
+        Assert.Equal(["mount", "uts", "network"], Types(Build(Request(new HostConfig { NetworkMode = "none", PidMode = "host", IpcMode = "host" }))["linux"]!["namespaces"]));
+        var utsHost = Build(Request(new HostConfig { NetworkMode = "host", UtsMode = "host" }));
+        Assert.Equal(["mount", "pid", "ipc"], Types(utsHost["linux"]!["namespaces"]));
+        Assert.Null(utsHost["hostname"]);
+        var none = Build(new ContainerCreateRequest { Cmd = ["sh"], Hostname = "box", HostConfig = new HostConfig { NetworkMode = "none", ExtraHosts = ["db:10.0.0.5"] } });
+        Assert.Equal("box", (string?)none["hostname"]);
+        Assert.Contains("10.0.0.5\tdb\n", File.ReadAllText(Path.Combine(_layout.Dir(new string('c', 64)), "hosts")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void User_privileged_read_only_and_device_rules()
+    {
+        var spec = Build(new ContainerCreateRequest { Cmd = ["sh"], User = "web:log", HostConfig = new HostConfig { ReadonlyRootfs = true } });
+        Assert.Equal(33, L(spec["process"]!["user"]!["uid"]));
+        Assert.Equal(4, L(spec["process"]!["user"]!["gid"]));
+        Assert.Equal("HOME=/srv", spec["process"]!["env"]!.AsArray().Select(e => (string?)e).Last());
+        Assert.True((bool)spec["root"]!["readonly"]!);
+        Assert.False((bool)spec["linux"]!["resources"]!["devices"]![0]!["allow"]!);
+        Assert.NotNull(spec["linux"]!["maskedPaths"]);
+
+        var privileged = Build(Request(new HostConfig { Privileged = true }), deviceRules: false);
+        Assert.Null(privileged["linux"]!["resources"]!["devices"]);
+        Assert.Null(privileged["linux"]!["maskedPaths"]);
+        Assert.Contains("CAP_SYS_ADMIN", privileged["process"]!["capabilities"]!["bounding"]!.AsArray().Select(c => (string?)c));
+    }
+
+    [Fact]
+    public void Bad_options_are_invalid_arguments()
+    {
+        Assert.Contains("unknown capability", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { CapAdd = ["FLY"] }))).Message, StringComparison.Ordinal);
+        Assert.Contains("invalid ulimit type", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { Ulimits = [new UlimitRequest { Name = "bogus", Soft = 1, Hard = 1 }] }))).Message, StringComparison.Ordinal);
+        Assert.Contains("unable to find user nobody", Assert.Throws<InvalidArgumentException>(() => Build(new ContainerCreateRequest { Cmd = ["sh"], User = "nobody" })).Message, StringComparison.Ordinal);
+        Assert.Contains("invalid volume specification", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { Binds = ["/a"] }))).Message, StringComparison.Ordinal);
+    }
+}
