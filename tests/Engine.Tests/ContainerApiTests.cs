@@ -257,4 +257,13 @@ public sealed class ContainerApiTests : IAsyncLifetime
         Assert.Equal([(1, "attached\n"), (2, "warn\n")], frames);
         Assert.Equal(2, await WaitAsync(id));
     }
+    [Fact]
+    public async Task Logs_follow_streams_until_the_container_stops()
+    {
+        var id = await CreateAsync(Cmd("sh", "-c", "echo one; sleep 0.5; echo two; sleep 0.5; echo three"));
+        await StartAsync(id);
+        // Begins while the container runs; ends by itself once it exited, with every line.
+        Assert.Equal("one\ntwo\nthree\n", await StdoutAsync(id, "stdout=1&follow=1"));
+        Assert.Equal("exited", (await _engine.GetJsonAsync($"/containers/{id}/json")).GetProperty("State").GetProperty("Status").GetString());
+    }
 }
