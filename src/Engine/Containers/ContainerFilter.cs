@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CorralOS.Engine.Containers;
 
 /// <summary>
@@ -16,37 +14,7 @@ public sealed class ContainerFilter
 
     public static ContainerFilter Parse(string? json)
     {
-        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return new ContainerFilter(values);
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidArgumentException("invalid filters: not a JSON object");
-            }
-            foreach (var property in doc.RootElement.EnumerateObject())
-            {
-                if (!s_known.Contains(property.Name))
-                {
-                    throw new InvalidArgumentException($"invalid filter '{property.Name}'");
-                }
-                var list = values.TryGetValue(property.Name, out var l) ? l : values[property.Name] = [];
-                list.AddRange(property.Value.ValueKind switch
-                {
-                    JsonValueKind.Object => property.Value.EnumerateObject().Where(v => v.Value.ValueKind == JsonValueKind.True).Select(v => v.Name),
-                    JsonValueKind.Array => property.Value.EnumerateArray().Select(v => v.GetString() ?? ""),
-                    _ => throw new InvalidArgumentException($"invalid filters: value of '{property.Name}' must be an object or array"),
-                });
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new InvalidArgumentException($"invalid filters: {e.Message}", e);
-        }
+        var values = FilterArguments.Parse(json, s_known);
         foreach (var status in values.GetValueOrDefault("status") ?? [])
         {
             if (!s_statuses.Contains(status))
@@ -81,15 +49,6 @@ public sealed class ContainerFilter
             return false;
         }
         var labels = container.Record.Config.Labels ?? [];
-        foreach (var label in _values.GetValueOrDefault("label") ?? [])
-        {
-            var eq = label.IndexOf('=', StringComparison.Ordinal);
-            var ok = eq < 0 ? labels.ContainsKey(label) : labels.TryGetValue(label[..eq], out var v) && v == label[(eq + 1)..];
-            if (!ok)
-            {
-                return false;
-            }
-        }
-        return true;
+        return (_values.GetValueOrDefault("label") ?? []).All(label => FilterArguments.HasLabel(labels, label));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace CorralOS.Engine.Images;
@@ -16,50 +15,7 @@ public sealed class ImageFilter
 
     private ImageFilter(Dictionary<string, List<string>> values) => _values = values;
 
-    public static ImageFilter Parse(string? json)
-    {
-        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return new ImageFilter(values);
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidArgumentException("invalid filters: not a JSON object");
-            }
-            foreach (var property in doc.RootElement.EnumerateObject())
-            {
-                if (!s_known.Contains(property.Name))
-                {
-                    throw new InvalidArgumentException($"invalid filter '{property.Name}'");
-                }
-                var list = values.TryGetValue(property.Name, out var l) ? l : values[property.Name] = [];
-                switch (property.Value.ValueKind)
-                {
-                    case JsonValueKind.Object:
-                        list.AddRange(property.Value.EnumerateObject().Where(v => v.Value.ValueKind == JsonValueKind.True).Select(v => v.Name));
-                        break;
-                    case JsonValueKind.Array:
-                        list.AddRange(property.Value.EnumerateArray().Select(v => v.GetString() ?? ""));
-                        break;
-                    default:
-                        throw new InvalidArgumentException($"invalid filters: value of '{property.Name}' must be an object or array");
-                }
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidArgumentException($"invalid filters: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidArgumentException($"invalid filters: {e.Message}", e);
-        }
-        return new ImageFilter(values);
-    }
+    public static ImageFilter Parse(string? json) => new(FilterArguments.Parse(json, s_known));
 
     /// <summary>Applies the filter; before/since look up their images in the same list.</summary>
     public IReadOnlyList<StoredImage> Apply(IReadOnlyList<StoredImage> images, Func<string, StoredImage> find)
@@ -86,7 +42,7 @@ public sealed class ImageFilter
         foreach (var image in images)
         {
             if ((dangling is not null && image.Dangling != dangling)
-                || !labels.All(l => HasLabel(image.Config.Labels(), l))
+                || !labels.All(l => FilterArguments.HasLabel(image.Config.Labels(), l))
                 || (before is not null && !(image.Config.Created < before))
                 || (since is not null && !(image.Config.Created > since)))
             {
@@ -107,12 +63,6 @@ public sealed class ImageFilter
             }
         }
         return selected;
-    }
-
-    private static bool HasLabel(IReadOnlyDictionary<string, string> labels, string filter)
-    {
-        var eq = filter.IndexOf('=');
-        return eq < 0 ? labels.ContainsKey(filter) : labels.TryGetValue(filter[..eq], out var v) && v == filter[(eq + 1)..];
     }
 
     // Go's path.Match: '*' and '?' do not cross '/', [...] is a class.
