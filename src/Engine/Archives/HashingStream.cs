@@ -30,12 +30,12 @@ public sealed class HashingStream(Stream inner) : Stream
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override long Length => throw new NotSupportedException("this stream only reads forward");
+    public override long Position { get => BytesRead; set => throw new NotSupportedException("this stream only reads forward"); }
     public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("this stream only reads forward");
+    public override void SetLength(long value) => throw new NotSupportedException("this stream only reads forward");
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("this stream only reads forward");
 
     protected override void Dispose(bool disposing)
     {
