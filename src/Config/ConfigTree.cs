@@ -77,7 +77,8 @@ public static class ConfigTree
         Get(root, dottedKey) switch
         {
             null => [],
-            IEnumerable<object?> items when Get(root, dottedKey) is not string => items.Where(i => i is not null).Select(i => System.Convert.ToString(i, System.Globalization.CultureInfo.InvariantCulture)!).ToList(),
+            // A string is IEnumerable<char>, never IEnumerable<object?>, so it falls to the single-value arm.
+            IEnumerable<object?> items => items.Where(i => i is not null).Select(i => System.Convert.ToString(i, System.Globalization.CultureInfo.InvariantCulture)!).ToList(),
             _ => [GetString(root, dottedKey)!],
         };
 }

@@ -133,13 +133,13 @@ public sealed class StateDiskTests : IDisposable
     public async Task Mounts_from_config_attach_a_disk_by_label_with_options_and_turn_on_swap()
     {
         var data = Disk();
-        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "DATA", data);
+        await Run("/sbin/mkfs.ext4", "-F", "-q", "-L", "DATA", data);
         var swap = Path.Combine(_dir, "swap.img");
         using (var file = File.Create(swap))
         {
             file.SetLength(64L * 1024 * 1024);
         }
-        Run("/sbin/mkswap", swap);
+        await Run("/sbin/mkswap", swap);
         await using var vm = new DiskVm(data, "cc.mounts=[[LABEL=DATA,/mnt/data,ext4,'noexec,nodev'],[/dev/vdb,none,swap,'']]", swap);
         await vm.InitializeAsync();
 
@@ -150,18 +150,10 @@ public sealed class StateDiskTests : IDisposable
         Assert.EndsWith("\n1", mounts.Output, StringComparison.Ordinal);
     }
 
-    private static void Run(string file, params string[] args)
+    private static async Task Run(string file, params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file}: {error.Result}");
+        var (code, output) = await Tools.RunAsync(file, args, Ct);
+        Assert.True(code == 0, $"{file} failed ({code}): {output}");
     }
 
     private sealed class DiskVm(string disk, string cmdline, string? secondDisk = null) : BootedVm

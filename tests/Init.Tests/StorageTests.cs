@@ -223,3 +223,32 @@ public class DiskMountsTests
             error.Message);
     }
 }
+
+public sealed class BlockDeviceLabelTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-labels-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AnyLabelled_finds_a_device_by_any_of_several_labels()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "sys/class/block/vda"));
+        var dev = Directory.CreateDirectory(Path.Combine(_dir, "dev")).FullName;
+        var vda = Path.Combine(dev, "vda");
+        using (var file = File.Create(vda))
+        {
+            file.SetLength(16 * 1024 * 1024);
+        }
+        var info = new ProcessStartInfo("/sbin/mkfs.vfat") { ArgumentList = { "-n", "CIDATA", vda }, RedirectStandardOutput = true };
+        using (var mkfs = Process.Start(info)!)
+        {
+            mkfs.StandardOutput.ReadToEnd();
+            mkfs.WaitForExit();
+        }
+        var devices = new BlockDevices(Path.Combine(_dir, "sys"), dev);
+
+        Assert.True(devices.AnyLabelled(["config-2", "CIDATA"]));
+        Assert.False(devices.AnyLabelled(["config-2", "cidata"]));
+    }
+}

@@ -33,12 +33,9 @@ public sealed class CloudInitPhase : IBootPhase
             && (colon < 0 || !Directory.Exists(spec[(colon + 1)..]) || !Directory.EnumerateFileSystemEntries(spec[(colon + 1)..]).Any());
     }
 
-    private bool AnyConfigDrive() =>
-        _devices.Resolve("LABEL=config-2") is not null
-        || _devices.Resolve("LABEL=CONFIG-2") is not null
-        || _devices.Resolve("LABEL=cidata") is not null
-        || _devices.Resolve("LABEL=CIDATA") is not null
-        || NinePTags().Contains("config-2");
+    private static readonly string[] s_driveLabels = ["config-2", "CONFIG-2", "cidata", "CIDATA"];
+
+    private bool AnyConfigDrive() => _devices.AnyLabelled(s_driveLabels) || NinePTags().Contains("config-2");
 
     private static IEnumerable<string> NinePTags()
     {

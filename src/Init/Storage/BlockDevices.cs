@@ -30,6 +30,10 @@ public sealed class BlockDevices
             .ToList();
     }
 
+    /// <summary>True when any device carries one of <paramref name="labels"/>; each device is probed once.</summary>
+    public bool AnyLabelled(IReadOnlyCollection<string> labels) =>
+        List().Any(d => FileSystemProbe.Probe(d)?.Label is { } label && labels.Contains(label));
+
     /// <summary>The device a RancherOS-style spec names: LABEL=x, UUID=x or a path; null when none matches (yet).</summary>
     public string? Resolve(string spec)
     {
