@@ -19,6 +19,12 @@ public sealed record EngineOptions
     /// <summary>The OCI runtime binary (found on PATH unless a path).</summary>
     public string Runtime { get; init; } = "crun";
 
+    /// <summary>Registries (host or host:port) spoken to over plain http; loopback registries always are.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>JSON credentials per registry (rancher.registry_auths), read at each pull and push; null for none.</summary>
+    public string? RegistryAuthFile { get; init; }
+
     /// <summary>The CorralOS version, reported as the engine's version.</summary>
     public required string Version { get; init; }
 

@@ -62,6 +62,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         app.UseRouting();
         SystemEndpoints.Map(app, options, store, containerStore, engineId);
         ImageEndpoints.Map(app, store);
+        RegistryEndpoints.Map(app, store, options);
         ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
         app.MapFallback("{**path}", context => throw new NotFoundException("page not found"));
 
