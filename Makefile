@@ -17,9 +17,9 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel initrd iso floor-initrd run test bench clean
+.PHONY: all deps ros kernel images initrd iso floor-initrd run test bench clean
 
-all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/corralos.iso
+all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/corralos.iso
 
 # Installs the Debian packages the build, `run` and tests need (only those missing).
 deps:
@@ -41,7 +41,13 @@ $(DIST)/vmlinuz: build/kernel.sh build/fetch-debs.sh images/initrd/modules.list 
 
 kernel: $(DIST)/vmlinuz
 
-$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz build/initrd.sh build/common.sh $(shell find images/initrd -type f 2>/dev/null) | deps
+# The system images (images/system/*) as docker save archives in $(DIST)/images/; os-base.tar stands for all of them.
+$(DIST)/images/os-base.tar: $(DIST)/ros $(DIST)/vmlinuz build/images.sh build/common.sh $(shell find images/system -type f 2>/dev/null) | deps
+	build/images.sh
+
+images: $(DIST)/images/os-base.tar
+
+$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/initrd.sh build/common.sh $(shell find images/initrd -type f 2>/dev/null) | deps
 	build/initrd.sh
 
 initrd: $(DIST)/initrd

@@ -41,3 +41,60 @@ make_console() {
   mknod -m 666 "$1/dev/null" c 1 3
   mknod -m 666 "$1/dev/urandom" c 1 9
 }
+
+# The helpers below copy files out of the Debian sysroot ($SYSROOT) into the current directory (a stage tree).
+# When $LOWER_ROOT is set (an image's lower layer), files that tree already has are not copied again.
+
+# in_lower REL: true when the lower layer already has REL.
+in_lower() { [[ -n ${LOWER_ROOT:-} && ( -e $LOWER_ROOT/$1 || -L $LOWER_ROOT/$1 ) ]]; }
+
+# copy_from_sysroot REL: copies REL (a path inside the sysroot) to the same path in the stage,
+# following symlinks inside the sysroot (never the host's) and recreating each link as Debian
+# has it. Prints the path of the regular file it ends at.
+copy_from_sysroot() {
+  local rel=$1 target
+  while [[ -L $SYSROOT/$rel ]]; do
+    target=$(readlink "$SYSROOT/$rel")
+    if [[ ! -e $rel && ! -L $rel ]] && ! in_lower "$rel"; then mkdir -p "$(dirname "$rel")"; ln -s "$target" "$rel"; fi
+    if [[ $target == /* ]]; then rel=${target#/}; else rel=$(realpath -m -s --relative-to=/ "/$(dirname "$rel")/$target"); fi
+  done
+  [[ -f $SYSROOT/$rel ]] || { echo "build: $SYSROOT/$1 resolves to missing $rel" >&2; return 1; }
+  if [[ ! -e $rel ]] && ! in_lower "$rel"; then mkdir -p "$(dirname "$rel")"; cp --preserve=mode "$SYSROOT/$rel" "$rel"; fi
+  echo "$rel"
+}
+
+# find_lib SONAME: its path in the sysroot, searched where Debian's ld.so looks.
+find_lib() {
+  local d
+  for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64 lib usr/lib; do
+    if [[ -e $SYSROOT/$d/$1 ]]; then echo "$d/$1"; return 0; fi
+  done
+  return 1
+}
+
+# elf_closure REL...: copies each ELF file's interpreter and NEEDED libraries (recursively) from the sysroot.
+# The files themselves must already be in the stage (or the lower layer).
+elf_closure() {
+  local -A have=()
+  local queue=("$@") elf interp soname lib file runpath dir
+  while ((${#queue[@]})); do
+    elf=${queue[0]}; queue=("${queue[@]:1}")
+    [[ -n ${have[$elf]:-} ]] && continue
+    have[$elf]=1
+    file=$elf
+    [[ -e $file ]] || file=$LOWER_ROOT/$elf
+    [[ $(head -c 4 "$file" | od -An -c | tr -d ' ') == 177ELF ]] || continue  # scripts need no libraries
+    interp=$(readelf -lW "$file" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
+    if [[ -n $interp ]]; then queue+=("$(copy_from_sysroot "${interp#/}")"); fi
+    # RUNPATH first (sudo keeps libsudo_util in /usr/libexec/sudo), then ld.so's default directories.
+    runpath=$(readelf -dW "$file" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+    while read -r soname; do
+      lib=
+      for dir in ${runpath//:/ }; do
+        if [[ -e $SYSROOT/${dir#/}/$soname ]]; then lib=${dir#/}/$soname; break; fi
+      done
+      [[ -n $lib ]] || lib=$(find_lib "$soname") || { echo "build: $soname (needed by /$elf) not in the sysroot; add its Debian package to images/initrd/packages.list" >&2; return 1; }
+      queue+=("$(copy_from_sysroot "$lib")")
+    done < <(readelf -dW "$file" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  done
+}

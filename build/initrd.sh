@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds $DIST/initrd: a compressed newc cpio whose /init is the `ros` NativeAOT binary, with
 # busybox-static, crun, the shared libraries they need (ELF NEEDED closure, Debian paths), CA
-# certificates, minimal /etc, and the kernel module subset from build/kernel.sh.
+# certificates, minimal /etc, the system images (build/images.sh) and the kernel module subset from build/kernel.sh.
 # Reproducible: same inputs + SOURCE_DATE_EPOCH give the same bytes.
 set -euo pipefail
 umask 022
@@ -12,19 +12,21 @@ DIST=${DIST:-$ROOT/dist}
 SYSROOT=${SYSROOT:-$OUT/sysroot}            # extracted Debian packages (build/fetch-debs.sh)
 MODULES_ROOT=${MODULES_ROOT:-$OUT/modules}  # lib/modules/<kver> subset (build/kernel.sh)
 ROS_BIN=${ROS_BIN:-$DIST/ros}
+IMAGES=${IMAGES:-$DIST/images}               # system images (build/images.sh)
 INITRD=${INITRD:-$DIST/initrd}
 STAGE=${STAGE:-$OUT/initrd-root}
 DLOPEN_LIST=${DLOPEN_LIST:-$ROOT/images/initrd/dlopen.list}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
-for v in OUT DIST SYSROOT MODULES_ROOT ROS_BIN INITRD STAGE DLOPEN_LIST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+for v in OUT DIST SYSROOT MODULES_ROOT ROS_BIN IMAGES INITRD STAGE DLOPEN_LIST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 export SOURCE_DATE_EPOCH
 # shellcheck source=build/common.sh
 . "$ROOT/build/common.sh"
 
 [[ -x $ROS_BIN ]] || { echo "initrd: no ros binary at $ROS_BIN (run 'make ros' or set ROS_BIN)" >&2; exit 1; }
 [[ -x $SYSROOT/bin/busybox && -x $SYSROOT/usr/bin/crun ]] || { echo "initrd: no Debian sysroot at $SYSROOT (run build/fetch-debs.sh)" >&2; exit 1; }
+compgen -G "$IMAGES/*.tar" >/dev/null || { echo "initrd: no system images in $IMAGES (run build/images.sh)" >&2; exit 1; }
 kvers=("$MODULES_ROOT"/lib/modules/*)
 [[ -d ${kvers[0]} && ${#kvers[@]} -eq 1 ]] || { echo "initrd: no module tree at $MODULES_ROOT (run build/kernel.sh)" >&2; exit 1; }
 KVER=${kvers[0]##*/}
@@ -70,50 +72,15 @@ install -m 0755 "$SYSROOT/sbin/mke2fs" sbin/mke2fs
 ln -s mke2fs sbin/mkfs.ext4
 install -m 0644 "$SYSROOT/etc/mke2fs.conf" etc/mke2fs.conf
 
-# copy_from_sysroot REL: copies REL (a path inside the sysroot) to the same path in the stage,
-# following symlinks inside the sysroot (never the host's) and recreating each link as Debian
-# has it. Prints the path of the regular file it ends at.
-copy_from_sysroot() {
-  local rel=$1 target
-  while [[ -L $SYSROOT/$rel ]]; do
-    target=$(readlink "$SYSROOT/$rel")
-    if [[ ! -e $rel && ! -L $rel ]]; then mkdir -p "$(dirname "$rel")"; ln -s "$target" "$rel"; fi
-    if [[ $target == /* ]]; then rel=${target#/}; else rel=$(realpath -m -s --relative-to=/ "/$(dirname "$rel")/$target"); fi
-  done
-  [[ -f $SYSROOT/$rel ]] || { echo "initrd: $SYSROOT/$1 resolves to missing $rel" >&2; return 1; }
-  if [[ ! -e $rel ]]; then mkdir -p "$(dirname "$rel")"; cp --preserve=mode "$SYSROOT/$rel" "$rel"; fi
-  echo "$rel"
-}
-
-# find_lib SONAME: its path in the sysroot, searched where Debian's ld.so looks.
-find_lib() {
-  local d
-  for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64 lib usr/lib; do
-    if [[ -e $SYSROOT/$d/$1 ]]; then echo "$d/$1"; return 0; fi
-  done
-  return 1
-}
-
-# ELF NEEDED closure (plus the program interpreter) of ros, crun and the dlopen()ed libraries.
-declare -A have=()
-queue=(usr/bin/ros usr/bin/crun sbin/mke2fs)
+# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs and the dlopen()ed libraries.
+dlopened=()
 while read -r soname; do
   soname=${soname%%#*}; soname=${soname//[[:space:]]/}
   [[ -n $soname ]] || continue
   lib=$(find_lib "$soname") || { echo "initrd: $soname (dlopen.list) not in the sysroot; add its Debian package to packages.list" >&2; exit 1; }
-  queue+=("$(copy_from_sysroot "$lib")")
+  dlopened+=("$(copy_from_sysroot "$lib")")
 done <"$DLOPEN_LIST"
-while ((${#queue[@]})); do
-  elf=${queue[0]}; queue=("${queue[@]:1}")
-  [[ -n ${have[$elf]:-} ]] && continue
-  have[$elf]=1
-  interp=$(readelf -lW "$elf" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
-  if [[ -n $interp ]]; then queue+=("$(copy_from_sysroot "${interp#/}")"); fi
-  while read -r soname; do
-    lib=$(find_lib "$soname") || { echo "initrd: $soname (needed by /$elf) not in the sysroot; add its Debian package to images/initrd/packages.list" >&2; exit 1; }
-    queue+=("$(copy_from_sysroot "$lib")")
-  done < <(readelf -dW "$elf" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-done
+elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs "${dlopened[@]}"
 
 # CA bundle as update-ca-certificates would write it, in a fixed (sorted) order; OpenSSL's
 # default paths (Debian's openssl package links) point at it too.
@@ -158,6 +125,10 @@ OSREL
 cp usr/share/ros/os-release etc/os-release
 # The built-in configuration defaults (the lowest config layer).
 install -m 0644 "$ROOT/images/initrd/os-config.yml" usr/share/ros/os-config.yml
+
+# The system images PID 1 loads into System Docker at boot (build/images.sh).
+mkdir -p usr/share/ros/images
+cp "$IMAGES"/*.tar usr/share/ros/images/
 
 make_console "$STAGE"
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CorralOS.Init.Phases;
 using CorralOS.Init.Storage;
+using CorralOS.Init.SystemDocker;
 using CorralOS.Linux;
 
 namespace CorralOS.Init;
@@ -16,6 +17,7 @@ public sealed class InitProcess
     private readonly BootConsole _console;
     private readonly BootContext _context;
     private readonly IReadOnlyList<IBootPhase> _phases;
+    private readonly SystemDockerPaths _systemDockerPaths = new();
 
     public InitProcess(BootConsole console, BootContext context, IReadOnlyList<IBootPhase>? phases = null)
     {
@@ -45,6 +47,13 @@ public sealed class InitProcess
                 : "a required boot phase failed; starting a recovery shell on the console");
         }
 
+        var systemDocker = healthy ? await StartSystemDockerAsync() : null;
+        healthy &= systemDocker is not null;
+        if (healthy)
+        {
+            _console.Banner($"CorralOS {_context.Version} started");
+        }
+
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
         _console.Info(buttons > 0 ? "power button: pressing it powers off cleanly" : "power button: none found");
 
@@ -56,8 +65,28 @@ public sealed class InitProcess
         _console.Info($"shutting down ({Describe(action)})");
         await stopShell.CancelAsync();
         await shell;
+        if (systemDocker is not null)
+        {
+            _console.Info("stopping system containers");
+            await systemDocker.DisposeAsync();
+        }
         new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
         return 0;
+    }
+
+    /// <summary>System Docker in this process; null (and said why) when it cannot start.</summary>
+    private async Task<SystemDockerHost?> StartSystemDockerAsync()
+    {
+        try
+        {
+            return await SystemDockerHost.StartAsync(_console, _context.Version, _systemDockerPaths, CancellationToken.None);
+        }
+        // Any exception: PID 1 must live on to give the operator a recovery shell.
+        catch (Exception e)
+        {
+            _console.Info($"system-docker: FAILED: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Runs every phase in order; false if a required one failed.</summary>

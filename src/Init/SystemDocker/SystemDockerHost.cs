@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using CorralOS.Engine;
+using CorralOS.Engine.Api;
+using Microsoft.Extensions.Logging;
+
+namespace CorralOS.Init.SystemDocker;
+
+/// <summary>
+/// System Docker inside PID 1 (PRODUCT.md §1): the engine serves the Docker API on its socket from this process, and
+/// its containers (`crun run` in the foreground) are PID 1's children. Loads the system images, then the preload
+/// folder, before anyone asks it for a container.
+/// </summary>
+public sealed class SystemDockerHost : IAsyncDisposable
+{
+    private readonly EngineServer _server;
+
+    private SystemDockerHost(EngineServer server) => _server = server;
+
+    public EngineServer Server => _server;
+
+    /// <summary>Starts the engine and loads the images; prints what it did on the console.</summary>
+    public static async Task<SystemDockerHost> StartAsync(BootConsole console, string version, SystemDockerPaths paths, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var server = await EngineServer.StartAsync(new EngineOptions
+        {
+            SocketPath = paths.Socket,
+            DataRoot = paths.DataRoot,
+            ExecRoot = paths.ExecRoot,
+            Version = version,
+            // The console is the operator's: only what needs attention reaches it.
+            LogLevel = LogLevel.Warning,
+        }, cancellationToken);
+        var host = new SystemDockerHost(server);
+        try
+        {
+            console.Info($"system-docker: listening on {paths.Socket} ({clock.ElapsedMilliseconds} ms)");
+            var archives = new ImageArchives(server.Store);
+            clock.Restart();
+            var system = archives.LoadAll(paths.SystemImages, cancellationToken);
+            console.Info($"system-docker: {system.Count} system images loaded in {clock.ElapsedMilliseconds} ms ({string.Join(", ", system)})");
+            var preloaded = archives.Preload(paths.Preload, problem => console.Info($"system-docker: preload: {problem}"), cancellationToken);
+            if (preloaded.Count > 0)
+            {
+                console.Info($"system-docker: preloaded {string.Join(", ", preloaded)}");
+            }
+            return host;
+        }
+        catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the API and every system container (their stop signal, then SIGKILL).</summary>
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

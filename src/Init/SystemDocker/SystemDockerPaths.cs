@@ -1,0 +1,18 @@
+namespace CorralOS.Init.SystemDocker;
+
+/// <summary>Where System Docker keeps things inside CorralOS (the reference's paths, so RancherOS habits hold).</summary>
+public sealed record SystemDockerPaths
+{
+    public string Socket { get; init; } = "/var/run/system-docker.sock";
+
+    /// <summary>On the RAM root: system containers are rebuilt from the images at every boot (PRODUCT.md §5).</summary>
+    public string DataRoot { get; init; } = "/var/lib/system-docker";
+
+    public string ExecRoot { get; init; } = "/var/run/system-docker";
+
+    /// <summary>The system images built into the initrd (build/images.sh).</summary>
+    public string SystemImages { get; init; } = "/usr/share/ros/images";
+
+    /// <summary>Archives an operator drops here are loaded once each (a `.done` stamp beside each).</summary>
+    public string Preload { get; init; } = "/var/lib/rancher/preload/system-docker";
+}
