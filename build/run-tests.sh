@@ -126,5 +126,11 @@ done
 
 echo
 echo "Console logs of the VMs: $CORRALOS_TEST_DIR (whole work directories are kept for VMs that failed)"
+# CI shows only the end of the output: name every failed test again just above the summary.
+for xml in "$RESULTS"/*.xml; do
+  [[ -f $xml ]] || continue
+  grep -oE '<test [^>]*result="Fail"[^>]*>' "$xml" | sed -nE 's/.* name="([^"]*)".*/run-tests: FAILED \1/p' |
+    sed -e 's/&quot;/"/g' -e 's/&amp;/\&/g' -e 's/&lt;/</g' -e 's/&gt;/>/g'
+done
 summary
 ((failed == 0))
