@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using CorralOS.Compose;
+using CorralOS.Engine.Client;
+
+namespace CorralOS.Services;
+
+/// <summary>
+/// Brings compose services to their wanted state on the engines (System Docker for io.rancher.os.scope: system, User
+/// Docker otherwise): `up` converges (creates what is missing, recreates what changed, leaves what is identical and
+/// running alone) and starts independent services in parallel, each after what it depends on; stop, restart, kill and
+/// rm act on the services' containers, dependents first.
+/// </summary>
+public sealed class ServiceManager
+{
+    private readonly Func<ServiceScope, EngineClient> _engineFor;
+    private readonly string _project;
+    private readonly string _baseDirectory;
+    private readonly Action<string> _log;
+
+    /// <param name="engineFor">The engine of each scope; the manager does not dispose them.</param>
+    /// <param name="baseDirectory">Where relative env_file paths of the services start.</param>
+    /// <param name="log">Receives one line per thing done ("console: created", ...).</param>
+    public ServiceManager(Func<ServiceScope, EngineClient> engineFor, string project = ManagedLabels.DefaultProject, string baseDirectory = "/var/lib/rancher/conf", Action<string>? log = null)
+    {
+        _engineFor = engineFor;
+        _project = project;
+        _baseDirectory = baseDirectory;
+        _log = log ?? (_ => { });
+    }
+
+    public async Task<UpReport> UpAsync(IReadOnlyList<ServiceDefinition> services, UpOptions options, CancellationToken cancellationToken = default)
+    {
+        var report = new UpReport();
+        var reloads = 0;
+        while (true)
+        {
+            report.Rounds++;
+            var reload = await UpRoundAsync(services, options, report, cancellationToken).ConfigureAwait(false);
+            if (!reload || options.Reload is null || reloads++ >= options.MaxReloads)
+            {
+                return report;
+            }
+            _log("reloading the config (a reloadconfig service started)");
+            services = await options.Reload(cancellationToken).ConfigureAwait(false);
+            options = options with { Only = null };
+        }
+    }
+
+    public Task StopAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, int? timeoutSeconds, CancellationToken cancellationToken = default) =>
+        InReverseAsync(services, only, async (engine, service, container) =>
+        {
+            if (await engine.StopContainerAsync(container.Id, timeoutSeconds, cancellationToken).ConfigureAwait(false))
+            {
+                _log($"{service.Name}: stopped");
+            }
+        }, cancellationToken);
+
+    public async Task RestartAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, int? timeoutSeconds, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(services, only, timeoutSeconds, cancellationToken).ConfigureAwait(false);
+        var graph = DependencyGraph.Build(Select(services, only));
+        foreach (var wave in graph.Waves())
+        {
+            await Task.WhenAll(wave.Select(async name =>
+            {
+                var service = graph.Services.First(s => s.Name == name);
+                var engine = _engineFor(service.Rancher.ServiceScope);
+                if (await engine.InspectContainerAsync(service.EffectiveContainerName, cancellationToken).ConfigureAwait(false) is { } container
+                    && !service.Rancher.IsCreateOnly)
+                {
+                    await engine.StartContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
+                    _log($"{service.Name}: started");
+                }
+            })).ConfigureAwait(false);
+        }
+    }
+
+    public Task KillAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, string? signal, CancellationToken cancellationToken = default) =>
+        InReverseAsync(services, only, async (engine, service, container) =>
+        {
+            if (container.State.Running)
+            {
+                await engine.KillContainerAsync(container.Id, signal, cancellationToken).ConfigureAwait(false);
+                _log($"{service.Name}: killed");
+            }
+        }, cancellationToken);
+
+    /// <summary>Removes the services' containers; a running one only with <paramref name="force"/>.</summary>
+    public Task RemoveAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, bool force, bool volumes, CancellationToken cancellationToken = default) =>
+        InReverseAsync(services, only, async (engine, service, container) =>
+        {
+            if (container.State.Running && !force)
+            {
+                throw new ServiceException($"{service.Name}: container {container.Name.TrimStart('/')} is running; stop it first or use --force");
+            }
+            await engine.RemoveContainerAsync(container.Id, force, volumes, cancellationToken).ConfigureAwait(false);
+            _log($"{service.Name}: removed");
+        }, cancellationToken);
+
+    /// <summary>The containers of the services that have one: (service, container) in file order.</summary>
+    public async Task<List<(ServiceDefinition Service, ContainerDetails Container)>> ContainersAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, CancellationToken cancellationToken = default)
+    {
+        var result = new List<(ServiceDefinition, ContainerDetails)>();
+        foreach (var service in Select(services, only))
+        {
+            if (await _engineFor(service.Rancher.ServiceScope).InspectContainerAsync(service.EffectiveContainerName, cancellationToken).ConfigureAwait(false) is { } container)
+            {
+                result.Add((service, container));
+            }
+        }
+        return result;
+    }
+
+    private async Task<bool> UpRoundAsync(IReadOnlyList<ServiceDefinition> all, UpOptions options, UpReport report, CancellationToken cancellationToken)
+    {
+        var selected = Select(all, options.Only);
+        var missingImages = new HashSet<string>(StringComparer.Ordinal);
+        var images = new ConcurrentDictionary<string, ImageDetails?>(StringComparer.Ordinal);
+        foreach (var service in selected)
+        {
+            var image = await _engineFor(service.Rancher.ServiceScope).InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
+            images[service.Name] = image;
+            if (image is null)
+            {
+                missingImages.Add(service.Name);
+            }
+        }
+        var graph = DependencyGraph.Build(selected, missingImages);
+        var builder = new ContainerSpecBuilder(_project, all, _baseDirectory);
+        var reload = 0;
+        var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
+        foreach (var name in graph.Waves().SelectMany(w => w))
+        {
+            var service = selected.First(s => s.Name == name);
+            var dependencies = graph.DependenciesOf(name).Select(d => (Name: d, Task: tasks[d])).ToList();
+            tasks[name] = Task.Run(async () =>
+            {
+                await Task.WhenAll(dependencies.Select(d => d.Task)).ConfigureAwait(false);
+                lock (report)
+                {
+                    if (dependencies.FirstOrDefault(d => report.Failures.ContainsKey(d.Name)) is { Name: { } failed })
+                    {
+                        report.Failures[name] = $"not started: {failed} failed";
+                        _log($"{name}: not started: {failed} failed");
+                        return;
+                    }
+                }
+                try
+                {
+                    var outcome = await ConvergeAsync(service, builder, images[name], options, cancellationToken).ConfigureAwait(false);
+                    lock (report)
+                    {
+                        report.Outcomes.Add(outcome);
+                    }
+                    if (outcome.Started && service.Rancher.IsReloadConfig)
+                    {
+                        Interlocked.Exchange(ref reload, 1);
+                    }
+                }
+                catch (Exception e) when (e is ServiceException or EngineApiException or IOException)
+                {
+                    lock (report)
+                    {
+                        report.Failures[name] = e.Message;
+                    }
+                    _log($"{name}: {e.Message}");
+                }
+            }, cancellationToken);
+        }
+        await Task.WhenAll(tasks.Values).ConfigureAwait(false);
+        return reload == 1;
+    }
+
+    private async Task<ServiceOutcome> ConvergeAsync(ServiceDefinition service, ContainerSpecBuilder builder, ImageDetails? image, UpOptions options, CancellationToken cancellationToken)
+    {
+        var engine = _engineFor(service.Rancher.ServiceScope);
+        var labels = service.Rancher;
+        var name = service.EffectiveContainerName;
+        if (image is null)
+        {
+            if (!options.PullMissing)
+            {
+                throw new ServiceException($"image {service.Image} is not in the engine");
+            }
+            try
+            {
+                _log($"{service.Name}: pulling {service.Image}");
+                await engine.PullImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EngineApiException e)
+            {
+                throw new ServiceException($"image {service.Image} is not in the engine and could not be pulled: {e.Message}", e);
+            }
+            image = await engine.InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false)
+                ?? throw new ServiceException($"image {service.Image} is still missing after the pull");
+        }
+        var spec = builder.Build(service);
+        var hash = spec.Labels![ManagedLabels.ConfigHash];
+        var current = await engine.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
+        var existing = current is null ? null : new ExistingContainer(
+            current.Id,
+            current.Config.Labels?.GetValueOrDefault(ManagedLabels.ConfigHash),
+            current.State.Running || current.State.Restarting,
+            current.Image == image.Id,
+            current.Config.Labels?.GetValueOrDefault(RancherLabels.Console));
+        var action = ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
+        var id = current?.Id;
+        switch (action)
+        {
+            case ConvergeAction.Recreate:
+                await engine.RemoveContainerAsync(current!.Id, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                id = await CreateAsync(engine, name, spec, cancellationToken).ConfigureAwait(false);
+                _log($"{service.Name}: recreated");
+                break;
+            case ConvergeAction.Create:
+                id = await CreateAsync(engine, name, spec, cancellationToken).ConfigureAwait(false);
+                _log($"{service.Name}: created");
+                break;
+            case ConvergeAction.Leave:
+                _log($"{service.Name}: up to date");
+                return new ServiceOutcome(service.Name, name, action, false, null);
+        }
+        if (options.CreateOnly || labels.IsCreateOnly)
+        {
+            return new ServiceOutcome(service.Name, name, action, false, null);
+        }
+        await engine.StartContainerAsync(id!, cancellationToken).ConfigureAwait(false);
+        _log($"{service.Name}: started");
+        long? exit = null;
+        if (!labels.IsDetached)
+        {
+            exit = await engine.WaitContainerAsync(id!, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (exit != 0)
+            {
+                throw new ServiceException($"exited with status {exit}");
+            }
+            _log($"{service.Name}: exited 0");
+        }
+        return new ServiceOutcome(service.Name, name, action, true, exit);
+    }
+
+    /// <summary>
+    /// Creates the container. volumes_from is expanded here into the other containers' binds (read-only with :ro):
+    /// the engine has no VolumesFrom of its own yet.
+    /// </summary>
+    private static async Task<string> CreateAsync(EngineClient engine, string name, ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.HostConfig.VolumesFrom is { Count: > 0 } from)
+        {
+            var binds = new List<string>();
+            foreach (var entry in from)
+            {
+                var parts = entry.Split(':', 2);
+                var source = await engine.InspectContainerAsync(parts[0], cancellationToken).ConfigureAwait(false)
+                    ?? throw new ServiceException($"volumes_from: no container {parts[0]}");
+                foreach (var bind in source.HostConfig.Binds ?? [])
+                {
+                    binds.Add(parts.Length == 2 && parts[1] == "ro" ? ReadOnly(bind) : bind);
+                }
+            }
+            var own = spec.HostConfig.Binds ?? [];
+            var ownTargets = own.Select(Target).ToHashSet(StringComparer.Ordinal);
+            spec.HostConfig.Binds = [.. binds.Where(b => !ownTargets.Contains(Target(b))).DistinctBy(Target), .. own];
+            spec.HostConfig.VolumesFrom = null;
+        }
+        return await engine.CreateContainerAsync(name, spec, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Target(string bind)
+    {
+        var parts = bind.Split(':');
+        return parts.Length >= 2 ? parts[1] : parts[0];
+    }
+
+    private static string ReadOnly(string bind)
+    {
+        var parts = bind.Split(':');
+        if (parts.Length == 2)
+        {
+            return bind + ":ro";
+        }
+        var options = parts[2].Split(',').Where(o => o is not ("rw" or "ro")).Append("ro");
+        return $"{parts[0]}:{parts[1]}:{string.Join(',', options)}";
+    }
+
+    private async Task InReverseAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, Func<EngineClient, ServiceDefinition, ContainerDetails, Task> act, CancellationToken cancellationToken)
+    {
+        var graph = DependencyGraph.Build(Select(services, only));
+        var failures = new ConcurrentBag<string>();
+        foreach (var wave in graph.Waves().Reverse())
+        {
+            await Task.WhenAll(wave.Select(async name =>
+            {
+                var service = graph.Services.First(s => s.Name == name);
+                var engine = _engineFor(service.Rancher.ServiceScope);
+                try
+                {
+                    if (await engine.InspectContainerAsync(service.EffectiveContainerName, cancellationToken).ConfigureAwait(false) is { } container)
+                    {
+                        await act(engine, service, container).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is ServiceException or EngineApiException)
+                {
+                    failures.Add(e.Message.StartsWith(name + ":", StringComparison.Ordinal) ? e.Message : $"{name}: {e.Message}");
+                }
+            })).ConfigureAwait(false);
+        }
+        if (!failures.IsEmpty)
+        {
+            throw new ServiceException(string.Join("; ", failures.Order(StringComparer.Ordinal)));
+        }
+    }
+
+    /// <summary>The named services (all when none are named); an unknown name is an error.</summary>
+    private static List<ServiceDefinition> Select(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only)
+    {
+        if (only is null || only.Count == 0)
+        {
+            return services.ToList();
+        }
+        var unknown = only.Where(n => services.All(s => s.Name != n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ServiceException($"no such service: {string.Join(", ", unknown)}");
+        }
+        return services.Where(s => only.Contains(s.Name)).ToList();
+    }
+}
