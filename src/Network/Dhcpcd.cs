@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace CorralOS.Network;
+
+/// <summary>
+/// Debian's dhcpcd, as RancherOS ran it: `dhcpcd -MA4` (or the entry's dhcp_args) per interface, waiting for an
+/// address (-w) up to dhcp_timeout. netconf writes resolv.conf and the host name itself from the lease, so the hooks
+/// that would write them are always off; dhcpcd keeps running in the background to renew the lease.
+/// </summary>
+internal sealed class Dhcpcd
+{
+    private static readonly string[] s_defaultArgs = ["dhcpcd", "-MA4"];
+
+    private readonly string _program;
+
+    public Dhcpcd(string program) => _program = program;
+
+    /// <summary>The full command line for one interface (the first word is the program).</summary>
+    public IReadOnlyList<string> CommandLine(InterfaceSettings settings, string link, int timeoutSeconds)
+    {
+        var words = settings.DhcpArgs.Count > 0 ? settings.DhcpArgs : s_defaultArgs;
+        var command = new List<string> { words[0] == "dhcpcd" ? _program : words[0] };
+        command.AddRange(words.Skip(1));
+        command.AddRange(["--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-w", link]);
+        return command;
+    }
+
+    /// <summary>Starts DHCP on the link and waits for the lease (or dhcpcd's timeout); returns a problem or null.</summary>
+    public string? Start(InterfaceSettings settings, string link, int timeoutSeconds)
+    {
+        var command = CommandLine(settings, link, timeoutSeconds);
+        var result = ProcessRunner.Run(command[0], command.Skip(1));
+        return result.ExitCode == 0 ? null : $"{link}: dhcp: {Path.GetFileName(command[0])} exited with {result.ExitCode}: {result.LastLine}";
+    }
+
+    /// <summary>The link's current lease as dhcpcd reports it (none when it has none yet).</summary>
+    public DhcpLease Lease(string link)
+    {
+        var result = ProcessRunner.Run(_program, ["-U", link]);
+        return result.ExitCode == 0 ? DhcpLease.Parse(result.Output) : DhcpLease.None;
+    }
+
+    /// <summary>Stops the dhcpcd manager (the daemon's SIGTERM); leases are not released.</summary>
+    public void Stop() => ProcessRunner.Run(_program, ["-x"]);
+}

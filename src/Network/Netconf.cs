@@ -1,0 +1,134 @@
+using CorralOS.Linux;
+using CorralOS.Network.Netlink;
+
+namespace CorralOS.Network;
+
+/// <summary>
+/// One apply of rancher.network (reference §3.4) in the calling process's network namespace: pre_cmds; lo up;
+/// bridges, bonds and VLANs created; each link configured by its entry; then /etc/resolv.conf, the host name and
+/// /etc/hosts, the proxy environment file; post_cmds. Problems are collected, one line each, and never stop the rest.
+/// </summary>
+public sealed class Netconf
+{
+    private readonly NetconfOptions _options;
+    private readonly Dhcpcd _dhcpcd;
+
+    public Netconf(NetconfOptions options)
+    {
+        _options = options;
+        _dhcpcd = new Dhcpcd(options.Dhcpcd);
+    }
+
+    public NetconfReport Apply(NetworkSettings settings)
+    {
+        var report = new NetconfReport();
+        report.Problems.AddRange(settings.Problems.Select(p => p.Message));
+        var shell = new ShellCommands(_options.Shell, report);
+        shell.Run("network", "pre_cmds", settings.PreCmds);
+        var dhcpLinks = new List<string>();
+        try
+        {
+            using var netlink = new RouteNetlink();
+            ConfigureLinks(netlink, settings, shell, dhcpLinks, report);
+        }
+        catch (IOException e)
+        {
+            report.Problems.Add($"network: links: {e.Message}");
+        }
+        var leases = dhcpLinks.Select(_dhcpcd.Lease).ToList();
+        Try(report, () => WriteResolvConf(settings, leases, report));
+        Try(report, () => ApplyHostName(settings, leases, report));
+        Try(report, () => ProxyEnvironment.Write(_options.ProxyEnvironment, ProxyEnvironment.Render(settings)));
+        shell.Run("network", "post_cmds", settings.PostCmds);
+        return report;
+    }
+
+    /// <summary>Stops the DHCP client netconf started (the daemon's exit).</summary>
+    public void StopDhcp() => _dhcpcd.Stop();
+
+    private void ConfigureLinks(RouteNetlink netlink, NetworkSettings settings, ShellCommands shell, List<string> dhcpLinks, NetconfReport report)
+    {
+        var virtualLinks = new VirtualLinks(netlink, _options.SysRoot);
+        virtualLinks.CreateBridgesAndBonds(settings.Interfaces, report);
+        var links = netlink.Links();
+        var names = links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var link in links)
+        {
+            if (InterfaceMatcher.For(link, settings.Interfaces) is { Vlans.Count: > 0 } entry)
+            {
+                Try(report, () => virtualLinks.CreateVlans(link, entry, names, report));
+            }
+        }
+        links = netlink.Links();
+        var configurator = new LinkConfigurator(netlink, _dhcpcd, shell);
+        foreach (var link in links.OrderBy(l => l.Index))
+        {
+            var entry = InterfaceMatcher.For(link, settings.Interfaces);
+            if (link.Name == "lo" && entry is null)
+            {
+                // lo always comes up; the kernel gives it 127.0.0.1/8 and ::1/128 then.
+                Try(report, () => Step.Run("lo", "up", () => netlink.SetLink(link.Index, up: true)));
+                continue;
+            }
+            if (entry is null)
+            {
+                continue;
+            }
+            Try(report, () =>
+            {
+                if (configurator.Apply(link, entry, links, settings.DhcpTimeoutSeconds, report))
+                {
+                    dhcpLinks.Add(link.Name);
+                }
+            });
+        }
+        foreach (var entry in settings.Interfaces.Where(e => e.IsExactName && !e.IsBridge && e.BondOpts.Count == 0 && !names.Contains(e.Match) && links.All(l => l.Name != e.Match)))
+        {
+            report.Messages.Add($"{entry.Match}: no such link, skipped");
+        }
+    }
+
+    private void WriteResolvConf(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report)
+    {
+        var fromDhcp = leases.SelectMany(l => l.Nameservers).Distinct(StringComparer.Ordinal).ToList();
+        var (nameservers, source) = settings.Nameservers.Count > 0
+            ? (settings.Nameservers.Select(a => a.ToString()).ToList(), "rancher.network.dns")
+            : fromDhcp.Count > 0
+                ? (fromDhcp, "DHCP")
+                : (settings.DefaultNameservers.Select(a => a.ToString()).ToList(), "rancher.defaults.network.dns");
+        var search = settings.Search.Count > 0 ? settings.Search : leases.SelectMany(l => l.Search).Distinct(StringComparer.Ordinal).ToList();
+        ResolvConf.Write(_options.ResolvConf, ResolvConf.Render(nameservers, search, source));
+        report.Messages.Add($"resolv.conf: {string.Join(' ', nameservers)} (from {source})");
+    }
+
+    private void ApplyHostName(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report)
+    {
+        var name = settings.Hostname ?? leases.Select(l => l.HostName).FirstOrDefault(h => h is not null) ?? settings.DefaultHostname;
+        if (name is null)
+        {
+            return;
+        }
+        if (_options.SetKernelHostName)
+        {
+            Step.Run("hostname", "hostname", () => HostName.Set(name));
+        }
+        HostsFile.Write(_options.Hosts, name);
+        report.Messages.Add($"hostname: {name}");
+    }
+
+    private static void Try(NetconfReport report, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NetworkConfigException e)
+        {
+            report.Problems.Add(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Problems.Add($"network: {e.Message}");
+        }
+    }
+}
