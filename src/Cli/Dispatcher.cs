@@ -25,6 +25,7 @@ internal static class Dispatcher
         OsCommand.Create(),
         SystemDockerdApplet.Create(),
         CloudInitSaveApplet.Create(),
+        NetconfApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
