@@ -26,12 +26,16 @@ internal static class Dispatcher
         SystemDockerdApplet.Create(),
         CloudInitSaveApplet.Create(),
         NetconfApplet.Create(),
+        ConsoleInitApplet.Create(),
+        RespawnApplet.Create(),
+        AutologinApplet.Create(),
+        CloudInitExecuteApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
+        output ??= System.Console.Out;
+        error ??= System.Console.Error;
         var invokedAs = Path.GetFileName(argv0);
         var applet = Find(invokedAs);
         if (applet is not null)

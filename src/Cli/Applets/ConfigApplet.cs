@@ -170,7 +170,7 @@ internal static class ConfigApplet
     private static Option<string?> InputOption(string description) => new("--input", "-i") { Description = description };
 
     private static YamlDocument ReadInput(string? file) =>
-        file is null or "-" ? YamlDocument.Parse(Console.In.ReadToEnd(), StdinName) : YamlDocument.Parse(File.ReadAllText(file), file);
+        file is null or "-" ? YamlDocument.Parse(System.Console.In.ReadToEnd(), StdinName) : YamlDocument.Parse(File.ReadAllText(file), file);
 
     private static int Write(ParseResult parse, ConfigPaths paths, Action<Dictionary<string, object?>> change)
     {
