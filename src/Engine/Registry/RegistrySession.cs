@@ -136,6 +136,11 @@ public sealed class RegistrySession
             // Not the registry's error format (a proxy's page, say): the status says it.
         }
         var text = Encoding.UTF8.GetString(body).ReplaceLineEndings(" ").Trim();
+        // HEAD answers have no body; say what Docker says for them.
+        if (text.Length == 0 && status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return status == HttpStatusCode.Unauthorized ? "unauthorized: authentication required" : "denied: requested access to the resource is denied";
+        }
         return $"{(int)status} {status}" + (text.Length > 0 ? $": {(text.Length > 200 ? text[..200] : text)}" : "");
     }
 
