@@ -36,6 +36,7 @@ public static class ConsoleInit
         {
             Step("dmesg", () => ProgramRunner.Run([options.Busybox, "dmesg", "-n", "1"]));
         }
+        Step("applet links", () => AppletLinks.Ensure(options));
         var users = new UserDatabase(options.Etc);
         Step("homes", () => HomeDirectories.Create(options, users));
 

@@ -19,6 +19,9 @@ public sealed record ConsoleOptions
 
     public string Dev { get; init; } = "/dev";
 
+    /// <summary>Where ros is (bind-mounted from the host) and where the applet links go.</summary>
+    public string UsrBin { get; init; } = "/usr/bin";
+
     /// <summary>Holds rancher/bin/start.sh.</summary>
     public string Opt { get; init; } = "/opt";
 
@@ -61,6 +64,7 @@ public sealed record ConsoleOptions
         Run = Path.Combine(root, "run"),
         Dev = Path.Combine(root, "dev"),
         Opt = Path.Combine(root, "opt"),
+        UsrBin = Path.Combine(root, "usr/bin"),
         Cmdline = Path.Combine(root, "proc/cmdline"),
         Config = new ConfigPaths(root),
     };

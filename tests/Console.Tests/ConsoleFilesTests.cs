@@ -38,6 +38,19 @@ public sealed class ConsoleFilesTests
     }
 
     [Fact]
+    public void AppletLinksPointAtRosWhenMissing()
+    {
+        using var tree = new ConsoleTree();
+        tree.Write("usr/bin/ros", "");
+        tree.Write("usr/bin/respawn", "the image's own");
+        Assert.Empty(tree.Prepare());
+        Assert.Empty(tree.Prepare());
+        Assert.Equal("ros", new FileInfo(tree.Path("usr/bin/autologin")).LinkTarget);
+        Assert.Equal("ros", new FileInfo(tree.Path("usr/bin/cloud-init-execute")).LinkTarget);
+        Assert.Equal("the image's own", tree.Read("usr/bin/respawn"));
+    }
+
+    [Fact]
     public void PasswordFromTheCmdlineIsASha512HashTheRealToolsAgreeWith()
     {
         using var tree = new ConsoleTree("console=ttyS0 rancher.password=s3cr3t-Pa55");
