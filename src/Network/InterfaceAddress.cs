@@ -24,7 +24,7 @@ public sealed record InterfaceAddress(IPAddress Address, int PrefixLength)
             return false;
         }
         var bits = ipv4 ? 32 : 128;
-        if (prefix > bits || ip.ScopeId != 0)
+        if (prefix > bits || (!ipv4 && ip.ScopeId != 0))
         {
             return false;
         }

@@ -1,0 +1,2 @@
+// Network namespaces, dhcpcd and dnsmasq: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
