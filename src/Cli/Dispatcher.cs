@@ -30,6 +30,7 @@ internal static class Dispatcher
         RespawnApplet.Create(),
         AutologinApplet.Create(),
         CloudInitExecuteApplet.Create(),
+        EntrypointApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)
