@@ -17,14 +17,53 @@ public sealed class OciSpecBuilderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private JsonObject Build(ContainerCreateRequest config, bool deviceRules = true)
+    private JsonObject Build(ContainerCreateRequest config, bool deviceRules = true, Func<string, Container>? lookup = null)
     {
         var id = new string('c', 64);
         Directory.CreateDirectory(Path.Combine(_layout.RootFs(id), "etc"));
         File.WriteAllText(Path.Combine(_layout.RootFs(id), "etc/passwd"), "root:x:0:0::/root:/bin/sh\nweb:x:33:44::/srv:/bin/sh\n");
         File.WriteAllText(Path.Combine(_layout.RootFs(id), "etc/group"), "web:x:44:\nlog:x:4:web\n");
-        var record = new ContainerRecord { Id = id, Name = "spec", Image = "img", ImageId = "sha256:" + new string('d', 64), Config = config };
-        return new OciSpecBuilder(_layout, deviceRules).Build(new Container(record, new ContainerState(), _layout));
+        return new OciSpecBuilder(_layout, deviceRules, lookup).Build(Container(id, "spec", config));
+    }
+
+    private Container Container(string id, string name, ContainerCreateRequest config) =>
+        new(new ContainerRecord { Id = id, Name = name, Image = "img", ImageId = "sha256:" + new string('d', 64), Config = config }, new ContainerState(), _layout);
+
+    private static List<(string? Destination, string? Source, bool ReadOnly)> Binds(JsonObject spec) =>
+        spec["mounts"]!.AsArray().Where(m => (string?)m!["type"] == "bind" && !((string?)m["destination"])!.StartsWith("/etc/", StringComparison.Ordinal))
+            .Select(m => ((string?)m!["destination"], (string?)m["source"], m["options"]!.AsArray().Any(o => (string?)o == "ro"))).ToList();
+
+    [Fact]
+    public void Volumes_from_takes_the_source_containers_binds_transitively_and_ro_applies_to_all()
+    {
+        var hostDir = Directory.CreateDirectory(Path.Combine(_dir, "host")).FullName;
+        var containers = new Dictionary<string, Container>
+        {
+            ["system-volumes"] = Container(new string('a', 64), "system-volumes", Request(new HostConfig { Binds = [$"{hostDir}:/var/log", $"{hostDir}:/opt/docker:ro"] })),
+            ["user-volumes"] = Container(new string('b', 64), "user-volumes", Request(new HostConfig { Binds = [$"{hostDir}:/home"] })),
+        };
+        containers["all-volumes"] = Container(new string('e', 64), "all-volumes", Request(new HostConfig { VolumesFrom = ["system-volumes", "user-volumes"] }));
+        Container Lookup(string name) => containers.TryGetValue(name, out var c) ? c : throw new NotFoundException($"No such container: {name}");
+
+        var spec = Build(Request(new HostConfig { Binds = [$"{hostDir}:/home"], VolumesFrom = ["all-volumes"] }), lookup: Lookup);
+        var binds = Binds(spec);
+        Assert.Equal(["/home", "/var/log", "/opt/docker"], binds.Select(b => b.Destination));
+        Assert.Equal([false, false, true], binds.Select(b => b.ReadOnly));
+
+        var readOnly = Binds(Build(Request(new HostConfig { VolumesFrom = ["all-volumes:ro"] }), lookup: Lookup));
+        Assert.All(readOnly, b => Assert.True(b.ReadOnly));
+
+        Assert.Throws<NotFoundException>(() => Build(Request(new HostConfig { VolumesFrom = ["nothing"] }), lookup: Lookup));
+        Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { VolumesFrom = ["all-volumes:rx"] }), lookup: Lookup));
+    }
+
+    [Fact]
+    public void Privileged_containers_get_the_hosts_dev()
+    {
+        var dev = Build(Request(new HostConfig { Privileged = true }))["mounts"]!.AsArray().Single(m => (string?)m!["destination"] == "/dev")!;
+        Assert.Equal(("bind", "/dev"), ((string?)dev["type"], (string?)dev["source"]));
+        var confined = Build(Request(new HostConfig()))["mounts"]!.AsArray().Single(m => (string?)m!["destination"] == "/dev")!;
+        Assert.Equal("tmpfs", (string?)confined["type"]);
     }
 
     private static ContainerCreateRequest Request(HostConfig host) => new() { Cmd = ["sh"], Entrypoint = ["/init"], HostConfig = host };

@@ -32,6 +32,8 @@ public sealed class HostConfig
 {
     [JsonPropertyName("Binds")] public List<string>? Binds { get; set; }
     [JsonPropertyName("Mounts")] public List<MountRequest>? Mounts { get; set; }
+    /// <summary>"container[:ro|:rw]": that container's binds, volumes and volumes_from, resolved at each start.</summary>
+    [JsonPropertyName("VolumesFrom")] public List<string>? VolumesFrom { get; set; }
     [JsonPropertyName("Tmpfs")] public Dictionary<string, string>? Tmpfs { get; set; }
     [JsonPropertyName("NetworkMode")] public string? NetworkMode { get; set; }
     [JsonPropertyName("PidMode")] public string? PidMode { get; set; }

@@ -18,7 +18,7 @@ public sealed class ContainerEngine
     {
         _images = images;
         Store = store;
-        _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules), runtime);
+        _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules, store.Get), runtime);
     }
 
     public ContainerStore Store { get; }

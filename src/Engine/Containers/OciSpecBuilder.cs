@@ -5,9 +5,10 @@ namespace CorralOS.Engine.Containers;
 
 /// <summary>
 /// Builds the OCI runtime spec (config.json) for one start of a container from its merged create request. The
-/// rootfs is already mounted; binds, volumes and tmpfs become mounts; namespaces follow the *Mode options.
+/// rootfs is already mounted; binds, volumes, volumes_from and tmpfs become mounts; namespaces follow the *Mode
+/// options. <paramref name="lookup"/> finds the containers volumes_from names (the store's Get).
 /// </summary>
-public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRules)
+public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRules, Func<string, Container>? lookup = null)
 {
     // Docker's default capability set.
     private static readonly string[] s_defaultCaps =
@@ -183,7 +184,11 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         var mounts = new JsonArray
         {
             Mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
-            Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+            // Privileged containers see the host's devices (Docker copies them; System Docker's udev, console and
+            // network services need the live /dev, hotplugged disks and ttys included).
+            host.Privileged
+                ? Mount("/dev", "/dev", "bind", "rbind", "rw")
+                : Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
             Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"),
             Mount("/dev/shm", "shm", "tmpfs", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"),
             Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
@@ -191,31 +196,8 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", host.Privileged ? "rw" : "ro"),
         };
         var targets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var bind in host.Binds ?? [])
-        {
-            var (source, target, options) = ParseBind(bind);
-            targets.Add(target);
-            mounts.Add((JsonNode)Mount(target, source, "bind", ["rbind", options.Contains("ro") ? "ro" : "rw", .. Propagation(options)]));
-        }
-        foreach (var mount in host.Mounts ?? [])
-        {
-            var target = mount.Target ?? throw new InvalidArgumentException("mount has no target");
-            targets.Add(target);
-            switch (mount.Type)
-            {
-                case "bind":
-                    mounts.Add((JsonNode)Mount(target, mount.Source ?? throw new InvalidArgumentException("bind mount has no source"), "bind", "rbind", mount.ReadOnly ? "ro" : "rw"));
-                    break;
-                case "volume":
-                    mounts.Add((JsonNode)Mount(target, VolumeSource(mount.Source ?? throw new InvalidArgumentException("anonymous volumes are not supported")), "bind", "rbind", mount.ReadOnly ? "ro" : "rw"));
-                    break;
-                case "tmpfs":
-                    mounts.Add((JsonNode)Mount(target, "tmpfs", "tmpfs", "nosuid", "nodev"));
-                    break;
-                default:
-                    throw new InvalidArgumentException($"mount type {mount.Type} is not supported (bind, volume, tmpfs)");
-            }
-        }
+        AddVolumes(mounts, targets, host, forceReadOnly: false);
+        AddVolumesFrom(mounts, targets, host, [container.Id]);
         foreach (var (target, options) in host.Tmpfs ?? [])
         {
             targets.Add(target);
@@ -234,6 +216,73 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             mounts.Add((JsonNode)Mount(target, file, "bind", "rbind", "rw"));
         }
         return mounts;
+    }
+
+    /// <summary>The binds and Mounts of a create request (its own, or a volumes_from source's).</summary>
+    private void AddVolumes(JsonArray mounts, HashSet<string> targets, HostConfig host, bool forceReadOnly)
+    {
+        foreach (var bind in host.Binds ?? [])
+        {
+            var (source, target, options) = ParseBind(bind);
+            if (targets.Add(target))
+            {
+                var readOnly = forceReadOnly || options.Contains("ro");
+                mounts.Add((JsonNode)Mount(target, source, "bind", ["rbind", readOnly ? "ro" : "rw", .. Propagation(options)]));
+            }
+        }
+        foreach (var mount in host.Mounts ?? [])
+        {
+            var target = mount.Target ?? throw new InvalidArgumentException("mount has no target");
+            if (!targets.Add(target))
+            {
+                continue;
+            }
+            var readOnly = forceReadOnly || mount.ReadOnly;
+            switch (mount.Type)
+            {
+                case "bind":
+                    mounts.Add((JsonNode)Mount(target, mount.Source ?? throw new InvalidArgumentException("bind mount has no source"), "bind", "rbind", readOnly ? "ro" : "rw"));
+                    break;
+                case "volume":
+                    mounts.Add((JsonNode)Mount(target, VolumeSource(mount.Source ?? throw new InvalidArgumentException("anonymous volumes are not supported")), "bind", "rbind", readOnly ? "ro" : "rw"));
+                    break;
+                case "tmpfs":
+                    mounts.Add((JsonNode)Mount(target, "tmpfs", "tmpfs", "nosuid", "nodev"));
+                    break;
+                default:
+                    throw new InvalidArgumentException($"mount type {mount.Type} is not supported (bind, volume, tmpfs)");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Docker's volumes_from: each named container's volumes (and, in turn, its own volumes_from), read-only when the
+    /// entry says ":ro". Resolved at every start, so a recreated volume container is seen by the next start.
+    /// </summary>
+    private void AddVolumesFrom(JsonArray mounts, HashSet<string> targets, HostConfig host, List<string> chain, bool readOnly = false)
+    {
+        foreach (var entry in host.VolumesFrom ?? [])
+        {
+            var sep = entry.LastIndexOf(':');
+            var (name, mode) = sep > 0 ? (entry[..sep], entry[(sep + 1)..]) : (entry, "rw");
+            if (mode is not ("ro" or "rw" or "z" or "Z"))
+            {
+                throw new InvalidArgumentException($"invalid volumes_from mode in \"{entry}\": expected ro or rw");
+            }
+            if (lookup is null)
+            {
+                throw new InvalidArgumentException("volumes_from is not available here");
+            }
+            var source = lookup(name);
+            if (chain.Contains(source.Id))
+            {
+                continue; // a cycle of volumes_from: each container's volumes are taken once
+            }
+            var sourceHost = source.Record.Config.HostConfig ?? new HostConfig();
+            var entryReadOnly = readOnly || mode == "ro";
+            AddVolumes(mounts, targets, sourceHost, entryReadOnly);
+            AddVolumesFrom(mounts, targets, sourceHost, [.. chain, source.Id], entryReadOnly);
+        }
     }
 
     private static IEnumerable<string> Propagation(string[] options) =>
