@@ -22,6 +22,7 @@ internal static class Dispatcher
         PowerApplets.CreateShutdown(),
         ModprobeApplet.Create(),
         ConfigApplet.Create() with { OwnName = false },
+        ServiceApplet.Create(),
         OsCommand.Create(),
         SystemDockerdApplet.Create(),
         CloudInitSaveApplet.Create(),

@@ -58,6 +58,12 @@ public sealed class ServiceManager
     public async Task RestartAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, int? timeoutSeconds, CancellationToken cancellationToken = default)
     {
         await StopAsync(services, only, timeoutSeconds, cancellationToken).ConfigureAwait(false);
+        await StartAsync(services, only, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the services' existing containers (create-only ones stay created), dependencies first; creates nothing.</summary>
+    public async Task StartAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, CancellationToken cancellationToken = default)
+    {
         var graph = DependencyGraph.Build(Select(services, only));
         foreach (var wave in graph.Waves())
         {
@@ -65,10 +71,10 @@ public sealed class ServiceManager
             {
                 var service = graph.Services.First(s => s.Name == name);
                 var engine = _engineFor(service.Rancher.ServiceScope);
-                if (await engine.InspectContainerAsync(service.EffectiveContainerName, cancellationToken).ConfigureAwait(false) is { } container
-                    && !service.Rancher.IsCreateOnly)
+                if (!service.Rancher.IsCreateOnly
+                    && await engine.InspectContainerAsync(service.EffectiveContainerName, cancellationToken).ConfigureAwait(false) is { } container
+                    && await engine.StartContainerAsync(container.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    await engine.StartContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
                     _log($"{service.Name}: started");
                 }
             })).ConfigureAwait(false);

@@ -1,0 +1,159 @@
+using CorralOS.Cli;
+
+namespace CorralOS.Services.Tests;
+
+/// <summary>`ros service` in-process against a temporary config root and the real engine.</summary>
+public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
+{
+    private readonly EngineFixture _fixture;
+    private readonly string _root = Directory.CreateTempSubdirectory("corralos-ros-service-").FullName;
+
+    public RosServiceTests(EngineFixture fixture)
+    {
+        _fixture = fixture;
+        // The image's defaults without rancher.repositories: the built-in ones point at GitHub, and tests stay on this machine.
+        Write("usr/share/ros/os-config.yml", "rancher:\n  services: {}\n  services_include: {}\n");
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string CloudConfig => Path.Combine(_root, "var/lib/rancher/conf/cloud-config.yml");
+
+    private (int Exit, string Output, string Error) Ros(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var socket = "unix://" + _fixture.Engine.Socket;
+        var exit = Dispatcher.Run("ros", ["service", "--root", _root, "--host", socket, "--user-host", socket, .. args], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string Write(string relative, string text)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_local_service_file_is_enabled_brought_up_and_its_logs_read()
+    {
+        // The reference's TestRosLocalService and the secret-from-environment case of TestElideCmdLine, on busybox.
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  environment:\n    SECRET: s3cret\n");
+        Write("var/lib/rancher/conf/test.yml", """
+            local-test:
+              image: busybox:test
+              entrypoint: [sh, -c]
+              command: ["ls /; echo tell me a secret ${SECRET}"]
+              labels:
+                io.rancher.os.scope: system
+                io.rancher.os.after: console
+            """);
+
+        Assert.Equal((0, "", ""), Ros("enable", "/var/lib/rancher/conf/test.yml"));
+        Assert.Contains("services_include:\n    /var/lib/rancher/conf/test.yml: true\n", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+        Assert.Equal((0, "enabled /var/lib/rancher/conf/test.yml\n", ""), Ros("list"));
+
+        var up = Ros("up", "local-test");
+        Assert.Equal(0, up.Exit);
+        Assert.Equal("local-test: created\nlocal-test: started\n", up.Output);
+        var container = await _fixture.Client.WaitContainerAsync("local-test", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(0, container);
+        var logs = Ros("logs", "local-test");
+        Assert.Equal(0, logs.Exit);
+        Assert.Contains("bin\n", logs.Output, StringComparison.Ordinal);
+        Assert.Contains("tell me a secret s3cret\n", logs.Output, StringComparison.Ordinal);
+        Assert.Equal("tell me a secret s3cret\n", Ros("logs", "--lines", "1", "local-test").Output);
+
+        var ps = Ros("ps");
+        Assert.Matches("^NAME +SERVICE +SCOPE +IMAGE +STATUS\nlocal-test +local-test +system +busybox:test +Exited \\(0\\)", ps.Output);
+        Assert.Matches("^[0-9a-f]{64}\n$", Ros("ps", "-q").Output);
+
+        Assert.Equal((0, "local-test: removed\n", ""), Ros("rm", "local-test"));
+        Assert.Equal((0, "", ""), Ros("ps", "-q"));
+    }
+
+    [Fact]
+    public void Up_leaves_a_running_service_alone_stop_start_and_restart_act_on_it()
+    {
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            rancher:
+              services:
+                cli-daemon:
+                  image: busybox:test
+                  command: [sleep, "600"]
+                  labels: {io.rancher.os.scope: system}
+            """);
+        Assert.Equal((0, "cli-daemon: created\ncli-daemon: started\n", ""), Ros("up"));
+        Assert.Equal((0, "cli-daemon: up to date\n", ""), Ros("up"));
+        Assert.Equal((0, "cli-daemon: stopped\n", ""), Ros("stop", "-t", "0"));
+        Assert.Equal((0, "cli-daemon: started\n", ""), Ros("start", "cli-daemon"));
+        Assert.Equal((0, "cli-daemon: stopped\ncli-daemon: started\n", ""), Ros("restart", "-t", "0"));
+        Assert.Equal((0, "cli-daemon: killed\n", ""), Ros("kill"));
+        var refused = Ros("up", "--no-recreate", "--force-recreate");
+        Assert.Equal((1, "ros: --no-recreate and --force-recreate cannot be used together\n"), (refused.Exit, refused.Error));
+        Assert.Equal((0, "cli-daemon: removed\n", ""), Ros("rm", "-f"));
+    }
+
+    [Fact]
+    public void The_catalog_lists_enable_disable_and_delete_edit_services_include()
+    {
+        Write("usr/share/ros/services/index.yml", "services: [zfs, open-iscsi]\nconsoles: [alpine]\n");
+        Write("usr/share/ros/services/z/zfs.yml", "zfs:\n  image: busybox:test\n  labels: {io.rancher.os.detach: \"false\", io.rancher.os.after: console, io.rancher.os.before: docker}\n");
+        Write("usr/share/ros/services/o/open-iscsi.yml", "open-iscsi: {image: busybox:test}\n");
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  services:\n    builtin: {image: busybox:test}\n");
+
+        Assert.Equal("disabled open-iscsi\ndisabled zfs\n", Ros("list").Output);
+        Assert.Equal((0, "", ""), Ros("enable", "zfs"));
+        Assert.Equal("disabled open-iscsi\nenabled zfs\n", Ros("list").Output);
+        Assert.Equal("enabled builtin\ndisabled open-iscsi\nenabled zfs\n", Ros("list", "-a").Output);
+        Assert.Equal((0, "", ""), Ros("disable", "zfs", "never-enabled"));
+        Assert.Equal("disabled open-iscsi\ndisabled zfs\n", Ros("list").Output);
+        Assert.Contains("zfs: false", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+        Assert.DoesNotContain("never-enabled", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+        Assert.Equal((0, "", ""), Ros("delete", "zfs"));
+        Assert.DoesNotContain("zfs", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+
+        Assert.Equal((1, "", "invalid is not a valid service\n"), Ros("enable", "invalid"));
+        Assert.Equal((1, "", "/etc/passwd: local service files must be under /var/lib/rancher/conf\n"), Ros("enable", "/etc/passwd"));
+        Assert.Equal((1, "", "/var/lib/rancher/conf/none.yml: no such file\n"), Ros("enable", "/var/lib/rancher/conf/none.yml"));
+        Assert.DoesNotContain("invalid", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_in_service_files_are_reported_and_bad_services_left_out()
+    {
+        Write("var/lib/rancher/conf/bad.yml", "bad-one:\n  image: busybox:test\n  privileged: maybe\nodd-one:\n  image: busybox:test\n  command: [true]\n  ports: [80]\n  labels: {io.rancher.os.scope: system, io.rancher.os.createonly: \"true\"}\n");
+        Assert.Equal(0, Ros("enable", "/var/lib/rancher/conf/bad.yml").Exit);
+
+        var up = Ros("up");
+        Assert.Equal(0, up.Exit);
+        Assert.Equal(
+            "/var/lib/rancher/conf/bad.yml:3:15: bad-one.privileged: expected a boolean, got \"maybe\"\n"
+            + "warning: /var/lib/rancher/conf/bad.yml:7:3: odd-one.ports: unknown key\n", up.Error);
+        Assert.Equal("odd-one: created\n", up.Output);
+        var missing = Ros("up", "bad-one");
+        Assert.Equal(1, missing.Exit);
+        Assert.EndsWith("ros: no such service: bad-one\n", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(0, Ros("rm").Exit);
+    }
+
+    [Fact]
+    public void Help_lists_the_subcommands_and_an_unreachable_engine_is_one_line()
+    {
+        var help = Ros("--help");
+        Assert.Equal(0, help.Exit);
+        foreach (var sub in new[] { "list", "enable", "disable", "delete", "up", "create", "start", "stop", "restart", "kill", "rm", "logs", "ps", "pull" })
+        {
+            Assert.Contains($"  {sub} ", help.Output, StringComparison.Ordinal);
+        }
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  services:\n    x: {image: busybox:test, labels: {io.rancher.os.scope: system}}\n");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = Dispatcher.Run("ros", ["s", "--root", _root, "--host", "unix:///nonexistent/sd.sock", "ps"], output, error);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("ros: cannot reach the engine at unix:///nonexistent/sd.sock: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
