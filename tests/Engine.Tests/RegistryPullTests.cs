@@ -149,6 +149,67 @@ public sealed partial class RegistryPullTests
         Assert.Equal($"{amd.Id} [\"{name}@{listDigest}\"]\n", await target.DockerOkAsync("image", "inspect", "--format", "{{.Id}} {{json .RepoDigests}}", name + ":both"));
         Assert.Equal("amd64 build", LayerFile(target, name + ":both", 0, "etc/motd"));
         Assert.All(target.Server.Store.Get(name + ":both").Record.Layers, l => Assert.Equal(MediaTypes.OciLayer, l.MediaType));
+
+        // The same with Docker's types: a schema2 manifest (docker layer media types) in a Docker manifest list.
+        var record = source.Server.Store.Get(name + ":amd");
+        var schema2 = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.DockerManifest,
+            ["config"] = new JsonObject { ["mediaType"] = MediaTypes.DockerConfig, ["digest"] = record.Id, ["size"] = amd.ConfigBytes().Length },
+            ["layers"] = new JsonArray(record.Record.Layers.Select(l => (JsonNode)new JsonObject { ["mediaType"] = MediaTypes.DockerLayer, ["digest"] = l.Blob, ["size"] = l.BlobSize }).ToArray()),
+        }.ToJsonString());
+        var schema2Digest = await registry.PutManifestAsync("multi", "amd-schema2", MediaTypes.DockerManifest, schema2);
+        var dockerList = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.DockerManifestList,
+            ["manifests"] = new JsonArray(
+                new JsonObject { ["mediaType"] = MediaTypes.DockerManifest, ["digest"] = schema2Digest, ["size"] = schema2.Length, ["platform"] = new JsonObject { ["architecture"] = "amd64", ["os"] = "windows" } },
+                Entry(armManifest, "arm64", null),
+                new JsonObject { ["mediaType"] = MediaTypes.DockerManifest, ["digest"] = schema2Digest, ["size"] = schema2.Length, ["platform"] = new JsonObject { ["architecture"] = "amd64", ["os"] = "linux" } }),
+        }.ToJsonString());
+        var dockerListDigest = await registry.PutManifestAsync("multi", "docker-list", MediaTypes.DockerManifestList, dockerList);
+        await using var docker = await RegistryTestEngine.StartAsync();
+        Assert.Contains($"Digest: {dockerListDigest}", await docker.DockerOkAsync("pull", name + ":docker-list"), StringComparison.Ordinal);
+        Assert.Equal(amd.Id, docker.Server.Store.Get(name + ":docker-list").Id);
+
+        // Nothing for this platform: a clear 404 before any stream.
+        var armOnly = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new JsonArray(Entry(armManifest, "arm64", "v8")),
+        }.ToJsonString());
+        await registry.PutManifestAsync("multi", "arm-only", MediaTypes.OciIndex, armOnly);
+        using var response = await docker.Http.PostAsync($"/v1.41/images/create?fromImage={Uri.EscapeDataString(name)}&tag=arm-only", null, TestContext.Current.CancellationToken);
+        Assert.Contains("no matching manifest for linux/amd64 in the manifest list entries", await TestEngine.ErrorMessageAsync(response, 404), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_does_not_match_its_digest_is_refused()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        await using var source = await RegistryTestEngine.StartAsync();
+        var name = $"{registry.Host}/tampered";
+        await source.LoadAsync(TestImage.Tar(TwoLayers(name + ":1", "manifest").DockerSaveFiles(gzipLayers: true)));
+        var (digest, _) = PushedDigest(await source.DockerOkAsync("push", name + ":1"), "1");
+
+        // Same length and still valid JSON, so the registry serves it as it is: only the digest check can tell.
+        var data = registry.BlobData(digest);
+        var text = await File.ReadAllTextAsync(data, TestContext.Current.CancellationToken);
+        var changed = Regex.Replace(text, "\"size\":(\\d)", m => "\"size\":" + (m.Groups[1].Value == "9" ? "8" : "9"), RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.NotEqual(text, changed);
+        await File.WriteAllTextAsync(data, changed, TestContext.Current.CancellationToken);
+
+        await using var target = await RegistryTestEngine.StartAsync();
+        var byDigest = await target.DockerAsync("pull", $"{name}@{digest}");
+        Assert.NotEqual(0, byDigest.Exit);
+        Assert.Contains($"manifest for {name}@{digest}: the registry sent content with digest sha256:", byDigest.Error, StringComparison.Ordinal);
+        var byTag = await target.DockerAsync("pull", name + ":1");
+        Assert.NotEqual(0, byTag.Exit);
+        Assert.Contains($"the registry says {digest}", byTag.Error, StringComparison.Ordinal);
+        Assert.Empty(target.StoredFiles());
     }
 
     [Fact]
