@@ -215,11 +215,11 @@ public sealed class ServiceManager
         {
             case ConvergeAction.Recreate:
                 await engine.RemoveContainerAsync(current!.Id, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-                id = await CreateAsync(engine, name, spec, cancellationToken).ConfigureAwait(false);
+                id = await engine.CreateContainerAsync(name, spec, cancellationToken).ConfigureAwait(false);
                 _log($"{service.Name}: recreated");
                 break;
             case ConvergeAction.Create:
-                id = await CreateAsync(engine, name, spec, cancellationToken).ConfigureAwait(false);
+                id = await engine.CreateContainerAsync(name, spec, cancellationToken).ConfigureAwait(false);
                 _log($"{service.Name}: created");
                 break;
             case ConvergeAction.Leave:
@@ -243,50 +243,6 @@ public sealed class ServiceManager
             _log($"{service.Name}: exited 0");
         }
         return new ServiceOutcome(service.Name, name, action, true, exit);
-    }
-
-    /// <summary>
-    /// Creates the container. volumes_from is expanded here into the other containers' binds (read-only with :ro):
-    /// the engine has no VolumesFrom of its own yet.
-    /// </summary>
-    private static async Task<string> CreateAsync(EngineClient engine, string name, ContainerSpec spec, CancellationToken cancellationToken)
-    {
-        if (spec.HostConfig.VolumesFrom is { Count: > 0 } from)
-        {
-            var binds = new List<string>();
-            foreach (var entry in from)
-            {
-                var parts = entry.Split(':', 2);
-                var source = await engine.InspectContainerAsync(parts[0], cancellationToken).ConfigureAwait(false)
-                    ?? throw new ServiceException($"volumes_from: no container {parts[0]}");
-                foreach (var bind in source.HostConfig.Binds ?? [])
-                {
-                    binds.Add(parts.Length == 2 && parts[1] == "ro" ? ReadOnly(bind) : bind);
-                }
-            }
-            var own = spec.HostConfig.Binds ?? [];
-            var ownTargets = own.Select(Target).ToHashSet(StringComparer.Ordinal);
-            spec.HostConfig.Binds = [.. binds.Where(b => !ownTargets.Contains(Target(b))).DistinctBy(Target), .. own];
-            spec.HostConfig.VolumesFrom = null;
-        }
-        return await engine.CreateContainerAsync(name, spec, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string Target(string bind)
-    {
-        var parts = bind.Split(':');
-        return parts.Length >= 2 ? parts[1] : parts[0];
-    }
-
-    private static string ReadOnly(string bind)
-    {
-        var parts = bind.Split(':');
-        if (parts.Length == 2)
-        {
-            return bind + ":ro";
-        }
-        var options = parts[2].Split(',').Where(o => o is not ("rw" or "ro")).Append("ro");
-        return $"{parts[0]}:{parts[1]}:{string.Join(',', options)}";
     }
 
     private async Task InReverseAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, Func<EngineClient, ServiceDefinition, ContainerDetails, Task> act, CancellationToken cancellationToken)

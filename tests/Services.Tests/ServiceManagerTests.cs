@@ -47,7 +47,7 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
             $"second started at {second.State.StartedAt}, before first finished at {first.State.FinishedAt}");
         Assert.Equal("created", (await _fixture.InspectAsync("order-holder")).State.Status);
         Assert.Equal("from the holder\n", await _fixture.LogsAsync("order-reader"));
-        Assert.Equal([$"{data}:/data:ro"], (await _fixture.InspectAsync("order-reader")).HostConfig.Binds);
+        Assert.Equal(["order-holder:ro"], (await _fixture.InspectAsync("order-reader")).HostConfig.VolumesFrom);
         var labels = second.Config.Labels!;
         Assert.Equal(("test", "order-second"), (labels[ManagedLabels.Project], labels[ManagedLabels.Service]));
         Assert.Matches("^[0-9a-f]{64}$", labels[ManagedLabels.ConfigHash]);
