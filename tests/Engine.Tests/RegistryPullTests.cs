@@ -19,6 +19,17 @@ public sealed partial class RegistryPullTests
             .Layer(new LayerBuilder().Dir("srv").File("srv/data", new string('x', 200_000) + content))
             .Tag(tag);
 
+    /// <summary>More layers than the engine downloads at once (three), so some wait for a slot.</summary>
+    private static TestImage FiveLayers(string tag, string content)
+    {
+        var image = TwoLayers(tag, content);
+        for (var i = 0; i < 3; i++)
+        {
+            image.Layer(new LayerBuilder().Dir($"extra{i}").File($"extra{i}/file", new string((char)('a' + i), 50_000 * (i + 1))));
+        }
+        return image;
+    }
+
     /// <summary>docker push's "TAG: digest: sha256:... size: N" line.</summary>
     private static (string Digest, int Size) PushedDigest(string output, string tag)
     {
@@ -39,7 +50,7 @@ public sealed partial class RegistryPullTests
         await using var registry = await LocalRegistry.StartAsync();
         await using var source = await RegistryTestEngine.StartAsync();
         var name = $"{registry.Host}/team/app";
-        var image = TwoLayers(name + ":1", "by tag");
+        var image = FiveLayers(name + ":1", "by tag");
         await source.LoadAsync(TestImage.Tar(image.DockerSaveFiles(gzipLayers: true)));
 
         var pushed = await source.DockerOkAsync("push", name + ":1");
@@ -59,6 +70,7 @@ public sealed partial class RegistryPullTests
         var inspected = await target.DockerOkAsync("image", "inspect", "--format", "{{.Id}} {{json .RepoTags}} {{json .RepoDigests}}", name + ":1");
         Assert.Equal($"{image.Id} [\"{name}:1\"] [\"{name}@{digest}\"]\n", inspected);
         Assert.Equal("by tag", LayerFile(target, name + ":1", 0, "etc/motd"));
+        Assert.Equal(new string('c', 150_000), LayerFile(target, name + ":1", 4, "extra2/file"));
         Assert.Equal(image.DiffIds, target.Server.Store.Get(name + ":1").DiffIds);
 
         var upToDate = await target.DockerOkAsync("pull", name + ":1");

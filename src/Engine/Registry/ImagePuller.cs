@@ -12,6 +12,9 @@ namespace CorralOS.Engine.Registry;
 /// </summary>
 public sealed class ImagePuller(ImageStore store, RegistrySettings settings)
 {
+    /// <summary>Blobs downloaded at once, as Docker does by default.</summary>
+    private const int ConcurrentDownloads = 3;
+
     /// <summary>What to pull, resolved: the manifest the reference named and the platform's manifest and config.</summary>
     public sealed record Plan(
         RegistrySession Session,
@@ -73,6 +76,9 @@ public sealed class ImagePuller(ImageStore store, RegistrySettings settings)
     {
         var layers = plan.Manifest.Layers ?? [];
         var staging = store.Layout.NewTempDirectory("pull");
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(ConcurrentDownloads);
+        var downloads = new Dictionary<Digest, Task<string>>();
         try
         {
             var known = new LayerBlob?[layers.Count];
@@ -82,12 +88,21 @@ public sealed class ImagePuller(ImageStore store, RegistrySettings settings)
                 known[i] = store.FindLayerBlob(plan.DiffIds[i], blob);
                 progress(new ProgressEvent(known[i] is null ? "Pulling fs layer" : "Already exists", blob.Short));
             }
+            // Downloads run a few at a time; extraction goes in layer order, each as soon as its blob is in.
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var blob = Digest.Parse(layers[i].Digest!);
+                if (known[i] is null && !downloads.ContainsKey(blob))
+                {
+                    downloads[blob] = DownloadAsync(plan.Session, layers[i], Path.Combine(staging, "blobs", blob.Hex), slots, progress, abort.Token);
+                }
+            }
 
             var staged = new List<StagedLayer>();
             var byDiffId = new Dictionary<Digest, StagedLayer>();
             for (var i = 0; i < layers.Count; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                abort.Token.ThrowIfCancellationRequested();
                 var blob = Digest.Parse(layers[i].Digest!);
                 var diffId = plan.DiffIds[i];
                 if (byDiffId.TryGetValue(diffId, out var same))
@@ -102,13 +117,8 @@ public sealed class ImagePuller(ImageStore store, RegistrySettings settings)
                 }
                 else
                 {
-                    var file = Path.Combine(staging, "blobs", blob.Hex);
-                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                    if (!File.Exists(file))
-                    {
-                        await LayerDownload.DownloadAsync(plan.Session, layers[i], file, progress, cancellationToken);
-                    }
-                    layer = await Task.Run(() => LayerUnpacker.Unpack(store, file, blob, diffId, staging, progress, cancellationToken), cancellationToken);
+                    var file = await downloads[blob];
+                    layer = await Task.Run(() => LayerUnpacker.Unpack(store, file, blob, diffId, staging, progress, abort.Token), abort.Token);
                     progress(new ProgressEvent("Pull complete", blob.Short));
                 }
                 byDiffId[diffId] = layer;
@@ -126,7 +136,36 @@ public sealed class ImagePuller(ImageStore store, RegistrySettings settings)
         }
         finally
         {
+            // A failure stops the other downloads; staging goes only once nothing writes into it any more.
+            await abort.CancelAsync();
+            try
+            {
+                await Task.WhenAll(downloads.Values);
+            }
+            catch (Exception)
+            {
+                // The failure that matters is already propagating (or the pull succeeded and these were done).
+            }
             Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static async Task<string> DownloadAsync(RegistrySession session, Descriptor layer, string file, SemaphoreSlim slots, Action<ProgressEvent> progress, CancellationToken cancellationToken)
+    {
+        if (!slots.Wait(0))
+        {
+            progress(new ProgressEvent("Waiting", Digest.Parse(layer.Digest!).Short));
+            await slots.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await LayerDownload.DownloadAsync(session, layer, file, progress, cancellationToken);
+            return file;
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 }
