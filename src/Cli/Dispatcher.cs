@@ -27,6 +27,7 @@ internal static class Dispatcher
         SystemDockerdApplet.Create(),
         CloudInitSaveApplet.Create(),
         NetconfApplet.Create(),
+        NtpApplet.Create(),
         ConsoleInitApplet.Create(),
         RespawnApplet.Create(),
         AutologinApplet.Create(),

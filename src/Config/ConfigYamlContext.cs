@@ -25,6 +25,7 @@ namespace CorralOS.Config;
 [YamlSerializable(typeof(InterfaceConfig))]
 [YamlSerializable(typeof(WifiNetworkConfig))]
 [YamlSerializable(typeof(ModemNetworkConfig))]
+[YamlSerializable(typeof(NtpConfig))]
 public partial class ConfigYamlContext : StaticContext
 {
 }

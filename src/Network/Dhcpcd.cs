@@ -5,10 +5,14 @@ namespace CorralOS.Network;
 /// <summary>
 /// Debian's dhcpcd, as RancherOS ran it: `dhcpcd -MA4` (or the entry's dhcp_args) per interface, waiting for an
 /// address (-w) up to dhcp_timeout. netconf writes resolv.conf and the host name itself from the lease, so the hooks
-/// that would write them are always off; dhcpcd keeps running in the background to renew the lease.
+/// that would write them are always off; dhcpcd keeps running in the background to renew the lease. The DNS and host
+/// name options are requested on the command line: without /etc/dhcpcd.conf (the network image has none) dhcpcd
+/// would not ask for them.
 /// </summary>
 internal sealed class Dhcpcd
 {
+    private const string RequestedOptions = "domain_name_servers,domain_name,domain_search,host_name";
+
     private static readonly string[] s_defaultArgs = ["dhcpcd", "-MA4"];
 
     private readonly string _program;
@@ -21,7 +25,7 @@ internal sealed class Dhcpcd
         var words = settings.DhcpArgs.Count > 0 ? settings.DhcpArgs : s_defaultArgs;
         var command = new List<string> { words[0] == "dhcpcd" ? _program : words[0] };
         command.AddRange(words.Skip(1));
-        command.AddRange(["--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-w", link]);
+        command.AddRange(["--option", RequestedOptions, "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-w", link]);
         return command;
     }
 

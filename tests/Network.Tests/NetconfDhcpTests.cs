@@ -58,4 +58,25 @@ public sealed class NetconfDhcpTests : IDisposable
         Assert.DoesNotContain(NetworkLab.DhcpNameserver, resolv, StringComparison.Ordinal);
         Assert.Contains("127.0.1.1\tconfigured-host\n", File.ReadAllText(_lab.Hosts), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Dns_and_host_name_come_from_dhcp_even_without_a_dhcpcd_config_file()
+    {
+        _lab.StartDhcpServer();
+        _lab.WriteConfig("""
+            rancher:
+              network:
+                dhcp_timeout: 30
+                interfaces:
+                  eth*:
+                    dhcp: true
+                    dhcp_args: dhcpcd -MA4 -f /dev/null
+            """);
+
+        var result = _lab.RunNetconf();
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"nameserver {NetworkLab.DhcpNameserver}\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
+        Assert.Contains($"127.0.1.1\t{NetworkLab.DhcpHostName}\n", File.ReadAllText(_lab.Hosts), StringComparison.Ordinal);
+    }
 }

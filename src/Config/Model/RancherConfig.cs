@@ -43,6 +43,8 @@ public sealed class RancherConfig
 
     public NetworkConfig? Network { get; set; }
 
+    public NtpConfig? Ntp { get; set; }
+
     public Dictionary<string, RepositoryConfig>? Repositories { get; set; }
 
     public SshConfig? Ssh { get; set; }
