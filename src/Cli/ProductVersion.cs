@@ -1,10 +1,7 @@
-using System.Reflection;
-
 namespace CorralOS.Cli;
 
 /// <summary>The CorralOS version this binary was built as (from the VERSION file).</summary>
 internal static class ProductVersion
 {
-    public static string Value { get; } =
-        typeof(ProductVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    public static string Value => Config.SystemEnvironment.Version;
 }

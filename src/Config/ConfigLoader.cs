@@ -66,6 +66,10 @@ public sealed class ConfigLoader
                 ConfigTree.Set(tree, key, true);
             }
         }
+        if (includeDefaults)
+        {
+            SystemEnvironment.Fill(tree);
+        }
         if (File.Exists(_paths.Metadata))
         {
             var metadata = Read(_paths.Metadata);

@@ -49,6 +49,7 @@ public sealed class InitProcess
 
         var systemDocker = healthy ? await StartSystemDockerAsync() : null;
         healthy &= systemDocker is not null;
+        var started = healthy ? await StartServicesAsync() : new HashSet<string>();
         if (healthy)
         {
             _console.Banner($"CorralOS {_context.Version} started");
@@ -57,9 +58,14 @@ public sealed class InitProcess
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
         _console.Info(buttons > 0 ? "power button: pressing it powers off cleanly" : "power button: none found");
 
+        // The console service owns the serial console (its gettys); without it the operator gets PID 1's shell.
         using var stopShell = new CancellationTokenSource();
-        _console.Info("starting a shell on the console");
-        var shell = new ConsoleShell(_console).RunAsync(stopShell.Token);
+        var shell = Task.CompletedTask;
+        if (!started.Contains("console"))
+        {
+            _console.Info("starting a shell on the console");
+            shell = new ConsoleShell(_console).RunAsync(stopShell.Token);
+        }
 
         var action = await signals.Requested;
         _console.Info($"shutting down ({Describe(action)})");
@@ -86,6 +92,20 @@ public sealed class InitProcess
         {
             _console.Info($"system-docker: FAILED: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>rancher.services on System Docker; the names that started (none when the step failed as a whole).</summary>
+    private async Task<IReadOnlySet<string>> StartServicesAsync()
+    {
+        try
+        {
+            return await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths).UpAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            _console.Info($"services: FAILED: {e.Message}");
+            return new HashSet<string>();
         }
     }
 

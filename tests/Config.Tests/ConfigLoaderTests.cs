@@ -52,7 +52,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var config = _root.Load();
 
         Assert.Equal("extra", Get(config, "rancher.environment.who"));
-        Assert.Equal(["os", "oem", "a", "b", "cc", "cmd"], ((Dictionary<string, object?>)ConfigTree.Get(config.Tree, "rancher.environment")!).Keys.Where(k => k != "who"));
+        Assert.Equal(["os", "oem", "a", "b", "cc", "cmd"], ((Dictionary<string, object?>)ConfigTree.Get(config.Tree, "rancher.environment")!).Keys.Where(k => k is not ("who" or "VERSION" or "KERNEL_VERSION")));
         Assert.Equal("fromcmdline", Get(config, "hostname"));
         Assert.Equal(
             [_root.Paths.OsConfig, _root.Paths.OemConfig, Path.Combine(_root.Paths.CloudConfigDirectory, "a.yml"), Path.Combine(_root.Paths.CloudConfigDirectory, "b.yml"), _root.Paths.CloudConfig, _root.Paths.Cmdline, "EXTRA_CMDLINE"],
@@ -62,6 +62,19 @@ public sealed class ConfigLoaderTests : IDisposable
         var user = _root.Load(includeDefaults: false);
         Assert.Null(ConfigTree.Get(user.Tree, "rancher.environment.os"));
         Assert.Null(ConfigTree.Get(user.Tree, "rancher.console"));
+    }
+
+    [Fact]
+    public void Version_and_kernel_version_are_in_the_environment_unless_a_layer_sets_them()
+    {
+        _root.Write(_root.Paths.OsConfig, "rancher: {console: default}\n");
+        var config = new ConfigLoader(_root.Paths).Load();
+        Assert.Equal(SystemEnvironment.Version, Get(config, "rancher.environment.VERSION"));
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), Get(config, "rancher.environment.KERNEL_VERSION"));
+        Assert.Matches(@"^\d+\.\d+\.\d+", SystemEnvironment.Version);
+
+        _root.Write(_root.Paths.CloudConfig, "rancher: {environment: {VERSION: 9.9.9}}\n");
+        Assert.Equal("9.9.9", Get(new ConfigLoader(_root.Paths).Load(), "rancher.environment.VERSION"));
     }
 
     [Fact]

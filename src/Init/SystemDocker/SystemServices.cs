@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using CorralOS.Compose;
+using CorralOS.Config;
+using CorralOS.Engine.Client;
+using CorralOS.Services;
+
+namespace CorralOS.Init.SystemDocker;
+
+/// <summary>
+/// Brings up the compose project `os` (rancher.services plus enabled rancher.services_include entries) on System
+/// Docker once the engine is serving, as RancherOS's sysinit did: volume containers, udev, network (which asks for a
+/// config reload), the console... A service that fails is reported on the console; the others still come up.
+/// </summary>
+public sealed class SystemServices(BootConsole console, ConfigPaths configPaths, SystemDockerPaths paths)
+{
+    /// <summary>What came up: the started service names; empty when the project could not be read at all.</summary>
+    public async Task<IReadOnlySet<string>> UpAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        PrepareHostPaths();
+        using var systemDocker = new EngineClient("unix://" + paths.Socket);
+        using var userDocker = new EngineClient("unix:///var/run/docker.sock");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
+
+        var services = await LoadAsync(http, cancellationToken);
+        var report = await manager.UpAsync(services, new UpOptions { Reload = ct => LoadAsync(http, ct) }, cancellationToken);
+        foreach (var (service, problem) in report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            console.Info($"service {service}: FAILED: {problem}");
+        }
+        var started = report.Outcomes.Where(o => o.Started).Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
+        console.Info($"services: {started.Count} started, {report.Failures.Count} failed in {clock.ElapsedMilliseconds} ms");
+        return started;
+    }
+
+    /// <summary>
+    /// Bind sources the default volume containers share: a missing source would be created as a directory by the
+    /// engine (Docker's rule), and /etc/resolv.conf must stay a file the network service can fill.
+    /// </summary>
+    private static void PrepareHostPaths()
+    {
+        foreach (var directory in (string[])["/etc/docker", "/media", "/mnt", "/var/lib/docker", "/var/lib/rancher/conf"])
+        {
+            Directory.CreateDirectory(directory);
+        }
+        if (!File.Exists("/etc/resolv.conf"))
+        {
+            File.WriteAllText("/etc/resolv.conf", "");
+        }
+    }
+
+    private async Task<IReadOnlyList<ServiceDefinition>> LoadAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var config = new ConfigLoader(configPaths).Load();
+        var project = await ProjectLoader.LoadAsync(config.Tree, new ServiceCatalog(configPaths, config.Tree, http), cancellationToken);
+        foreach (var problem in project.Errors)
+        {
+            console.Info($"services: {problem}");
+        }
+        return project.Services;
+    }
+}
