@@ -25,8 +25,9 @@ public sealed class NetconfStaticTests : IDisposable
                 interfaces:
                   eth0:
                     address: 10.99.0.20/24
-                    addresses: [10.99.5.20/24]
+                    addresses: [10.99.5.20/24, "2001:db8:99::20/64"]
                     gateway: 10.99.0.1
+                    gateway_ipv6: 2001:db8:99::1
                     mtu: 1400
                     dhcp: false
                     pre_up: ["echo pre_up eth0 >> {{_lab.Log}}"]
@@ -40,6 +41,8 @@ public sealed class NetconfStaticTests : IDisposable
         Assert.Contains("inet 10.99.0.20/24 brd 10.99.0.255 ", addresses, StringComparison.Ordinal);
         Assert.Contains("inet 10.99.5.20/24 brd 10.99.5.255 ", addresses, StringComparison.Ordinal);
         Assert.Contains("default via 10.99.0.1 dev eth0", _lab.ClientIp("route", "show", "default"), StringComparison.Ordinal);
+        Assert.Contains("inet6 2001:db8:99::20/64 ", _lab.ClientIp("-o", "-6", "addr", "show", "dev", "eth0"), StringComparison.Ordinal);
+        Assert.Contains("default via 2001:db8:99::1 dev eth0", _lab.ClientIp("-6", "route", "show", "default"), StringComparison.Ordinal);
         Assert.Equal("1400", _lab.ClientSys("class/net/eth0/mtu"));
         Assert.Contains("state UP", _lab.ClientIp("-o", "link", "show", "eth0"), StringComparison.Ordinal);
         Assert.Contains("LOOPBACK,UP", _lab.ClientIp("-o", "link", "show", "lo"), StringComparison.Ordinal);
