@@ -10,7 +10,7 @@ namespace CorralOS.Console;
 /// </summary>
 public static class ConsoleInit
 {
-    /// <summary>Runs steps 1 to 9; returns every problem (they were also logged).</summary>
+    /// <summary>Runs steps 0 to 10; returns every problem (they were also logged).</summary>
     public static IReadOnlyList<string> Prepare(ConsoleOptions options)
     {
         var problems = new List<string>();
@@ -60,6 +60,7 @@ public static class ConsoleInit
         Step("respawn.conf", () => FileModes.WriteAtomically(options.RespawnConf, RespawnConf.Render(options, cmdline, loaded.Tree)));
         Step("sshd_config", () => SshdConfig.Write(options, loaded.Tree));
         Step("issue", () => FileModes.WriteAtomically(Path.Combine(options.Etc, "issue"), IssueFile.Render(options.Version, IssueFile.CurrentAddresses())));
+        Step("os-release", () => OsRelease.Write(options));
         Step("profile.d", () => ProfileScripts.Write(options, loaded.Tree));
         Step("cloud-config", () =>
         {

@@ -5,7 +5,7 @@ using System.Text;
 namespace CorralOS.Console;
 
 /// <summary>
-/// Step 7a: /etc/issue, which getty prints above the login prompt: the banner, then each interface's addresses
+/// Step 6: /etc/issue, which getty prints above the login prompt: the banner, then each interface's addresses
 /// (what to ssh to), as the console saw them when it started.
 /// </summary>
 public static class IssueFile

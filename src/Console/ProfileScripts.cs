@@ -4,7 +4,7 @@ using CorralOS.Config;
 namespace CorralOS.Console;
 
 /// <summary>
-/// Step 7b: /etc/profile.d/proxy.sh exports the proxies of rancher.environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY,
+/// Step 8: /etc/profile.d/proxy.sh exports the proxies of rancher.environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY,
 /// either case; rancher.network's *_proxy as fallback) in both cases, and /etc/profile.d/path.sh appends the
 /// comma-separated directories of rancher.environment.PATH to PATH. A file with nothing to say is removed.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace CorralOS.Console;
 
 /// <summary>
-/// Step 9: the user's start scripts, each only if it is executable, each waited for: the `#!` user-data script
+/// Step 10: the user's start scripts, each only if it is executable, each waited for: the `#!` user-data script
 /// (/var/lib/rancher/conf/cloud-config-script), /opt/rancher/bin/start.sh, then /run/console-done is written (User
 /// Docker waits for it), then /etc/rc.local. A file starting with #! is run directly, any other through /bin/sh.
 /// Failures are reported, never fatal.

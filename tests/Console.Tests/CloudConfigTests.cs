@@ -180,6 +180,8 @@ public sealed class CloudConfigTests
             """, tree.Read("etc/profile.d/proxy.sh"));
         Assert.Equal("export PATH=\"$PATH\":/opt/bin:/usr/local/extra\n", tree.Read("etc/profile.d/path.sh"));
         Assert.StartsWith("CorralOS 0.0-test", tree.Read("etc/issue"), StringComparison.Ordinal);
+        Assert.Contains("NAME=\"CorralOS\"\n", tree.Read("etc/os-release"), StringComparison.Ordinal);
+        Assert.Contains("VERSION_ID=0.0-test\n", tree.Read("etc/os-release"), StringComparison.Ordinal);
     }
 
     internal static UnixFileMode FileModesForTest(string octal) => (UnixFileMode)Convert.ToInt32(octal, 8);
