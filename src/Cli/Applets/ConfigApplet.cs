@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CorralOS.Compose;
 using CorralOS.Config;
 
 namespace CorralOS.Cli.Applets;
@@ -122,7 +123,14 @@ internal static class ConfigApplet
     {
         var input = InputOption("YAML to check (default: standard input)");
         var command = new Command("validate", "Check a cloud-config file; print every problem as file:line:col: key: message") { input };
-        command.SetAction(parse => Report(ConfigSchema.Validate(ReadInput(parse.GetValue(input))), parse) ?? 0);
+        command.SetAction(parse =>
+        {
+            var document = ReadInput(parse.GetValue(input));
+            // The schema sees services only as maps; their fields are the compose parser's (docs/services.md).
+            var problems = ConfigSchema.Validate(document);
+            problems.AddRange(ComposeParser.ValidateConfigLayer(document, Interpolation.Environment(document.Tree)));
+            return Report(problems, parse) ?? 0;
+        });
         return command;
     }
 
