@@ -25,11 +25,12 @@ public sealed class ConsoleCmdline
 
     /// <summary>The tty names of console= (ttyS0,115200n8 gives ttyS0 with speed 115200).</summary>
     public IReadOnlyList<(string Tty, string? Speed)> Consoles() =>
-        Values("console")
-            .Select(v => v.Split(',', 2))
-            .Select(parts => (parts[0], parts.Length > 1 ? new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()) : null))
-            .Select(c => (c.Item1, string.IsNullOrEmpty(c.Item2) ? null : c.Item2))
-            .ToList();
+        Values("console").Select(value =>
+        {
+            var parts = value.Split(',', 2);
+            var speed = parts.Length > 1 ? new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()) : "";
+            return (parts[0], speed.Length > 0 ? speed : (string?)null);
+        }).ToList();
 
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;
