@@ -32,10 +32,13 @@ public sealed class ServiceManager
     {
         var report = new UpReport();
         var reloads = 0;
+        // What earlier rounds already brought up (name -> config hash): a reload round leaves those alone, so
+        // one-shots do not run twice in one boot; only new or changed services are acted on.
+        var done = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         while (true)
         {
             report.Rounds++;
-            var reload = await UpRoundAsync(services, options, report, cancellationToken).ConfigureAwait(false);
+            var reload = await UpRoundAsync(services, options, report, done, cancellationToken).ConfigureAwait(false);
             if (!reload || options.Reload is null || reloads++ >= options.MaxReloads)
             {
                 return report;
@@ -117,7 +120,7 @@ public sealed class ServiceManager
         return result;
     }
 
-    private async Task<bool> UpRoundAsync(IReadOnlyList<ServiceDefinition> all, UpOptions options, UpReport report, CancellationToken cancellationToken)
+    private async Task<bool> UpRoundAsync(IReadOnlyList<ServiceDefinition> all, UpOptions options, UpReport report, ConcurrentDictionary<string, string> done, CancellationToken cancellationToken)
     {
         var selected = Select(all, options.Only);
         var missingImages = new HashSet<string>(StringComparer.Ordinal);
@@ -153,7 +156,7 @@ public sealed class ServiceManager
                 }
                 try
                 {
-                    var outcome = await ConvergeAsync(service, builder, images[name], options, cancellationToken).ConfigureAwait(false);
+                    var outcome = await ConvergeAsync(service, builder, images[name], options, done, cancellationToken).ConfigureAwait(false);
                     lock (report)
                     {
                         report.Outcomes.Add(outcome);
@@ -177,7 +180,7 @@ public sealed class ServiceManager
         return reload == 1;
     }
 
-    private async Task<ServiceOutcome> ConvergeAsync(ServiceDefinition service, ContainerSpecBuilder builder, ImageDetails? image, UpOptions options, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> ConvergeAsync(ServiceDefinition service, ContainerSpecBuilder builder, ImageDetails? image, UpOptions options, ConcurrentDictionary<string, string> done, CancellationToken cancellationToken)
     {
         var engine = _engineFor(service.Rancher.ServiceScope);
         var labels = service.Rancher;
@@ -209,7 +212,9 @@ public sealed class ServiceManager
             current.State.Running || current.State.Restarting,
             current.Image == image.Id,
             current.Config.Labels?.GetValueOrDefault(RancherLabels.Console));
-        var action = ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
+        var action = done.TryGetValue(service.Name, out var doneHash) && doneHash == hash
+            ? ConvergeAction.Leave
+            : ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
         var id = current?.Id;
         switch (action)
         {
@@ -224,10 +229,12 @@ public sealed class ServiceManager
                 break;
             case ConvergeAction.Leave:
                 _log($"{service.Name}: up to date");
+                done[service.Name] = hash;
                 return new ServiceOutcome(service.Name, name, action, false, null);
         }
         if (options.CreateOnly || labels.IsCreateOnly)
         {
+            done[service.Name] = hash;
             return new ServiceOutcome(service.Name, name, action, false, null);
         }
         await engine.StartContainerAsync(id!, cancellationToken).ConfigureAwait(false);
@@ -242,6 +249,7 @@ public sealed class ServiceManager
             }
             _log($"{service.Name}: exited 0");
         }
+        done[service.Name] = hash;
         return new ServiceOutcome(service.Name, name, action, true, exit);
     }
 

@@ -150,10 +150,12 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
     public async Task A_reloadconfig_service_reloads_and_up_runs_again_over_the_new_services()
     {
         var before = EngineFixture.Services($$$"""
-            reload-network: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.reloadconfig: "true", {{{System}}}}}
+            reload-oneshot: {image: busybox:test, command: [echo, once], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            reload-network: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.reloadconfig: "true", io.rancher.os.after: reload-oneshot, {{{System}}}}}
             """);
         var after = EngineFixture.Services($$$"""
-            reload-network: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.reloadconfig: "true", {{{System}}}}}
+            reload-oneshot: {image: busybox:test, command: [echo, once], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            reload-network: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.reloadconfig: "true", io.rancher.os.after: reload-oneshot, {{{System}}}}}
             reload-added: {image: busybox:test, command: [echo, added], labels: {io.rancher.os.after: reload-network, io.rancher.os.detach: "false", {{{System}}}}}
             """);
         var reloads = 0;
@@ -166,6 +168,7 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
         report.ThrowIfFailed();
         Assert.Equal((1, 2), (reloads, report.Rounds)); // the second round left the network service alone: no third
         Assert.Equal("added\n", await _fixture.LogsAsync("reload-added"));
+        Assert.Equal("once\n", await _fixture.LogsAsync("reload-oneshot")); // what the first round did is not done again
         await _fixture.Manager().RemoveAsync(after, null, force: true, volumes: false, Token);
     }
 

@@ -1,0 +1,27 @@
+using CorralOS.Compose;
+using CorralOS.Config;
+
+namespace CorralOS.Services.Tests;
+
+/// <summary>The image's own rancher.services (os-config.yml) as the parser and the graph see them at boot.</summary>
+public class DefaultServicesTests
+{
+    [Fact]
+    public void The_shipped_services_parse_without_problems_and_order_without_a_cycle()
+    {
+        var tree = YamlDocument.Parse(BuiltInOsConfig.Text, "os-config.yml").Tree;
+        var services = (IReadOnlyDictionary<string, object?>)ConfigTree.Get(tree, "rancher.services")!;
+
+        var parsed = ComposeParser.ParseServices(services, "os-config.yml", "rancher.services", Interpolation.Environment(tree));
+
+        Assert.Empty(parsed.Problems.Select(p => p.ToString()));
+        Assert.Equal(services.Count, parsed.Services.Count);
+        var waves = DependencyGraph.Build(parsed.Services).Waves();
+        Assert.Equal(parsed.Services.Count, waves.Sum(w => w.Count));
+        if (parsed.Services.Any(s => s.Name == "console") && parsed.Services.Any(s => s.Name == "network"))
+        {
+            var order = waves.SelectMany(w => w).ToList();
+            Assert.True(order.IndexOf("network") < order.IndexOf("console"), string.Join(", ", order));
+        }
+    }
+}
