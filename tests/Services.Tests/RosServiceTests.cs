@@ -156,4 +156,38 @@ public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
         Assert.StartsWith("ros: cannot reach the engine at unix:///nonexistent/sd.sock: ", error.ToString(), StringComparison.Ordinal);
         Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public void Catalogs_and_services_by_url_are_fetched_once_and_cached_until_an_update()
+    {
+        using var server = new CatalogServer(new Dictionary<string, string>
+        {
+            ["/index.yml"] = "services: [web-svc]\n",
+            ["/w/web-svc.yml"] = "web-svc: {image: busybox:test, command: [echo, from the repository], labels: {io.rancher.os.scope: system, io.rancher.os.detach: \"false\"}}\n",
+            ["/direct.yml"] = "direct-svc: {image: busybox:test, command: [echo, by url], labels: {io.rancher.os.scope: system, io.rancher.os.detach: \"false\"}}\n",
+        });
+        Write("var/lib/rancher/conf/cloud-config.yml", $"rancher:\n  repositories:\n    extra:\n      url: {server.Url}\n");
+
+        Assert.Equal((0, "disabled web-svc\n", ""), Ros("list"));
+        Assert.Equal((0, "disabled web-svc\n", ""), Ros("list"));
+        Assert.Equal(1, server.Requests); // the second list read the cache
+        Assert.Single(Directory.GetFiles(Path.Combine(_root, "var/lib/rancher/cache")), f => Path.GetFileName(f) == Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(server.Url + "/index.yml"))));
+        Assert.Equal((0, "disabled web-svc\n", ""), Ros("list", "-u"));
+        Assert.Equal(2, server.Requests);
+
+        Assert.Equal((0, "", ""), Ros("enable", "web-svc", server.Url + "/direct.yml"));
+        Assert.Equal($"enabled web-svc\nenabled {server.Url}/direct.yml\n", Ros("list").Output);
+        Assert.Equal(0, Ros("up").Exit);
+        Assert.Equal("from the repository\n", Ros("logs", "web-svc").Output);
+        Assert.Equal("by url\n", Ros("logs", "direct-svc").Output);
+        var requests = server.Requests;
+
+        server.Dispose();
+        Assert.Equal((0, $"enabled web-svc\nenabled {server.Url}/direct.yml\n", ""), Ros("list")); // offline: the cache answers
+        var update = Ros("list", "-u");
+        Assert.Equal(0, update.Exit);
+        Assert.StartsWith($"warning: {server.Url}/index.yml: ", update.Error, StringComparison.Ordinal);
+        Assert.Equal(requests, server.Requests);
+        Assert.Equal(0, Ros("rm", "-f").Exit);
+    }
 }
