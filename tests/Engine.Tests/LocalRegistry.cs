@@ -15,6 +15,8 @@ public sealed class LocalRegistry : IAsyncDisposable
     public const string Binary = "/usr/bin/docker-registry";
 
     private readonly Process _process;
+    private Task _logCopies = Task.CompletedTask;
+    private string? _extraDir;
 
     private LocalRegistry(string dir, int port, Process process)
     {
@@ -39,9 +41,12 @@ public sealed class LocalRegistry : IAsyncDisposable
     {
         var (exit, output, error) = await TestEngine.RunAsync("htpasswd", ["-Bbn", user, password]);
         Assert.True(exit == 0, $"htpasswd: {error}");
-        var file = Path.Combine(Directory.CreateTempSubdirectory("corralos-htpasswd-").FullName, "htpasswd");
+        var dir = Directory.CreateTempSubdirectory("corralos-htpasswd-").FullName;
+        var file = Path.Combine(dir, "htpasswd");
         await File.WriteAllTextAsync(file, output, TestContext.Current.CancellationToken);
-        return await StartAsync($"auth:\n  htpasswd:\n    realm: test-realm\n    path: {file}\n");
+        var registry = await StartAsync($"auth:\n  htpasswd:\n    realm: test-realm\n    path: {file}\n");
+        registry._extraDir = dir;
+        return registry;
     }
 
     /// <summary>Token auth: the registry sends clients to the token server's realm and trusts its certificate.</summary>
@@ -73,19 +78,20 @@ public sealed class LocalRegistry : IAsyncDisposable
         info.ArgumentList.Add(config);
         var process = Process.Start(info)!;
         var log = Path.Combine(dir, "registry.log");
-        _ = CopyAsync(process.StandardOutput, log);
-        _ = CopyAsync(process.StandardError, log);
+        var gate = new Lock();
         var registry = new LocalRegistry(dir, port, process);
+        registry._logCopies = Task.WhenAll(CopyAsync(process.StandardOutput, log, gate), CopyAsync(process.StandardError, log, gate));
         await registry.WaitReadyAsync(log);
         return registry;
     }
 
-    private static async Task CopyAsync(StreamReader from, string log)
+    // Both of the registry's output streams go to one log file, a line at a time.
+    private static async Task CopyAsync(StreamReader from, string log, Lock gate)
     {
         string? line;
         while ((line = await from.ReadLineAsync()) is not null)
         {
-            lock (from)
+            lock (gate)
             {
                 File.AppendAllText(log, line + "\n");
             }
@@ -148,7 +154,12 @@ public sealed class LocalRegistry : IAsyncDisposable
             _process.Kill();
             await _process.WaitForExitAsync();
         }
+        await _logCopies;
         _process.Dispose();
         Directory.Delete(Dir, recursive: true);
+        if (_extraDir is not null)
+        {
+            Directory.Delete(_extraDir, recursive: true);
+        }
     }
 }

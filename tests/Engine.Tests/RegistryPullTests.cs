@@ -305,7 +305,7 @@ public sealed partial class RegistryPullTests
         Assert.Contains("Login Succeeded", await cli.DockerOkAsync("login", "-u", "alice", "-p", "s3cret", registry.Host), StringComparison.Ordinal);
         Assert.Contains($"Status: Downloaded newer image for {name}:1", await cli.DockerOkAsync("pull", name + ":1"), StringComparison.Ordinal);
 
-        var authFile = Path.Combine(Directory.CreateTempSubdirectory("corralos-auths-").FullName, "registry-auths.json");
+        var authFile = Path.Combine(registry.Dir, "registry-auths.json");
         await File.WriteAllTextAsync(authFile, new JsonObject { [registry.Host] = new JsonObject { ["username"] = "alice", ["password"] = "s3cret" } }.ToJsonString(), TestContext.Current.CancellationToken);
         await using var configured = await RegistryTestEngine.StartAsync(authFile);
         Assert.Contains($"Status: Downloaded newer image for {name}:1", await configured.DockerOkAsync("pull", name + ":1"), StringComparison.Ordinal);
@@ -315,7 +315,6 @@ public sealed partial class RegistryPullTests
         cli.StoreCliLogin(registry.Host, "alice", "wrong");
         await File.WriteAllTextAsync(Path.Combine(configured.DockerConfig, "config.json"), await File.ReadAllTextAsync(Path.Combine(cli.DockerConfig, "config.json"), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
         Assert.Contains("unauthorized", (await configured.DockerAsync("pull", name + ":1")).Error, StringComparison.Ordinal);
-        File.Delete(authFile);
     }
 
     [Fact]
@@ -347,12 +346,11 @@ public sealed partial class RegistryPullTests
         Assert.Contains("bob repository:secure/app:pull yes", tokens.Requests);
 
         // The configured auths may also be a docker config.json ({"auths": {...}}) with base64 user:password.
-        var authFile = Path.Combine(Directory.CreateTempSubdirectory("corralos-auths-").FullName, "config.json");
+        var authFile = Path.Combine(registry.Dir, "config.json");
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("bob:t0ken-pass"));
         await File.WriteAllTextAsync(authFile, new JsonObject { ["auths"] = new JsonObject { [$"http://{registry.Host}/v2/"] = new JsonObject { ["auth"] = auth } } }.ToJsonString(), TestContext.Current.CancellationToken);
         await using var configured = await RegistryTestEngine.StartAsync(authFile);
         Assert.Contains($"Status: Downloaded newer image for {name}:1", await configured.DockerOkAsync("pull", name + ":1"), StringComparison.Ordinal);
-        File.Delete(authFile);
     }
 
     /// <summary>Collects progress synchronously (Progress&lt;T&gt; posts to the pool and may report after the call returns).</summary>

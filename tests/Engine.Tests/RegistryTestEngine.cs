@@ -51,20 +51,25 @@ public sealed class RegistryTestEngine : IAsyncDisposable
     }
 
     /// <summary>Stores a login for the docker CLI the way `docker login` does (config.json auths), without the daemon.</summary>
-    public void StoreCliLogin(string registry, string user, string password) =>
-        File.WriteAllText(Path.Combine(DockerConfig, "config.json"), new JsonObject
+    public void StoreCliLogin(string registry, string user, string password) => StoreCliLogin(DockerConfig, registry, user, password);
+
+    public static void StoreCliLogin(string dockerConfig, string registry, string user, string password) =>
+        File.WriteAllText(Path.Combine(dockerConfig, "config.json"), new JsonObject
         {
             ["auths"] = new JsonObject { [registry] = new JsonObject { ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")) } },
         }.ToJsonString());
 
-    public async Task<(int Exit, string Output, string Error)> DockerAsync(params string[] args)
+    public Task<(int Exit, string Output, string Error)> DockerAsync(params string[] args) => RunDockerAsync(Socket, DockerConfig, args);
+
+    /// <summary>The docker CLI against an engine's socket, with its own config directory (stored logins).</summary>
+    public static async Task<(int Exit, string Output, string Error)> RunDockerAsync(string socket, string dockerConfig, params string[] args)
     {
         var info = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in (string[])["-H", "unix://" + Socket, .. args])
+        foreach (var arg in (string[])["-H", "unix://" + socket, .. args])
         {
             info.ArgumentList.Add(arg);
         }
-        info.Environment["DOCKER_CONFIG"] = DockerConfig;
+        info.Environment["DOCKER_CONFIG"] = dockerConfig;
         using var process = System.Diagnostics.Process.Start(info)!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
