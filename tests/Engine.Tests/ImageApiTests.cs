@@ -158,7 +158,8 @@ public sealed class ImageApiTests : IAsyncLifetime
         var image = TestImage.Simple("example/app:1");
         await LoadOkAsync(TestImage.Tar(image.DockerSaveFiles()));
 
-        foreach (var name in new[] { "example/app:1", "docker.io/example/app:1", image.Id, image.Id[7..], image.Id[7..19] })
+        // The last two as clients send them that escape the name as one path segment.
+        foreach (var name in new[] { "example/app:1", "docker.io/example/app:1", image.Id, image.Id[7..], image.Id[7..19], "example%2Fapp%3A1", Uri.EscapeDataString("docker.io/example/app:1") })
         {
             var inspect = await _engine.GetJsonAsync($"/v1.41/images/{name}/json");
             Assert.Equal(image.Id, inspect.GetProperty("Id").GetString());

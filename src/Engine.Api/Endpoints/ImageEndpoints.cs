@@ -67,7 +67,7 @@ public static class ImageEndpoints
 
         routes.MapDelete("/images/{**path}", context =>
         {
-            var name = (string)context.Request.RouteValues["path"]!;
+            var name = PathValue(context);
             var deleted = store.Delete(name, Flag(context, "force"));
             var items = deleted.Select(d => new DeleteItem { Untagged = d.Untagged, Deleted = d.Deleted }).ToList();
             return context.Response.WriteAsJsonAsync(items, ApiJson.Default.ListDeleteItem);
@@ -78,9 +78,15 @@ public static class ImageEndpoints
     public static bool Flag(HttpContext context, string name) =>
         context.Request.Query[name].ToString() is var v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The image name of a catch-all route, decoded: clients that escape the name as one path segment send
+    /// "corralos%2Fos-base", which the router leaves encoded (it decodes everything but %2F).
+    /// </summary>
+    private static string PathValue(HttpContext context) => Uri.UnescapeDataString((string)context.Request.RouteValues["path"]!);
+
     private static (string Name, string Action) Split(HttpContext context)
     {
-        var path = (string)context.Request.RouteValues["path"]!;
+        var path = PathValue(context);
         var slash = path.LastIndexOf('/');
         if (slash <= 0)
         {
