@@ -190,4 +190,30 @@ public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal(requests, server.Requests);
         Assert.Equal(0, Ros("rm", "-f").Exit);
     }
+
+    [Fact]
+    public void Logs_follow_until_the_containers_stop_and_prefix_each_line_with_the_service()
+    {
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            rancher:
+              services:
+                follow-a:
+                  image: busybox:test
+                  command: [sh, -c, "echo a1; sleep 2; echo a2"]
+                  labels: {io.rancher.os.scope: system}
+                follow-bb:
+                  image: busybox:test
+                  command: [sh, -c, "echo b1 >&2"]
+                  labels: {io.rancher.os.scope: system, io.rancher.os.after: follow-a}
+            """);
+        Assert.Equal(0, Ros("up").Exit);
+
+        var followed = Ros("logs", "-f", "follow-a");
+        Assert.Equal((0, "a1\na2\n", ""), followed); // a2 is written 2 s after up returned: only following sees it
+
+        var both = Ros("logs");
+        Assert.Equal("follow-a  | a1\nfollow-a  | a2\n", both.Output);
+        Assert.Equal("follow-bb | b1\n", both.Error);
+        Assert.Equal(0, Ros("rm", "-f").Exit);
+    }
 }
