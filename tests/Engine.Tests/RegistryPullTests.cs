@@ -60,6 +60,13 @@ public sealed partial class RegistryPullTests
         var again = await source.DockerOkAsync("push", name + ":1");
         Assert.Contains(": Layer already exists", again, StringComparison.Ordinal);
         Assert.Equal(digest, PushedDigest(again, "1").Digest);
+        // A name escaped as one path segment (%2F) is the same repository.
+        using (var escaped = await source.Http.PostAsync($"/v1.41/images/{Uri.EscapeDataString(name)}/push?tag=1", null, TestContext.Current.CancellationToken))
+        {
+            var stream = await escaped.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Contains($"\"status\":\"1: digest: {digest} size:", stream, StringComparison.Ordinal);
+            Assert.Contains($"\"aux\":{{\"Tag\":\"1\",\"Digest\":\"{digest}\"", stream, StringComparison.Ordinal);
+        }
 
         await using var target = await RegistryTestEngine.StartAsync();
         var pulled = await target.DockerOkAsync("pull", name + ":1");

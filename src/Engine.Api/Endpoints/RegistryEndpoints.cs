@@ -69,7 +69,8 @@ public static class RegistryEndpoints
 
     private static async Task PushAsync(HttpContext context, ImagePusher pusher, RegistrySettings settings, int depth)
     {
-        var name = string.Join('/', Enumerable.Range(0, depth).Select(i => (string)context.Request.RouteValues[$"n{i}"]!));
+        // Clients that escape the name as one segment send %2F, which the router leaves encoded.
+        var name = string.Join('/', Enumerable.Range(0, depth).Select(i => Uri.UnescapeDataString((string)context.Request.RouteValues[$"n{i}"]!)));
         var images = pusher.Resolve(name, context.Request.Query["tag"].ToString());
         var fromClient = RegistryCredentials.FromHeader(context.Request.Headers[AuthHeader]);
         var credentials = fromClient ?? settings.ConfiguredCredentials(images[0].Tag.Domain);
