@@ -105,7 +105,7 @@ internal static class ServiceLifecycleCommands
     {
         var names = Names();
         var force = new Option<bool>("--force", "-f") { Description = "Also remove running containers (killed first)" };
-        var volumes = new Option<bool>("-v") { Description = "Remove anonymous volumes too" };
+        var volumes = new Option<bool>("-v") { Description = "Also remove anonymous volumes (System Docker has none to remove yet)" };
         var command = new Command("rm", "Remove the services' containers") { names, force, volumes };
         command.SetAction(parse => ServiceApplet.Run(parse, async cancellationToken =>
         {
