@@ -192,6 +192,22 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
     }
 
     [Fact]
+    public async Task An_image_with_a_repository_path_is_found_without_a_pull()
+    {
+        await Engine.Tests.BusyboxImage.LoadAsync(_fixture.Engine, "corralos/os-slashed:1");
+        var services = EngineFixture.Services($$$"""
+            slashed: {image: "corralos/os-slashed:1", command: [echo, found], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            """);
+        var log = new List<string>();
+
+        (await _fixture.Manager(log).UpAsync(services, new UpOptions { PullMissing = false }, Token)).ThrowIfFailed();
+
+        Assert.Equal(["slashed: created", "slashed: started", "slashed: exited 0"], log);
+        Assert.NotNull(await _fixture.Client.InspectImageAsync("corralos/os-slashed:1", Token));
+        await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+    }
+
+    [Fact]
     public async Task Engine_errors_are_one_line_with_the_engines_message()
     {
         var error = await Assert.ThrowsAsync<Engine.Client.EngineApiException>(() => _fixture.Client.StartContainerAsync("no-such-container", Token));
