@@ -37,7 +37,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         var store = ImageStore.Open(new StoreLayout(options.DataRoot));
         var containerStore = ContainerStore.Open(new ContainerLayout(options.DataRoot, options.ExecRoot));
         var deviceRules = RuntimeCapabilities.CanLoadDeviceRules();
-        var containers = new ContainerEngine(store, containerStore, new OciRuntime(containerStore.Layout.RuntimeRoot, options.Runtime), deviceRules);
+        var containers = new ContainerEngine(store, containerStore, new OciRuntime(containerStore.Layout.RuntimeRoot, options.Runtime) { NoPivot = RuntimeCapabilities.RootIsInitramfs() }, deviceRules);
         store.InUse = containerStore.UsesImage;
         var engineId = EngineId.LoadOrCreate(options.DataRoot);
         UnixSocket.ClearStale(options.SocketPath);
@@ -45,7 +45,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "system-dockerd" });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenUnixSocket(options.SocketPath, listen => listen.Use(HalfCloseGuard.Middleware));
+            kestrel.ListenUnixSocket(options.SocketPath, listen => listen.Use(HalfCloseGuard.Middleware).Use(UpgradeWithBody.Middleware));
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // image archives are as large as their images
         });
@@ -64,6 +64,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         ImageEndpoints.Map(app, store);
         RegistryEndpoints.Map(app, store, options);
         ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
+        ExecEndpoints.Map(app, containers.Execs);
         app.MapFallback("{**path}", context => throw new NotFoundException("page not found"));
 
         await app.StartAsync(cancellationToken);

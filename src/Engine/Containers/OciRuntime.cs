@@ -13,12 +13,20 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
     public string Binary { get; } = binary;
 
     /// <summary>
+    /// crun's --no-pivot (move the rootfs and chroot instead of pivot_root): pivot_root(2) refuses to leave an
+    /// initramfs root, which is what PID 1 runs on in CorralOS (Docker's DOCKER_RAMDISK does the same).
+    /// </summary>
+    public bool NoPivot { get; init; }
+
+    /// <summary>
     /// Starts `crun run` in the foreground: it creates the container, waits for it and exits with its status, so the
     /// engine only ever waits for its own child (no waitpid(-1), nothing for the PID-1 runtime to steal).
     /// </summary>
     public Process StartRun(string id, string bundle, string pidFile, string logFile)
     {
-        var info = Start(logFile, "run", "--bundle", bundle, "--pid-file", pidFile, id);
+        var info = NoPivot
+            ? Start(logFile, "run", "--no-pivot", "--bundle", bundle, "--pid-file", pidFile, id)
+            : Start(logFile, "run", "--bundle", bundle, "--pid-file", pidFile, id);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
@@ -26,6 +34,25 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
         // No -i: the container's stdin is an empty pipe, as Docker gives it /dev/null.
         process.StandardInput.Close();
         return process;
+    }
+
+    /// <summary>
+    /// Starts `crun exec --process FILE` in the foreground: it runs one more process in the container and exits with
+    /// its status. With a terminal in the process file, crun sends the pty master to <paramref name="consoleSocket"/>.
+    /// </summary>
+    public Process StartExec(string id, string processFile, string pidFile, string logFile, string? consoleSocket)
+    {
+        var args = new List<string> { "exec", "--process", processFile, "--pid-file", pidFile };
+        if (consoleSocket is not null)
+        {
+            args.Add("--console-socket=" + consoleSocket);
+        }
+        args.Add(id);
+        var info = Start(logFile, [.. args]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        return Process.Start(info) ?? throw new InvalidOperationException($"{Binary} did not start");
     }
 
     /// <summary>`crun kill ID SIGNAL`; false when the container is not (or no longer) running.</summary>

@@ -17,6 +17,23 @@ public static class RuntimeCapabilities
     /// <summary>crun 1.8 runs containers only on a unified (cgroup v2) /sys/fs/cgroup.</summary>
     public static bool UnifiedCgroups => HostFacts.CgroupVersion == "2";
 
+    /// <summary>Whether "/" is the initramfs itself (fs type rootfs), where pivot_root(2) cannot be used.</summary>
+    public static bool RootIsInitramfs(string mountInfo = "/proc/self/mountinfo")
+    {
+        // mountinfo: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER; the last "/" wins.
+        string? rootType = null;
+        foreach (var line in File.ReadLines(mountInfo))
+        {
+            var fields = line.Split(' ');
+            var separator = Array.IndexOf(fields, "-");
+            if (fields.Length > 4 && fields[4] == "/" && separator > 0 && separator + 1 < fields.Length)
+            {
+                rootType = fields[separator + 1];
+            }
+        }
+        return rootType == "rootfs";
+    }
+
     /// <summary>The engine's capability bounding set: a container can get no capability outside it.</summary>
     public static ulong BoundingSet(string procSelf = "/proc/self") => CapabilitySet(Path.Combine(procSelf, "status"), "CapBnd:");
 

@@ -28,8 +28,9 @@ public sealed class SystemDockerHost : IAsyncDisposable
             DataRoot = paths.DataRoot,
             ExecRoot = paths.ExecRoot,
             Version = version,
-            // The console is the operator's: only what needs attention reaches it.
-            LogLevel = LogLevel.Warning,
+            // The engine's log would go to the serial console, interleaved with the gettys; failures reach the
+            // operator through the service manager's lines instead. (A log file is still to come.)
+            LogLevel = LogLevel.Critical,
         }, cancellationToken);
         var host = new SystemDockerHost(server);
         try
