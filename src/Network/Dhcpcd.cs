@@ -16,8 +16,13 @@ internal sealed class Dhcpcd
     private static readonly string[] s_defaultArgs = ["dhcpcd", "-MA4"];
 
     private readonly string _program;
+    private readonly string _leaseDirectory;
 
-    public Dhcpcd(string program) => _program = program;
+    public Dhcpcd(string program, string leaseDirectory)
+    {
+        _program = program;
+        _leaseDirectory = leaseDirectory;
+    }
 
     /// <summary>The full command line for one interface (the first word is the program).</summary>
     public IReadOnlyList<string> CommandLine(InterfaceSettings settings, string link, int timeoutSeconds)
@@ -37,12 +42,8 @@ internal sealed class Dhcpcd
         return result.ExitCode == 0 ? null : $"{link}: dhcp: {Path.GetFileName(command[0])} exited with {result.ExitCode}: {result.LastLine}";
     }
 
-    /// <summary>The link's current lease as dhcpcd reports it (none when it has none yet).</summary>
-    public DhcpLease Lease(string link)
-    {
-        var result = ProcessRunner.Run(_program, ["-U", link]);
-        return result.ExitCode == 0 ? DhcpLease.Parse(result.Output) : DhcpLease.None;
-    }
+    /// <summary>The link's current IPv4 lease from dhcpcd's lease file; null when it has none (yet, or while it renews).</summary>
+    public DhcpLease? Lease(string link) => DhcpLeaseFile.Read(Path.Combine(_leaseDirectory, link + ".lease"));
 
     /// <summary>Stops the dhcpcd manager (the daemon's SIGTERM); leases are not released.</summary>
     public void Stop() => ProcessRunner.Run(_program, ["-x"]);

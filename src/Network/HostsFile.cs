@@ -33,6 +33,10 @@ internal static class HostsFile
         AtomicFile.Write(path, Render(existing, hostName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
+    /// <summary>Whether the file already names this host on its 127.0.1.1 line.</summary>
+    public static bool Names(string path, string hostName) =>
+        File.Exists(path) && File.ReadLines(path).Any(l => Fields(l) is ["127.0.1.1", var name, ..] && name == hostName);
+
     private static string[] Fields(string line)
     {
         var hash = line.IndexOf('#', StringComparison.Ordinal);

@@ -12,11 +12,13 @@ public sealed class Netconf
 {
     private readonly NetconfOptions _options;
     private readonly Dhcpcd _dhcpcd;
+    private NetworkSettings? _applied;
+    private List<string> _dhcpLinks = [];
 
     public Netconf(NetconfOptions options)
     {
         _options = options;
-        _dhcpcd = new Dhcpcd(options.Dhcpcd);
+        _dhcpcd = new Dhcpcd(options.Dhcpcd, options.DhcpLeaseDirectory);
     }
 
     public NetconfReport Apply(NetworkSettings settings)
@@ -35,11 +37,35 @@ public sealed class Netconf
         {
             report.Problems.Add($"network: links: {e.Message}");
         }
-        var leases = dhcpLinks.Select(_dhcpcd.Lease).ToList();
-        Try(report, () => WriteResolvConf(settings, leases, report));
-        Try(report, () => ApplyHostName(settings, leases, report));
+        var leases = dhcpLinks.Select(l => _dhcpcd.Lease(l) ?? DhcpLease.None).ToList();
+        Try(report, () => WriteResolvConf(settings, leases, report, onlyIfChanged: false));
+        Try(report, () => ApplyHostName(settings, leases, report, onlyIfChanged: false));
         Try(report, () => ProxyEnvironment.Write(_options.ProxyEnvironment, ProxyEnvironment.Render(settings)));
         shell.Run("network", "post_cmds", settings.PostCmds);
+        _applied = settings;
+        _dhcpLinks = dhcpLinks;
+        return report;
+    }
+
+    /// <summary>
+    /// After dhcpcd renewed or changed a lease: reads the leases of the last apply's DHCP links again and rewrites
+    /// resolv.conf and the host name only where they now differ (DNS from DHCP stays as DHCP gives it).
+    /// </summary>
+    public NetconfReport RefreshFromLeases()
+    {
+        var report = new NetconfReport();
+        if (_applied is { } settings && _dhcpLinks.Count > 0)
+        {
+            var read = _dhcpLinks.Select(_dhcpcd.Lease).ToList();
+            if (read.Any(l => l is null))
+            {
+                // dhcpcd is between leases (a rebind rewrites the file); the next lease event brings the result.
+                return report;
+            }
+            var leases = read.Select(l => l!).ToList();
+            Try(report, () => WriteResolvConf(settings, leases, report, onlyIfChanged: true));
+            Try(report, () => ApplyHostName(settings, leases, report, onlyIfChanged: true));
+        }
         return report;
     }
 
@@ -88,7 +114,7 @@ public sealed class Netconf
         }
     }
 
-    private void WriteResolvConf(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report)
+    private void WriteResolvConf(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report, bool onlyIfChanged)
     {
         var fromDhcp = leases.SelectMany(l => l.Nameservers).Distinct(StringComparer.Ordinal).ToList();
         var (nameservers, source) = settings.Nameservers.Count > 0
@@ -97,14 +123,19 @@ public sealed class Netconf
                 ? (fromDhcp, "DHCP")
                 : (settings.DefaultNameservers.Select(a => a.ToString()).ToList(), "rancher.defaults.network.dns");
         var search = settings.Search.Count > 0 ? settings.Search : leases.SelectMany(l => l.Search).Distinct(StringComparer.Ordinal).ToList();
-        ResolvConf.Write(_options.ResolvConf, ResolvConf.Render(nameservers, search, source));
+        var content = ResolvConf.Render(nameservers, search, source);
+        if (onlyIfChanged && File.Exists(_options.ResolvConf) && File.ReadAllText(_options.ResolvConf) == content)
+        {
+            return;
+        }
+        ResolvConf.Write(_options.ResolvConf, content);
         report.Messages.Add($"resolv.conf: {string.Join(' ', nameservers)} (from {source})");
     }
 
-    private void ApplyHostName(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report)
+    private void ApplyHostName(NetworkSettings settings, List<DhcpLease> leases, NetconfReport report, bool onlyIfChanged)
     {
         var name = settings.Hostname ?? leases.Select(l => l.HostName).FirstOrDefault(h => h is not null) ?? settings.DefaultHostname;
-        if (name is null)
+        if (name is null || (onlyIfChanged && HostsFile.Names(_options.Hosts, name)))
         {
             return;
         }

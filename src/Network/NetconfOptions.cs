@@ -15,6 +15,9 @@ public sealed record NetconfOptions
 
     public string Dhcpcd { get; init; } = "dhcpcd";
 
+    /// <summary>Where dhcpcd keeps its leases; the daemon watches it to follow renewals.</summary>
+    public string DhcpLeaseDirectory { get; init; } = "/var/lib/dhcpcd";
+
     /// <summary>Runs pre_cmds, post_cmds, pre_up and post_up (each item with -c).</summary>
     public string Shell { get; init; } = "/bin/sh";
 

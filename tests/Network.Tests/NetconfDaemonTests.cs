@@ -41,7 +41,7 @@ public sealed class NetconfDaemonTests : IDisposable
 
         Assert.Equal("netconf: applied", WaitForRound(daemon));
         Assert.Equal("1300", _lab.ClientSys("class/net/eth0/mtu"));
-        Assert.EndsWith("nameserver 192.0.2.99\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
+        Assert.EndsWith("nameserver 192.0.2.99\nsearch lab.test\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
 
         Processes.Kill(daemon.Id, Signals.SIGTERM);
         Assert.Equal("netconf: stopped", WaitForRound(daemon));
@@ -49,6 +49,41 @@ public sealed class NetconfDaemonTests : IDisposable
         Assert.Equal(0, daemon.ExitCode);
         Assert.Equal("", await stderr);
         Assert.False(IsRunning(dhcpcd), "dhcpcd still runs after the daemon stopped");
+    }
+
+    [Fact]
+    public void The_daemon_follows_dns_servers_that_change_at_a_lease_renewal()
+    {
+        _lab.StartDhcpServer();
+        _lab.WriteConfig("""
+            rancher:
+              network:
+                dhcp_timeout: 30
+            """);
+        var daemon = _lab.StartDaemon(); // the lab owns and disposes it
+        Assert.Equal("netconf: applied", WaitForRound(daemon));
+        Assert.Contains($"nameserver {NetworkLab.DhcpNameserver}\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
+
+        _lab.StopDhcpServer();
+        _lab.StartDhcpServer(nameserver: "10.99.0.54");
+        _lab.RenewLease();
+
+        Assert.Equal("netconf: resolv.conf: 10.99.0.54 (from DHCP) (lease changed)", WaitForLine(daemon, l => l.StartsWith("netconf: resolv.conf:", StringComparison.Ordinal)));
+        Assert.EndsWith("nameserver 10.99.0.54\nsearch lab.test\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads stdout up to the first line that matches.</summary>
+    private static string WaitForLine(Process daemon, Func<string, bool> match)
+    {
+        string? line;
+        while ((line = daemon.StandardOutput.ReadLine()) is not null)
+        {
+            if (match(line))
+            {
+                return line;
+            }
+        }
+        return "(the daemon exited)";
     }
 
     /// <summary>Alive and not a zombie (an orphan's exit is reaped by whatever PID 1 the test host has, maybe never).</summary>

@@ -31,6 +31,7 @@ internal sealed class NetworkLab : IDisposable
 
     private static int s_count;
     private readonly List<Process> _processes = [];
+    private Process? _dnsmasq;
 
     public NetworkLab()
     {
@@ -68,19 +69,20 @@ internal sealed class NetworkLab : IDisposable
     private static string Ros => Path.Combine(AppContext.BaseDirectory, "ros");
 
     /// <summary>Starts dnsmasq in the server namespace and waits until it says DHCP is served.</summary>
-    public void StartDhcpServer()
+    public void StartDhcpServer(string nameserver = DhcpNameserver)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in (string[])["netns", "exec", Server, "dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null",
             "--no-resolv", "--no-hosts", "--port=0", "--interface=srv0", "--bind-interfaces",
             "--dhcp-range=10.99.0.100,10.99.0.150,255.255.255.0,1h", $"--dhcp-option=option:router,{Router}",
-            $"--dhcp-option=option:dns-server,{DhcpNameserver}", $"--dhcp-option=option:domain-search,{DhcpSearch}",
+            $"--dhcp-option=option:dns-server,{nameserver}", $"--dhcp-option=option:domain-search,{DhcpSearch}",
             $"--dhcp-host={ClientMac},{DhcpHostName}", $"--dhcp-leasefile={Directory}/dnsmasq.leases", $"--pid-file={Directory}/dnsmasq.pid"])
         {
             info.ArgumentList.Add(argument);
         }
         var dnsmasq = Process.Start(info)!;
         _processes.Add(dnsmasq);
+        _dnsmasq = dnsmasq;
         _ = dnsmasq.StandardOutput.ReadToEndAsync();
         string? line;
         while ((line = dnsmasq.StandardError.ReadLine()) is not null && !line.Contains("DHCP, IP range", StringComparison.Ordinal))
@@ -91,6 +93,21 @@ internal sealed class NetworkLab : IDisposable
             throw new InvalidOperationException($"dnsmasq did not start (exit {(dnsmasq.WaitForExit(5000) ? dnsmasq.ExitCode : -1)})");
         }
         _ = dnsmasq.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>Ends the running dnsmasq (the lease file stays, so a new one hands out the same address).</summary>
+    public void StopDhcpServer()
+    {
+        _dnsmasq?.Kill();
+        _dnsmasq?.WaitForExit();
+        _dnsmasq = null;
+    }
+
+    /// <summary>Makes the client's dhcpcd renew its lease now (SIGUSR1), as it does by itself at half the lease time.</summary>
+    public void RenewLease()
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(Directory, "run/pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Linux.Processes.Kill(pid, Linux.Signals.SIGUSR1); // dhcpcd: SIGUSR1 renews (SIGALRM would release)
     }
 
     public void WriteConfig(string yaml) => File.WriteAllText(CloudConfig, yaml);
@@ -160,9 +177,12 @@ internal sealed class NetworkLab : IDisposable
                 try
                 {
                     using var dhcpcd = Process.GetProcessById(pid);
-                    // SIGTERM, so the manager also ends its privilege-separation helpers.
+                    // SIGTERM, so the manager also ends its privilege-separation helpers; SIGKILL if it does not.
                     Linux.Processes.Kill(pid, Linux.Signals.SIGTERM);
-                    dhcpcd.WaitForExit();
+                    if (!dhcpcd.WaitForExit(10_000))
+                    {
+                        dhcpcd.Kill();
+                    }
                 }
                 catch (Exception e) when (e is ArgumentException or IOException)
                 {

@@ -70,7 +70,7 @@ public sealed class SettingsTests
     [Fact]
     public void Dhcpcd_runs_as_rancheros_did_with_the_hooks_netconf_replaces_turned_off()
     {
-        var dhcpcd = new Dhcpcd("/usr/sbin/dhcpcd");
+        var dhcpcd = new Dhcpcd("/usr/sbin/dhcpcd", "/var/lib/dhcpcd");
 
         Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "10", "-w", "eth0"],
             dhcpcd.CommandLine(InterfaceSettings.Parse("eth*", new InterfaceConfig { Dhcp = true }), "eth0", 10));
@@ -79,13 +79,31 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void A_lease_dump_gives_dns_search_and_host_name()
+    public void A_lease_file_gives_dns_search_and_host_name()
     {
-        var lease = DhcpLease.Parse("reason=BOUND\ninterface=eth0\ndomain_name_servers=10.0.0.53 10.0.0.54\ndomain_search=a.test b.test\ndomain_name=a.test\nhost_name=node1\n");
+        var message = new byte[240];
+        message[0] = 2; // BOOTREPLY
+        message[236] = 99;
+        message[237] = 130;
+        message[238] = 83;
+        message[239] = 99;
+        byte[] options =
+        [
+            53, 1, 5,
+            6, 8, 10, 0, 0, 53, 10, 0, 0, 54,
+            12, 5, (byte)'n', (byte)'o', (byte)'d', (byte)'e', (byte)'1',
+            15, 6, (byte)'a', (byte)'.', (byte)'t', (byte)'e', (byte)'s', (byte)'t',
+            // search a.test and b.a.test, the second ending in a pointer to the first (RFC 3397 compression)
+            119, 12, 1, (byte)'a', 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0, 1, (byte)'b', 0xc0, 0,
+            255,
+        ];
+
+        var lease = DhcpLeaseFile.Parse([.. message, .. options])!;
 
         Assert.Equal(["10.0.0.53", "10.0.0.54"], lease.Nameservers);
-        Assert.Equal(["a.test", "b.test"], lease.Search);
+        Assert.Equal(["a.test", "b.a.test"], lease.Search);
         Assert.Equal("node1", lease.HostName);
+        Assert.Null(DhcpLeaseFile.Parse(message.AsSpan(0, 100)));
     }
 
     [Fact]

@@ -7,13 +7,14 @@ namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `netconf`: applies hostname and rancher.network once (exit 1 when anything failed), or with --daemon stays, as the
-/// network system container runs it, re-applying the reloaded config on SIGHUP; SIGTERM stops it and its dhcpcd.
+/// network system container runs it: re-applies the reloaded config on SIGHUP, rewrites resolv.conf and the host name
+/// when a DHCP lease changes (dhcpcd's lease files, watched with inotify); SIGTERM stops it and its dhcpcd.
 /// </summary>
 internal static class NetconfApplet
 {
     public static Applet Create() => new("netconf", "Apply rancher.network: links, addresses, routes, DHCP (dhcpcd), DNS, hostname, proxies", command =>
     {
-        var daemon = new Option<bool>("--daemon") { Description = "Stay running; re-apply the config on SIGHUP, stop DHCP on SIGTERM" };
+        var daemon = new Option<bool>("--daemon") { Description = "Stay running: follow DHCP lease changes, re-apply the config on SIGHUP, stop DHCP on SIGTERM" };
         var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
         var defaults = new NetconfOptions();
         var resolvConf = new Option<string>("--resolv-conf") { Description = "Resolver file to write", DefaultValueFactory = _ => defaults.ResolvConf };
@@ -36,14 +37,15 @@ internal static class NetconfApplet
             }
             var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
             var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
-            var netconf = new Netconf(new NetconfOptions
+            var options = new NetconfOptions
             {
                 ResolvConf = parse.GetValue(resolvConf)!,
                 Hosts = parse.GetValue(hosts)!,
                 ProxyEnvironment = parse.GetValue(proxyEnv)!,
                 Dhcpcd = parse.GetValue(dhcpcd)!,
                 SetKernelHostName = !parse.GetValue(noKernelHostname),
-            });
+            };
+            var netconf = new Netconf(options);
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             bool ApplyOnce()
@@ -68,41 +70,89 @@ internal static class NetconfApplet
             {
                 return ApplyOnce() ? 0 : 1;
             }
-            return RunDaemon(ApplyOnce, netconf, output);
+            return RunDaemon(ApplyOnce, netconf, options.DhcpLeaseDirectory, output, error);
         });
     });
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static int RunDaemon(Func<bool> apply, Netconf netconf, TextWriter output)
+    private static int RunDaemon(Func<bool> apply, Netconf netconf, string leaseDirectory, TextWriter output, TextWriter error)
     {
         using var wake = new SemaphoreSlim(0);
-        var stopping = false;
-        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        int hangUp = 0, leasesChanged = 0, stopping = 0;
+        void Raise(ref int flag)
+        {
+            Volatile.Write(ref flag, 1);
+            wake.Release();
+        }
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            wake.Release();
+            Raise(ref hangUp);
         });
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            stopping = true;
-            wake.Release();
+            Raise(ref stopping);
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        while (true)
+        var applyNow = true;
+        FileSystemWatcher? leases = null;
+        try
         {
-            var ok = apply();
-            // The line a supervisor or test waits for: everything of this round has been applied.
-            output.WriteLine(ok ? "netconf: applied" : "netconf: applied with problems");
-            output.Flush();
-            wake.Wait();
-            if (Volatile.Read(ref stopping))
+            while (true)
             {
-                netconf.StopDhcp();
-                output.WriteLine("netconf: stopped");
-                return 0;
+                if (applyNow)
+                {
+                    var ok = apply();
+                    // The line a supervisor or test waits for: everything of this round has been applied.
+                    output.WriteLine(ok ? "netconf: applied" : "netconf: applied with problems");
+                    output.Flush();
+                    // Watch only after the first apply: dhcpcd has made the directory, and its first leases are read.
+                    leases ??= WatchLeases(leaseDirectory, () => Raise(ref leasesChanged));
+                }
+                wake.Wait();
+                if (Volatile.Read(ref stopping) == 1)
+                {
+                    netconf.StopDhcp();
+                    output.WriteLine("netconf: stopped");
+                    return 0;
+                }
+                applyNow = Interlocked.Exchange(ref hangUp, 0) == 1;
+                if (Interlocked.Exchange(ref leasesChanged, 0) == 1 && !applyNow)
+                {
+                    // A renewal: DNS and the host name follow the lease without a full apply.
+                    var report = netconf.RefreshFromLeases();
+                    foreach (var message in report.Messages)
+                    {
+                        output.WriteLine($"netconf: {message} (lease changed)");
+                    }
+                    foreach (var problem in report.Problems)
+                    {
+                        error.WriteLine($"netconf: {problem}");
+                    }
+                    output.Flush();
+                }
             }
         }
+        finally
+        {
+            leases?.Dispose();
+        }
+    }
+
+    /// <summary>inotify on dhcpcd's lease files; null when the directory cannot be watched (no DHCP yet).</summary>
+    private static FileSystemWatcher? WatchLeases(string directory, Action changed)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+        var watcher = new FileSystemWatcher(directory, "*.lease") { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
+        watcher.Changed += (_, _) => changed();
+        watcher.Created += (_, _) => changed();
+        watcher.Renamed += (_, _) => changed();
+        watcher.EnableRaisingEvents = true;
+        return watcher;
     }
 }
