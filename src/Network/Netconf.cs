@@ -108,7 +108,7 @@ public sealed class Netconf
                 }
             });
         }
-        foreach (var entry in settings.Interfaces.Where(e => e.IsExactName && !e.IsBridge && e.BondOpts.Count == 0 && !names.Contains(e.Match) && links.All(l => l.Name != e.Match)))
+        foreach (var entry in settings.Interfaces.Where(e => e.IsExactName && links.All(l => l.Name != e.Match)))
         {
             report.Messages.Add($"{entry.Match}: no such link, skipped");
         }
