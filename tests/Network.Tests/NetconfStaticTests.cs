@@ -165,6 +165,27 @@ public sealed class NetconfStaticTests : IDisposable
     }
 
     [Fact]
+    public void Interface_settings_on_the_kernel_command_line_win_over_cloud_config()
+    {
+        _lab.WriteConfig("""
+            rancher:
+              network:
+                interfaces:
+                  eth0: {address: 10.99.0.41/24, mtu: 1400}
+            """);
+        _lab.WriteKernelCmdline("console=ttyS0 rancher.network.interfaces.eth0.address=10.99.0.52/24 rancher.network.dns.nameservers=[192.0.2.7]");
+
+        var result = _lab.RunNetconf();
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var addresses = _lab.ClientIp("-o", "-4", "addr", "show", "dev", "eth0");
+        Assert.Contains("inet 10.99.0.52/24", addresses, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.99.0.41", addresses, StringComparison.Ordinal);
+        Assert.Equal("1400", _lab.ClientSys("class/net/eth0/mtu"));
+        Assert.EndsWith("nameserver 192.0.2.7\n", File.ReadAllText(_lab.ResolvConf), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void With_no_dns_from_config_or_dhcp_the_defaults_are_written()
     {
         _lab.WriteConfig("""

@@ -112,6 +112,13 @@ internal sealed class NetworkLab : IDisposable
 
     public void WriteConfig(string yaml) => File.WriteAllText(CloudConfig, yaml);
 
+    /// <summary>The kernel command line netconf's config loader reads (root/proc/cmdline under the lab's config root).</summary>
+    public void WriteKernelCmdline(string cmdline)
+    {
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "root/proc"));
+        File.WriteAllText(Path.Combine(Directory, "root/proc/cmdline"), cmdline + "\n");
+    }
+
     /// <summary>`ros netconf` once in the client namespace with the lab's files.</summary>
     public ProcessResult RunNetconf(params string[] extra) => Tool.Run("ip", NetconfCommand(extra));
 
