@@ -43,6 +43,10 @@ stage_layer() {
       copy_from_sysroot "$rel" >/dev/null
     fi
   done
+  if [[ $name == os-base ]]; then
+    # ros is bind-mounted into every container at run time: the base carries what it links against.
+    mapfile -t -O "${#DLOPEN[@]}" DLOPEN < <(readelf -dW "$ROS_BIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+  fi
   for soname in "${DLOPEN[@]}"; do
     lib=$(find_lib "$soname") || { echo "images: $soname ($name) not in the sysroot" >&2; return 1; }
     copy_from_sysroot "$lib" >/dev/null
