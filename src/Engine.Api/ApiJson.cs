@@ -21,4 +21,8 @@ namespace CorralOS.Engine.Api;
 [JsonSerializable(typeof(ContainerWaitResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]
 [JsonSerializable(typeof(ContainerInspect))]
+[JsonSerializable(typeof(CorralOS.Engine.Exec.ExecConfig))]
+[JsonSerializable(typeof(CorralOS.Engine.Exec.ExecStartConfig))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecInspect))]
 internal sealed partial class ApiJson : JsonSerializerContext;

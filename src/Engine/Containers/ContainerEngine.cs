@@ -19,9 +19,13 @@ public sealed class ContainerEngine
         _images = images;
         Store = store;
         _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules, store.Get), runtime);
+        Execs = new Exec.ExecEngine(store, runtime);
     }
 
     public ContainerStore Store { get; }
+
+    /// <summary>Exec instances in running containers.</summary>
+    public Exec.ExecEngine Execs { get; }
 
     public Container Create(string? name, ContainerCreateRequest request)
     {

@@ -164,7 +164,7 @@ internal sealed class ContainerRun
     }
 
     // crun writes the pid file once the container exists; if crun exits first, the container never started.
-    private static async Task<int> WaitForPidAsync(string pidFile, Task exited)
+    internal static async Task<int> WaitForPidAsync(string pidFile, Task exited)
     {
         while (true)
         {

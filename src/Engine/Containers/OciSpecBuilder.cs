@@ -114,7 +114,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return IsHost(host.NetworkMode) ? CorralOS.Linux.HostName.Get() : container.Id[..12];
     }
 
-    private static JsonObject Capabilities(HostConfig host)
+    internal static JsonObject Capabilities(HostConfig host)
     {
         // Docker's rules: add ALL = every capability minus the drops; drop ALL = only the adds; else defaults + adds - drops.
         var adds = (host.CapAdd ?? []).Where(c => !IsAll(c)).Select(CapName).ToList();

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+
+namespace CorralOS.Engine.Api;
+
+/// <summary>
+/// Lets an upgrade request carry a body. The docker CLI and Docker.DotNet send POST /exec/{id}/start with a JSON
+/// body and `Upgrade: tcp` and need a 101; Kestrel treats a request with a body as not upgradable. So the first
+/// request of a connection, when it asks for an upgrade and has a Content-Length, is rewritten before Kestrel sees
+/// it: the length moves to <see cref="BodyLengthHeader"/> and the body becomes the first bytes of the upgraded
+/// stream, where <see cref="Hijack"/> reads it back. (Both clients dial a new connection for every hijacked request.)
+/// </summary>
+public static class UpgradeWithBody
+{
+    public const string BodyLengthHeader = "X-CorralOS-Upgrade-Body-Length";
+
+
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
+    {
+        var original = connection.Transport;
+        // Every connection reads through a pipe of its own, so the head can be taken off the socket and put back changed.
+        var head = await ReadHeadAsync(original.Input);
+        var pipe = new Pipe();
+        var text = Encoding.Latin1.GetString(head);
+        await pipe.Writer.WriteAsync(text.EndsWith("\n\n", StringComparison.Ordinal) || text.EndsWith("\n\r\n", StringComparison.Ordinal) ? Rewrite(text) ?? head : head);
+        // Not awaited: it ends when the client's side of the connection does.
+        _ = PumpAsync(original.Input, pipe.Writer);
+        connection.Transport = new DuplexPipe(pipe.Reader, original.Output);
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = original;
+            await pipe.Reader.CompleteAsync();
+        }
+    };
+
+    // The first request's head through its blank line (or what came before the input ended), consumed from the input.
+    private static async Task<byte[]> ReadHeadAsync(PipeReader input)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+            var buffer = result.Buffer;
+            if (HeadLength(buffer) is { } length)
+            {
+                var head = buffer.Slice(0, length).ToArray();
+                input.AdvanceTo(buffer.GetPosition(length));
+                return head;
+            }
+            if (result.IsCompleted || result.IsCanceled || buffer.Length > 65536)
+            {
+                var all = buffer.ToArray();
+                input.AdvanceTo(buffer.End);
+                return all;
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    // Where the head ends: a blank line, whose line ends may be CR LF or a bare LF (Docker.DotNet sends LF).
+    private static long? HeadLength(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryAdvanceTo((byte)'\n'))
+        {
+            if (reader.IsNext((byte)'\n', advancePast: true) || reader.IsNext("\r\n"u8, advancePast: true))
+            {
+                return reader.Consumed;
+            }
+        }
+        return null;
+    }
+
+    private static byte[]? Rewrite(string head)
+    {
+        var lines = head.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        var upgrade = lines.Skip(1).Any(l => l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
+        var lengthLine = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        if (!upgrade || lengthLine is null || !long.TryParse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var length) || length <= 0)
+        {
+            return null;
+        }
+        var kept = lines.Where(l => !ReferenceEquals(l, lengthLine) && !l.StartsWith(BodyLengthHeader + ":", StringComparison.OrdinalIgnoreCase));
+        return Encoding.Latin1.GetBytes(string.Join("\r\n", kept) + $"\r\n{BodyLengthHeader}: {length}\r\n\r\n");
+    }
+
+    private static async Task PumpAsync(PipeReader input, PipeWriter output)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync();
+                var buffer = result.Buffer;
+                foreach (var segment in buffer)
+                {
+                    await output.WriteAsync(segment);
+                }
+                input.AdvanceTo(buffer.End);
+                var flushed = await output.FlushAsync();
+                if (result.IsCompleted || result.IsCanceled || flushed.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or InvalidOperationException)
+        {
+            // The connection went away.
+        }
+        await output.CompleteAsync();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

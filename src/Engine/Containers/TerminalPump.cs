@@ -1,0 +1,45 @@
+namespace CorralOS.Engine.Containers;
+
+/// <summary>Copies between (a FileStream over) a pty master and a client: output until the terminal's other side is closed (EIO), input until the client's end.</summary>
+internal static class TerminalPump
+{
+    public static async Task OutputAsync(Stream master, Func<ReadOnlyMemory<byte>, Task> write)
+    {
+        var buffer = new byte[16384];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await master.ReadAsync(buffer);
+            }
+            catch (IOException)
+            {
+                // EIO: every process holding the terminal's slave side is gone.
+                return;
+            }
+            if (read <= 0)
+            {
+                return;
+            }
+            await write(buffer.AsMemory(0, read));
+        }
+    }
+
+    public static async Task InputAsync(Stream input, Stream master, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await master.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client or the process went away.
+        }
+    }
+}
