@@ -25,4 +25,5 @@ namespace CorralOS.Engine.Api;
 [JsonSerializable(typeof(CorralOS.Engine.Exec.ExecStartConfig))]
 [JsonSerializable(typeof(ExecCreateResponse))]
 [JsonSerializable(typeof(ExecInspect))]
+[JsonSerializable(typeof(EventMessage))]
 internal sealed partial class ApiJson : JsonSerializerContext;

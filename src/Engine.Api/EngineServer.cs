@@ -61,10 +61,11 @@ public sealed partial class EngineServer : IAsyncDisposable
         app.Use(ApiVersions.Middleware(options.Version));
         app.UseRouting();
         SystemEndpoints.Map(app, options, store, containerStore, engineId);
-        ImageEndpoints.Map(app, store);
+        ImageEndpoints.Map(app, store, containers.Events);
         RegistryEndpoints.Map(app, store, options);
         ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
         ExecEndpoints.Map(app, containers.Execs);
+        EventEndpoints.Map(app, containers.Events, store);
         app.MapFallback("{**path}", context => throw new NotFoundException("page not found"));
 
         await app.StartAsync(cancellationToken);

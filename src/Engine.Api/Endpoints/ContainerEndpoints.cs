@@ -155,6 +155,7 @@ public static class ContainerEndpoints
     {
         var container = engine.Store.Get(Id(context));
         var attachedAt = DateTimeOffset.UtcNow;
+        engine.Events.Container(container, "attach");
         var query = new LogQuery(Flag(context, "stdout"), Flag(context, "stderr"), Flag(context, "stream"), Flag(context, "logs") ? null : 0, null, null);
         var tty = container.Record.Config.Tty;
         Stream output;

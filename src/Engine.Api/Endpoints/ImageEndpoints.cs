@@ -15,13 +15,13 @@ namespace CorralOS.Engine.Api.Endpoints;
 /// </summary>
 public static class ImageEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes, ImageStore store)
+    public static void Map(IEndpointRouteBuilder routes, ImageStore store, Events.EventLog events)
     {
         var views = new ImageViews(store);
         var loader = new ImageLoader(store);
         var writer = new ImageArchiveWriter(store.Layout);
 
-        routes.MapPost("/images/load", context => LoadAsync(context, loader));
+        routes.MapPost("/images/load", context => LoadAsync(context, loader, store, events));
 
         routes.MapGet("/images/json", context =>
         {
@@ -60,7 +60,9 @@ public static class ImageEndpoints
             {
                 throw new NotFoundException("page not found");
             }
-            store.Tag(name, TagTarget(context.Request.Query["repo"], context.Request.Query["tag"]));
+            var target = TagTarget(context.Request.Query["repo"], context.Request.Query["tag"]);
+            store.Tag(name, target);
+            events.Image("tag", store.Get(target.ToString()).Id, target.Familiar);
             context.Response.StatusCode = StatusCodes.Status201Created;
             return Task.CompletedTask;
         });
@@ -68,7 +70,12 @@ public static class ImageEndpoints
         routes.MapDelete("/images/{**path}", context =>
         {
             var name = PathValue(context);
+            var id = store.Get(name).Id;
             var deleted = store.Delete(name, Flag(context, "force"));
+            foreach (var d in deleted)
+            {
+                events.Image(d.Deleted is null ? "untag" : "delete", d.Deleted ?? id, d.Untagged);
+            }
             var items = deleted.Select(d => new DeleteItem { Untagged = d.Untagged, Deleted = d.Deleted }).ToList();
             return context.Response.WriteAsJsonAsync(items, ApiJson.Default.ListDeleteItem);
         });
@@ -119,7 +126,7 @@ public static class ImageEndpoints
 
     // The archive is read and verified completely before the answer starts, so a bad archive gets a clean 4xx
     // instead of an error in the middle of a 200 stream.
-    private static async Task LoadAsync(HttpContext context, ImageLoader loader)
+    private static async Task LoadAsync(HttpContext context, ImageLoader loader, ImageStore store, Events.EventLog events)
     {
         AllowSynchronousIo(context);
         var quiet = Flag(context, "quiet");
@@ -136,6 +143,17 @@ public static class ImageEndpoints
             }));
         }
         messages.AddRange(result.Lines.Select(line => new JsonMessage { Stream = line + "\n" }));
+        foreach (var line in result.Lines)
+        {
+            if (line.StartsWith("Loaded image: ", StringComparison.Ordinal) && store.Get(line["Loaded image: ".Length..]) is { } image)
+            {
+                events.Image("load", image.Id, line["Loaded image: ".Length..]);
+            }
+            else if (line.StartsWith("Loaded image ID: ", StringComparison.Ordinal))
+            {
+                events.Image("load", line["Loaded image ID: ".Length..], null);
+            }
+        }
         foreach (var message in messages)
         {
             await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(message, ApiJson.Default.JsonMessage), context.RequestAborted);

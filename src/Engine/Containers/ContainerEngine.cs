@@ -19,8 +19,16 @@ public sealed class ContainerEngine
         _images = images;
         Store = store;
         _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules, store.Get), runtime);
-        Execs = new Exec.ExecEngine(store, runtime);
+        _context.Events = Events;
+        Execs = new Exec.ExecEngine(store, runtime)
+        {
+            Notify = (exec, action, exitCode) => Events.Container(exec.Container, action == "exec_die" ? action : $"{action}: {string.Join(' ', exec.Config.Cmd ?? [])}",
+                exitCode is { } code ? [("execID", exec.Id), ("exitCode", code.ToString(System.Globalization.CultureInfo.InvariantCulture))] : [("execID", exec.Id)]),
+        };
     }
+
+    /// <summary>What happened to containers and images, for GET /events.</summary>
+    public Events.EventLog Events { get; } = new();
 
     public ContainerStore Store { get; }
 
@@ -35,7 +43,7 @@ public sealed class ContainerEngine
         }
         var image = _images.Get(request.Image);
         var config = ContainerFactory.Merge(request, image);
-        return Store.Add(name, (id, chosen) => new ContainerRecord
+        var container = Store.Add(name, (id, chosen) => new ContainerRecord
         {
             Id = id,
             Name = chosen,
@@ -44,6 +52,8 @@ public sealed class ContainerEngine
             ImageId = image.Id,
             Config = config,
         });
+        Events.Container(container, "create");
+        return container;
     }
 
     public async Task StartAsync(string nameOrId, CancellationToken cancellationToken)
@@ -68,6 +78,7 @@ public sealed class ContainerEngine
             await previous.Finished;
         }
         container.Run = await ContainerRun.StartAsync(container, _context);
+        Events.Container(container, "start");
         _ = WatchAsync(container, container.Run);
     }
 
@@ -97,6 +108,7 @@ public sealed class ContainerEngine
         {
             throw new NotModifiedException("container already stopped");
         }
+        Events.Container(container, "stop");
     }
 
     private async Task<bool> StopLockedAsync(Container container, int? timeoutSeconds, bool byUser)
@@ -115,6 +127,7 @@ public sealed class ContainerEngine
         if (state.Status == ContainerStatus.Running)
         {
             var signal = Signals.Parse(container.Record.Config.StopSignal ?? "SIGTERM");
+            Events.Container(container, "kill", ("signal", signal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), CancellationToken.None);
             var timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
             if (timeout >= 0)
@@ -123,6 +136,7 @@ public sealed class ContainerEngine
             }
             if (!run.Finished.IsCompleted)
             {
+                Events.Container(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
             }
         }
@@ -146,6 +160,7 @@ public sealed class ContainerEngine
             run.RequestStop();
             container.Update(s => s.StoppedByUser = true);
         }
+        Events.Container(container, "kill", ("signal", signal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), cancellationToken);
         if (signal == Signals.SIGKILL)
         {
@@ -159,6 +174,7 @@ public sealed class ContainerEngine
         using var _ = await LockAsync(container, cancellationToken);
         await StopLockedAsync(container, timeoutSeconds, byUser: false);
         await StartLockedAsync(container);
+        Events.Container(container, "restart");
     }
 
     /// <summary>Docker's wait conditions: not-running (default), next-exit, removed. Returns the exit code.</summary>
@@ -221,9 +237,16 @@ public sealed class ContainerEngine
         }
         container.MarkRemoved();
         ForgetLock(container);
+        Events.Container(container, "destroy");
     }
 
-    public void Rename(string nameOrId, string newName) => Store.Rename(Store.Get(nameOrId), newName);
+    public void Rename(string nameOrId, string newName)
+    {
+        var container = Store.Get(nameOrId);
+        var oldName = container.Name;
+        Store.Rename(container, newName);
+        Events.Container(container, "rename", ("oldName", "/" + oldName));
+    }
 
     /// <summary>
     /// At engine start: containers the last engine left running (it crashed) are cleaned up and marked exited, then

@@ -138,6 +138,8 @@ internal sealed class ContainerRun
             {
                 return Failed(OciRuntime.LastError(crunLog) ?? $"{_context.Runtime.Binary} exited {exitCode.ToString(CultureInfo.InvariantCulture)} before the container started", first);
             }
+            // Told before the state changes, so a client woken by the exit (wait) finds the event already there.
+            _context.Events?.Container(_container, "die", ("exitCode", exitCode.ToString(CultureInfo.InvariantCulture)));
             _container.Update(s =>
             {
                 s.Status = ContainerStatus.Exited;

@@ -13,4 +13,7 @@ internal sealed class ContainerRuntimeContext(ContainerLayout layout, RootFsMoun
 
     /// <summary>Set while the engine stops: exits are then final, whatever the restart policy.</summary>
     public bool ShuttingDown { get; set; }
+
+    /// <summary>Where a run tells of its container's exits (die).</summary>
+    public Events.EventLog? Events { get; set; }
 }

@@ -40,6 +40,11 @@ public sealed class ExecEngine
             throw new ConflictException($"Container {container.Id} is not running");
         }
         var instance = new ExecInstance(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), container, config);
+        // The CLI sends its terminal's size with the create (height, width): the process starts with it.
+        if (config.Tty && config.ConsoleSize is [var rows, var columns] && rows > 0 && columns > 0)
+        {
+            instance.Resize(rows, columns);
+        }
         _instances[instance.Id] = instance;
         ForgetEnded();
         Notify?.Invoke(instance, "exec_create", null);

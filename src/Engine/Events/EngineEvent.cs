@@ -1,0 +1,7 @@
+namespace CorralOS.Engine.Events;
+
+/// <summary>One event, as GET /events tells it: what (Type, Action), about what (actor ID and attributes), when.</summary>
+public sealed record EngineEvent(string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes, long TimeNano)
+{
+    public DateTimeOffset Time => DateTimeOffset.UnixEpoch.AddTicks(TimeNano / 100);
+}
