@@ -61,7 +61,7 @@ public sealed class InitProcess
         // The console service owns the serial console (its gettys); without it the operator gets PID 1's shell.
         using var stopShell = new CancellationTokenSource();
         var shell = Task.CompletedTask;
-        if (!started.Contains("console"))
+        if (!started.Contains(SystemServices.ConsoleService) || Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell"))
         {
             _console.Info("starting a shell on the console");
             shell = new ConsoleShell(_console).RunAsync(stopShell.Token);

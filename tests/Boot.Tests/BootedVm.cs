@@ -29,9 +29,10 @@ public abstract class BootedVm : IAsyncLifetime
         _holdsSlot = true;
         try
         {
+            await PrepareAsync();
             _vm = await QemuVm.StartAsync(Options);
             PhasesDone = await _vm.WaitForConsoleAsync(new Regex("init: boot phases done"), BootTimeout);
-            await _vm.WaitForShellAsync(ShellTimeout);
+            await ReadyAsync(_vm);
         }
         catch
         {
@@ -39,6 +40,12 @@ public abstract class BootedVm : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Runs before QEMU starts (files the options refer to).</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    /// <summary>What "booted" means for the class: by default PID 1's shell answers on the console.</summary>
+    protected virtual Task ReadyAsync(QemuVm vm) => vm.WaitForShellAsync(ShellTimeout);
 
     public virtual async ValueTask DisposeAsync()
     {

@@ -10,7 +10,7 @@ public sealed class ReproducibilityTests : IDisposable
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
     [Fact(Timeout = 900_000)]
-    public async Task Initrd_and_iso_are_byte_identical_across_two_builds()
+    public async Task System_images_initrd_and_iso_are_byte_identical_across_two_builds()
     {
         var inputs = new Dictionary<string, string>
         {
@@ -29,6 +29,10 @@ public sealed class ReproducibilityTests : IDisposable
         var second = BuildAsync("second-build", inputs, umask: "077", delaySeconds: 5, cancellation);
         var (a, b) = (await first, await second);
 
+        foreach (var image in Directory.GetFiles(Path.Combine(Path.GetDirectoryName(a.Initrd)!, "images"), "*.tar"))
+        {
+            AssertSameBytes(image, Path.Combine(Path.GetDirectoryName(b.Initrd)!, "images", Path.GetFileName(image)));
+        }
         AssertSameBytes(a.Initrd, b.Initrd);
         AssertSameBytes(a.Iso, b.Iso);
     }
@@ -42,7 +46,7 @@ public sealed class ReproducibilityTests : IDisposable
             ["OUT"] = Path.Combine(root, "out"),
             ["DIST"] = Path.Combine(root, "dist"),
         };
-        var scripts = $"umask {umask}; {Shell.Quote(BuildPaths.Script("initrd.sh"))} && {Shell.Quote(BuildPaths.Script("iso.sh"))}";
+        var scripts = $"umask {umask}; {Shell.Quote(BuildPaths.Script("images.sh"))} && {Shell.Quote(BuildPaths.Script("initrd.sh"))} && {Shell.Quote(BuildPaths.Script("iso.sh"))}";
         Directory.CreateDirectory(root);
         await Shell.RunAsync(scripts, environment, workingDirectory: root, cancellation);
         return (Path.Combine(root, "dist", "initrd"), Path.Combine(root, "dist", "corralos.iso"));

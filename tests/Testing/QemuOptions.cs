@@ -85,6 +85,13 @@ public sealed record QemuOptions
     /// <summary>When set, a config drive (ISO9660 label config-2, openstack/latest/user_data) with this text is attached.</summary>
     public string? CloudConfig { get; init; }
 
+    /// <summary>
+    /// rancher.init_shell: PID 1 keeps its root shell on the serial console (the console service is not started), which
+    /// is what <see cref="QemuVm.RunAsync"/> and most boot tests drive. Direct boots get it on the kernel command line,
+    /// ISO boots without a <see cref="CloudConfig"/> on a config drive. Off for tests of the console service itself.
+    /// </summary>
+    public bool InitShell { get; init; } = true;
+
     /// <summary>Blank virtio disks, attached in order before the config drive (so the first is /dev/vda).</summary>
     public IReadOnlyList<BlankDisk> Disks { get; init; } = [];
 

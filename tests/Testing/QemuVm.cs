@@ -459,7 +459,7 @@ public sealed class QemuVm : IAsyncDisposable
         switch (o.Boot)
         {
             case BootMode.DirectKernel:
-                var cmdline = (o.BaseCmdline + " " + o.ExtraCmdline).Trim();
+                var cmdline = (o.BaseCmdline + " " + o.ExtraCmdline + (o.InitShell ? " rancher.init_shell" : "")).Trim();
                 await File.WriteAllTextAsync(Path.Combine(WorkDir, "cmdline.txt"), cmdline + "\n", cancellationToken).ConfigureAwait(false);
                 a.AddRange(["-kernel", RepoPaths.RequireFile(o.KernelPath ?? RepoPaths.Kernel)]);
                 a.AddRange(["-initrd", RepoPaths.RequireFile(o.InitrdPath ?? RepoPaths.Initrd)]);
@@ -492,10 +492,12 @@ public sealed class QemuVm : IAsyncDisposable
             a.AddRange(["-drive", $"if=virtio,format={format},file={EscapeComma(path)}"]);
         }
 
-        if (o.CloudConfig is not null)
+        // The ISO's kernel command line is fixed: init_shell reaches an ISO boot through a config drive.
+        var cloudConfig = o.CloudConfig ?? (o.InitShell && o.Boot != BootMode.DirectKernel ? "#cloud-config\nrancher:\n  init_shell: true\n" : null);
+        if (cloudConfig is not null)
         {
             var cfg = Path.Combine(WorkDir, "config-2.iso");
-            await ConfigDrive.CreateAsync(cfg, o.CloudConfig, cancellationToken).ConfigureAwait(false);
+            await ConfigDrive.CreateAsync(cfg, cloudConfig, cancellationToken).ConfigureAwait(false);
             a.AddRange(["-drive", $"if=virtio,format=raw,readonly=on,file={EscapeComma(cfg)}"]);
         }
 

@@ -148,7 +148,9 @@ internal static class ConfigApplet
                 {
                     return failed;
                 }
-                tree = ConfigMerge.Merge(YamlDocument.Parse(BuiltInOsConfig.Text, ConfigLoader.BuiltInSource).Tree, document.Tree);
+                var merged = ConfigMerge.Merge(YamlDocument.Parse(BuiltInOsConfig.Text, ConfigLoader.BuiltInSource).Tree, document.Tree);
+                SystemEnvironment.Fill(merged);
+                tree = merged;
             }
             else
             {

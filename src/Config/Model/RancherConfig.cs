@@ -67,6 +67,12 @@ public sealed class RancherConfig
 
     public int? ShutdownTimeout { get; set; }
 
+    /// <summary>
+    /// CorralOS: PID 1 keeps its own root shell on the console and the `console` service is not started (boot
+    /// debugging, and the boot tests that drive PID 1 directly). Off by default.
+    /// </summary>
+    public bool? InitShell { get; set; }
+
     public int? HttpLoadRetries { get; set; }
 
     public bool? PreloadWait { get; set; }

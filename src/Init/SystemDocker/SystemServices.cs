@@ -13,6 +13,9 @@ namespace CorralOS.Init.SystemDocker;
 /// </summary>
 public sealed class SystemServices(BootConsole console, ConfigPaths configPaths, SystemDockerPaths paths)
 {
+    /// <summary>The service that owns the console (its gettys and sshd); left out under rancher.init_shell.</summary>
+    public const string ConsoleService = "console";
+
     /// <summary>What came up: the started service names; empty when the project could not be read at all.</summary>
     public async Task<IReadOnlySet<string>> UpAsync(CancellationToken cancellationToken)
     {
@@ -58,6 +61,9 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"services: {problem}");
         }
-        return project.Services;
+        // rancher.init_shell: PID 1's shell keeps the console, so the console service's getty must not fight it.
+        return ConfigTree.GetBool(config.Tree, "rancher.init_shell")
+            ? project.Services.Where(s => s.Name != ConsoleService).ToList()
+            : project.Services;
     }
 }
