@@ -25,6 +25,7 @@ internal static class Dispatcher
         ServiceApplet.Create(),
         OsCommand.Create(),
         SystemDockerdApplet.Create(),
+        SystemDockerApplet.Create(),
         CloudInitSaveApplet.Create(),
         NetconfApplet.Create(),
         NtpApplet.Create(),

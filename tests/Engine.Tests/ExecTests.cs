@@ -61,8 +61,8 @@ public sealed class ExecTests : IAsyncLifetime
     public async Task Docker_exec_t_gives_a_terminal_of_the_clients_size()
     {
         await RunSleeperAsync("box");
-        // API 1.41 has no ConsoleSize: the CLI sizes the terminal right after the start, so the command waits for a size.
-        var (exit, output) = await TerminalImage.DockerOnTerminalAsync(_engine, "exec -t box sh -c 'until stty size >/dev/null 2>&1; do sleep 0.1; done; tty; stty size; echo $TERM'", rows: 33, columns: 101);
+        // API 1.41 has no ConsoleSize: the CLI sizes the terminal right after the start, so the command waits for that size.
+        var (exit, output) = await TerminalImage.DockerOnTerminalAsync(_engine, "exec -t box sh -c 'until [ \"$(stty size 2>/dev/null)\" = \"33 101\" ]; do sleep 0.1; done; tty; stty size; echo $TERM'", rows: 33, columns: 101);
         Assert.True(exit == 0, $"exit {exit}: {output}");
         Assert.Matches(@"^/dev/pts/\d+\n33 101\nxterm\n$", output);
 

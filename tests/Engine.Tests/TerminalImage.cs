@@ -34,7 +34,7 @@ public static class TerminalImage
     /// The docker CLI on a terminal of its own (`script` gives it a pty), the terminal sized rows x columns first.
     /// Returns what the terminal showed, without CRs (the outer terminal adds its own).
     /// </summary>
-    public static async Task<(int Exit, string Output)> DockerOnTerminalAsync(TestEngine engine, string dockerArgs, int rows = 24, int columns = 80)
+    public static async Task<(int Exit, string Output)> DockerOnTerminalAsync(TestEngine engine, string dockerArgs, int rows = 24, int columns = 80, string input = "")
     {
         var info = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         info.ArgumentList.Add("-qec");
@@ -44,6 +44,9 @@ public static class TerminalImage
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        // Typed on the terminal: the line discipline keeps it until the program reads it.
+        await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         // script keeps its stdin open as the terminal's input; closed only once the command is done.
         process.StandardInput.Close();

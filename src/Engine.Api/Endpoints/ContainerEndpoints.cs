@@ -48,6 +48,17 @@ public static class ContainerEndpoints
 
         routes.MapPost("/containers/{id}/attach", context => AttachAsync(context, engine));
 
+        routes.MapPost("/containers/{id}/resize", context =>
+        {
+            var (rows, columns) = ExecEndpoints.Size(context);
+            var container = engine.Store.Get(Id(context));
+            if (container.Record.Config.Tty)
+            {
+                container.Io.Resize(rows, columns);
+            }
+            return Task.CompletedTask;
+        });
+
         routes.MapPost("/containers/{id}/start", async context =>
         {
             await engine.StartAsync(Id(context), context.RequestAborted);
@@ -156,6 +167,11 @@ public static class ContainerEndpoints
         var container = engine.Store.Get(Id(context));
         var attachedAt = DateTimeOffset.UtcNow;
         engine.Events.Container(container, "attach");
+        if (container.Interactive)
+        {
+            await InteractiveAttach.RunAsync(context, engine, container);
+            return;
+        }
         var query = new LogQuery(Flag(context, "stdout"), Flag(context, "stderr"), Flag(context, "stream"), Flag(context, "logs") ? null : 0, null, null);
         var tty = container.Record.Config.Tty;
         Stream output;

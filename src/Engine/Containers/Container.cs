@@ -30,6 +30,12 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
         }
     }
 
+    /// <summary>Live output, input and terminal, for containers created with a TTY or an open stdin.</summary>
+    public ContainerIo Io { get; } = new();
+
+    /// <summary>Whether attach goes through <see cref="Io"/> (live) rather than the log.</summary>
+    public bool Interactive => Record.Config.Tty || Record.Config.OpenStdin;
+
     /// <summary>The running `crun run` and its supervision loop, while there is one.</summary>
     internal ContainerRun? Run { get; set; }
 

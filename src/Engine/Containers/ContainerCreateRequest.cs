@@ -16,6 +16,7 @@ public sealed class ContainerCreateRequest
     [JsonPropertyName("AttachStderr")] public bool AttachStderr { get; set; }
     [JsonPropertyName("Tty")] public bool Tty { get; set; }
     [JsonPropertyName("OpenStdin")] public bool OpenStdin { get; set; }
+    [JsonPropertyName("StdinOnce")] public bool StdinOnce { get; set; }
     [JsonPropertyName("Env")] public List<string>? Env { get; set; }
     [JsonPropertyName("Cmd")] public List<string>? Cmd { get; set; }
     [JsonPropertyName("Entrypoint")] public List<string>? Entrypoint { get; set; }

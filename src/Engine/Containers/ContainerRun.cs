@@ -90,7 +90,9 @@ internal sealed class ContainerRun
         var bundle = layout.Bundle(id);
         var crunLog = Path.Combine(bundle, "crun.json");
         var pidFile = Path.Combine(bundle, "pid");
+        var config = _container.Record.Config;
         Process? crun = null;
+        ConsoleSocket? console = null;
         try
         {
             _context.RootFs.Mount(_container);
@@ -98,22 +100,40 @@ internal sealed class ContainerRun
             File.Delete(crunLog);
             File.Delete(pidFile);
             var spec = _context.SpecBuilder.Build(_container);
+            spec["process"]!["terminal"] = config.Tty;
             Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()));
-            crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog);
+            console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
+            crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog, console?.Path, keepStdin: config.OpenStdin && !config.Tty);
         }
         catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException or Linux.SystemCallException or System.ComponentModel.Win32Exception)
         {
+            console?.Dispose();
             _context.RootFs.Unmount(_container);
             return Failed(e.Message, first);
         }
 
+        using (console)
         using (crun)
         using (var log = new JsonFileLog(layout.LogFile(id)))
         {
-            var stdout = log.PumpAsync(crun.StandardOutput.BaseStream, "stdout");
-            var stderr = log.PumpAsync(crun.StandardError.BaseStream, "stderr");
+            // Interactive containers (-i, -t) also hand their output to attached clients as it comes.
+            var io = _container.Interactive ? _container.Io : null;
+            var stdout = log.PumpAsync(crun.StandardOutput.BaseStream, "stdout", io is null ? null : data => io.PublishAsync(1, data));
+            var stderr = log.PumpAsync(crun.StandardError.BaseStream, "stderr", io is null ? null : data => io.PublishAsync(2, data));
             var exited = crun.WaitForExitAsync();
+            FileStream? terminal = null;
+            var terminalOutput = Task.CompletedTask;
+            if (console is not null && await console.ReceiveAsync(exited) is { } master)
+            {
+                // Unbuffered: reads and writes go straight to the pty.
+                terminal = new FileStream(master, FileAccess.ReadWrite, bufferSize: 0);
+                terminalOutput = log.PumpAsync(terminal, "stdout", io is null ? null : data => io.PublishAsync(1, data));
+            }
             var pid = await WaitForPidAsync(pidFile, exited);
+            if (pid > 0 && io is not null)
+            {
+                io.Started(terminal ?? crun.StandardInput.BaseStream, terminal?.SafeFileHandle);
+            }
             if (pid > 0)
             {
                 _container.Update(s =>
@@ -131,7 +151,12 @@ internal sealed class ContainerRun
                 }
             }
             await exited;
-            await Task.WhenAll(stdout, stderr);
+            await Task.WhenAll(stdout, stderr, terminalOutput);
+            io?.Ended();
+            if (terminal is not null)
+            {
+                await terminal.DisposeAsync();
+            }
             var exitCode = crun.ExitCode;
             _context.RootFs.Unmount(_container);
             if (pid <= 0)

@@ -13,13 +13,17 @@ public sealed class JsonFileLog(string path) : IDisposable
     private readonly FileStream _file = new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
 
     /// <summary>Copies one output pipe into the log until it closes (the container and crun exited).</summary>
-    public async Task PumpAsync(Stream source, string stream)
+    public async Task PumpAsync(Stream source, string stream, Func<ReadOnlyMemory<byte>, Task>? tee = null)
     {
         var buffer = new byte[16384];
         var pending = new List<byte>();
         int read;
-        while ((read = await source.ReadAsync(buffer)) > 0)
+        while ((read = await ReadAsync(source, buffer)) > 0)
         {
+            if (tee is not null)
+            {
+                await tee(buffer.AsMemory(0, read));
+            }
             var start = 0;
             for (var i = 0; i < read; i++)
             {
@@ -42,6 +46,19 @@ public sealed class JsonFileLog(string path) : IDisposable
         if (pending.Count > 0)
         {
             Write(stream, pending);
+        }
+    }
+
+    // A terminal's master reads EIO once the container's side is closed: that is its end.
+    private static async Task<int> ReadAsync(Stream source, byte[] buffer)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer);
+        }
+        catch (IOException) when (source is FileStream)
+        {
+            return 0;
         }
     }
 

@@ -22,17 +22,29 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
     /// Starts `crun run` in the foreground: it creates the container, waits for it and exits with its status, so the
     /// engine only ever waits for its own child (no waitpid(-1), nothing for the PID-1 runtime to steal).
     /// </summary>
-    public Process StartRun(string id, string bundle, string pidFile, string logFile)
+    public Process StartRun(string id, string bundle, string pidFile, string logFile, string? consoleSocket = null, bool keepStdin = false)
     {
-        var info = NoPivot
-            ? Start(logFile, "run", "--no-pivot", "--bundle", bundle, "--pid-file", pidFile, id)
-            : Start(logFile, "run", "--bundle", bundle, "--pid-file", pidFile, id);
+        var args = new List<string> { "run" };
+        if (NoPivot)
+        {
+            args.Add("--no-pivot");
+        }
+        if (consoleSocket is not null)
+        {
+            // The container's terminal: crun sends its pty master here.
+            args.Add("--console-socket=" + consoleSocket);
+        }
+        args.AddRange(["--bundle", bundle, "--pid-file", pidFile, id]);
+        var info = Start(logFile, [.. args]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{Binary} did not start");
-        // No -i: the container's stdin is an empty pipe, as Docker gives it /dev/null.
-        process.StandardInput.Close();
+        // Without OpenStdin (-i) the container's stdin is an empty pipe, as Docker gives it /dev/null.
+        if (!keepStdin)
+        {
+            process.StandardInput.Close();
+        }
         return process;
     }
 
