@@ -7,13 +7,19 @@ namespace CorralOS.Network;
 /// address (-w) up to dhcp_timeout. netconf writes resolv.conf and the host name itself from the lease, so the hooks
 /// that would write them are always off; dhcpcd keeps running in the background to renew the lease. The DNS and host
 /// name options are requested on the command line: without /etc/dhcpcd.conf (the network image has none) dhcpcd
-/// would not ask for them.
+/// would not ask for them. --nodev because the image has no /dev plugin directory (the udev plugin is left out):
+/// dhcpcd 9.4.1 in manager mode (-M) then takes fd 0 for the plugin's descriptor, finds it readable and the manager
+/// crashes (NULL plugin), leaving the launcher waiting for a lease forever.
 /// </summary>
 internal sealed class Dhcpcd
 {
     private const string RequestedOptions = "domain_name_servers,domain_name,domain_search,host_name";
 
     private static readonly string[] s_defaultArgs = ["dhcpcd", "-MA4"];
+
+    // dhcpcd's launcher answers by itself when --timeout passes; past this margin its manager is gone (a crash) and
+    // the launcher would wait forever.
+    private static readonly TimeSpan s_answerMargin = TimeSpan.FromSeconds(30);
 
     private readonly string _program;
     private readonly string _leaseDirectory;
@@ -30,7 +36,7 @@ internal sealed class Dhcpcd
         var words = settings.DhcpArgs.Count > 0 ? settings.DhcpArgs : s_defaultArgs;
         var command = new List<string> { words[0] == "dhcpcd" ? _program : words[0] };
         command.AddRange(words.Skip(1));
-        command.AddRange(["--option", RequestedOptions, "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-w", link]);
+        command.AddRange(["--nodev", "--option", RequestedOptions, "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", timeoutSeconds.ToString(CultureInfo.InvariantCulture), "-w", link]);
         return command;
     }
 
@@ -38,7 +44,11 @@ internal sealed class Dhcpcd
     public string? Start(InterfaceSettings settings, string link, int timeoutSeconds)
     {
         var command = CommandLine(settings, link, timeoutSeconds);
-        var result = ProcessRunner.Run(command[0], command.Skip(1));
+        var result = ProcessRunner.Run(command[0], command.Skip(1), TimeSpan.FromSeconds(timeoutSeconds) + s_answerMargin);
+        if (result is null)
+        {
+            return $"{link}: dhcp: {Path.GetFileName(command[0])} gave no answer within {timeoutSeconds} s plus {s_answerMargin.TotalSeconds} s (stopped waiting; see the system log)";
+        }
         return result.ExitCode == 0 ? null : $"{link}: dhcp: {Path.GetFileName(command[0])} exited with {result.ExitCode}: {result.LastLine}";
     }
 

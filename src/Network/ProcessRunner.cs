@@ -14,7 +14,14 @@ public sealed record ProcessResult(int ExitCode, string Output, string Error)
 internal static class ProcessRunner
 {
     /// <summary>Runs to the end and captures both streams.</summary>
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments)
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments) => Run(fileName, arguments, Timeout.InfiniteTimeSpan)!;
+
+    /// <summary>
+    /// Runs to the end and captures both streams; null when it has not exited within <paramref name="limit"/> (it is
+    /// then killed). For children that can wait forever on something else, such as dhcpcd's launcher on a manager that
+    /// died.
+    /// </summary>
+    public static ProcessResult? Run(string fileName, IEnumerable<string> arguments, TimeSpan limit)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -23,9 +30,14 @@ internal static class ProcessRunner
         }
         using var process = Start(info, fileName);
         var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, output.GetAwaiter().GetResult(), error);
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill();
+            process.WaitForExit();
+            return null;
+        }
+        return new ProcessResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
     }
 
     /// <summary>Runs to the end with our own standard streams, so its output lands in the service's log.</summary>

@@ -21,11 +21,14 @@ internal sealed class NetworkLab : IDisposable
     // /run itself stays: dhcpcd finds its namespace's name in /run/netns and then leaves udev out (udev does not
     // manage links of other namespaces; with udev loaded dhcpcd waits for it and reports "interface not found").
     // The mount point /run/dhcpcd is created empty on the host if missing, as dhcpcd itself would.
+    // dhcpcd's plugin directory is hidden, as the network image leaves it out: without --nodev, dhcpcd 9.4.1's
+    // manager crashes there (docs/network.md).
     private const string Wrapper = """
         set -e
         mkdir -p /run/dhcpcd
         mount --bind "$LAB/run" /run/dhcpcd
         mount --bind "$LAB/lib" /var/lib/dhcpcd
+        if [ -d /usr/lib/x86_64-linux-gnu/dhcpcd ]; then mount -t tmpfs -o ro tmpfs /usr/lib/x86_64-linux-gnu/dhcpcd; fi
         exec "$@"
         """;
 
