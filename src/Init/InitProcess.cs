@@ -73,8 +73,7 @@ public sealed class InitProcess
         await shell;
         if (systemDocker is not null)
         {
-            _console.Info("stopping system containers");
-            await systemDocker.DisposeAsync();
+            await StopSystemDockerAsync(systemDocker);
         }
         new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
         return 0;
@@ -92,6 +91,25 @@ public sealed class InitProcess
         {
             _console.Info($"system-docker: FAILED: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Stops System Docker and its containers, but never holds the shutdown up for longer than the limit: what is still
+    /// running then gets SIGTERM and SIGKILL from the shutdown sequence like every other process.
+    /// </summary>
+    private async Task StopSystemDockerAsync(SystemDockerHost systemDocker)
+    {
+        _console.Info("stopping system containers");
+        var limit = TimeSpan.FromSeconds(20);
+        var stop = systemDocker.DisposeAsync().AsTask();
+        if (await Task.WhenAny(stop, Task.Delay(limit)) != stop)
+        {
+            _console.Info($"system containers did not stop within {limit.TotalSeconds} s: going on without them");
+        }
+        else if (stop.Exception is { } e)
+        {
+            _console.Info($"stopping system containers: {e.GetBaseException().Message}");
         }
     }
 

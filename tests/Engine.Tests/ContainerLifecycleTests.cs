@@ -89,6 +89,39 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stop_of_a_host_pid_container_also_ends_the_daemons_its_init_left_behind()
+    {
+        // With the host's PID namespace nothing ends the init's children when it dies (system services such as
+        // network and udev start daemons like that); the stop must still finish and leave none of them.
+        var seconds = Random.Shared.Next(1_000_000, 9_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var marker = "sleep\0" + seconds;
+        var id = await CreateAsync(new JsonObject { ["PidMode"] = "host" }, "sh", "-c", $"(trap '' TERM; sleep {seconds}) & trap 'exit 0' TERM; while :; do sleep 1; done");
+        Assert.Equal(HttpStatusCode.NoContent, await PostAsync($"/containers/{id}/start"));
+        await EventuallyAsync(() => Task.FromResult(ProcessesNamed(marker) > 0), "the daemon to start");
+
+        var stop = PostAsync($"/containers/{id}/stop?t=1");
+        Assert.True(await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(30), Ct)) == stop, "stop did not finish within 30 s");
+        Assert.Equal(HttpStatusCode.NoContent, await stop);
+        Assert.False((await StateAsync(id)).GetProperty("Running").GetBoolean());
+        Assert.Equal(0, ProcessesNamed(marker));
+    }
+
+    private static int ProcessesNamed(string name) =>
+        Directory.GetDirectories("/proc").Count(d => File.Exists(Path.Combine(d, "cmdline")) && Try(() => File.ReadAllText(Path.Combine(d, "cmdline"))).StartsWith(name, StringComparison.Ordinal));
+
+    private static string Try(Func<string> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (IOException)
+        {
+            return ""; // the process ended while we looked
+        }
+    }
+
+    [Fact]
     public async Task Removing_a_running_container_needs_force()
     {
         var id = await CreateAsync(new JsonObject(), "sleep", "1000");

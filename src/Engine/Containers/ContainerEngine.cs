@@ -137,7 +137,7 @@ public sealed class ContainerEngine
             if (!run.Finished.IsCompleted)
             {
                 Events.Container(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
+                await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None, all: true);
             }
         }
         await run.Finished;

@@ -68,9 +68,16 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
     }
 
     /// <summary>`crun kill ID SIGNAL`; false when the container is not (or no longer) running.</summary>
-    public async Task<bool> KillAsync(string id, int signal, string logFile, CancellationToken cancellationToken)
+    /// <param name="all">
+    /// Every process in the container's cgroup, not only its init (`crun kill --all`): without a PID namespace of its
+    /// own, what the init left running (daemons it started) does not die with it, and crun run waits for them.
+    /// </param>
+    public async Task<bool> KillAsync(string id, int signal, string logFile, CancellationToken cancellationToken, bool all = false)
     {
-        var (exit, _) = await RunAsync(Start(logFile, "kill", id, signal.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+        var info = all
+            ? Start(logFile, "kill", "--all", id, signal.ToString(CultureInfo.InvariantCulture))
+            : Start(logFile, "kill", id, signal.ToString(CultureInfo.InvariantCulture));
+        var (exit, _) = await RunAsync(info, cancellationToken);
         return exit == 0;
     }
 
