@@ -2,7 +2,8 @@
 # `make run`: boots dist/corralos.iso in QEMU with the serial console on this terminal and SSH forwarded to
 # 127.0.0.1:2222. User networking with restrict=on: the guest reaches nothing but the host forwards.
 # Env: CORRALOS_ACCEL=tcg|kvm (default: KVM when it works, else TCG), MEM (MiB, default 2048), SSH_PORT (2222),
-#      UEFI=1 (boot with OVMF instead of SeaBIOS), ISO (default $DIST/corralos.iso).
+#      UEFI=1 (boot with OVMF instead of SeaBIOS), ISO (default $DIST/corralos.iso), CLOUD_CONFIG (user data for the
+#      config drive; default: your ~/.ssh/id_*.pub keys or a key made in out/ssh; "none": no config drive).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST=${DIST:-dist}
@@ -44,15 +45,42 @@ if [[ ${UEFI:-0} == 1 ]]; then
             -drive "if=pflash,format=raw,unit=1,file=$vars")
 fi
 
+# A config drive (label config-2) with an SSH key, so that `ssh rancher@` works: the user's own public keys, else a
+# key made for this purpose in out/ (CLOUD_CONFIG=file uses that file as the user data instead).
+drive=()
+if [[ ${CLOUD_CONFIG:-} != none ]]; then
+  work=out/run-qemu   # kept while QEMU runs (exec below), replaced by the next run
+  rm -rf "$work"
+  mkdir -p "$work/cd/openstack/latest"
+  if [[ -n ${CLOUD_CONFIG:-} ]]; then
+    cp "$CLOUD_CONFIG" "$work/cd/openstack/latest/user_data"
+    ssh_hint="keys from $CLOUD_CONFIG"
+  else
+    keys=$(cat ~/.ssh/id_*.pub 2>/dev/null || true)
+    if [[ -z $keys ]]; then
+      mkdir -p out/ssh
+      [[ -f out/ssh/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N "" -C corralos-run -f out/ssh/id_ed25519
+      keys=$(cat out/ssh/id_ed25519.pub)
+      ssh_hint="key out/ssh/id_ed25519: add -i out/ssh/id_ed25519"
+    else
+      ssh_hint="your ~/.ssh key"
+    fi
+    { echo "#cloud-config"; echo "ssh_authorized_keys:"; sed 's/^/  - /' <<<"$keys"; } >"$work/cd/openstack/latest/user_data"
+  fi
+  xorriso -as mkisofs -quiet -V config-2 -J -R -o "$work/config-2.iso" "$work/cd" 2>"$work/xorriso.log" ||
+    { cat "$work/xorriso.log" >&2; echo "run-qemu: could not make the config drive" >&2; exit 1; }
+  drive=(-drive "if=virtio,format=raw,readonly=on,file=$work/config-2.iso")
+fi
+
 cat <<NOTE
 CorralOS: booting $ISO (accelerator: $accel, ${MEM} MiB${UEFI:+, UEFI}); serial console below.
-  Quit QEMU: press Ctrl-a then x.  (Ctrl-a h lists the other keys; 'poweroff' in the guest also ends it.)
-  SSH: ssh -p $SSH_PORT rancher@127.0.0.1 (keys from the cloud-config's ssh_authorized_keys)
+  Quit QEMU: press Ctrl-a then x.  (Ctrl-a h lists the other keys; 'sudo poweroff' in the guest also ends it.)
+  SSH once "CorralOS ... started" shows: ssh -p $SSH_PORT rancher@127.0.0.1 (${ssh_hint:-no config drive: CLOUD_CONFIG=none})
 NOTE
 
 exec qemu-system-x86_64 \
   -name corralos -machine q35 "${accel_args[@]}" -m "$MEM" -smp 2 \
-  "${firmware[@]}" \
+  "${firmware[@]}" "${drive[@]}" \
   -drive "if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=$ISO" -device ide-cd,drive=cd0,bootindex=0 \
   -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22" -device virtio-net-pci,netdev=n0,romfile= \
   -nographic
