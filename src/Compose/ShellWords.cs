@@ -5,7 +5,8 @@ namespace CorralOS.Compose;
 /// <summary>
 /// Splits a command written as one string into arguments the way a POSIX shell would, without running one: blanks
 /// separate words, single quotes keep everything, double quotes keep all but backslash escapes, a backslash escapes
-/// the next character. No expansion. Compose v1 (and RancherOS through it) split string commands the same way.
+/// the next character. No expansion. Compose v1 (and RancherOS through it) split string commands the same way, and
+/// respawn splits the lines of respawn.conf with it.
 /// </summary>
 public static class ShellWords
 {
@@ -70,4 +71,10 @@ public static class ShellWords
         }
         return words;
     }
+
+    /// <summary>Single-quotes a word for sh when it needs it (the inverse of <see cref="Split"/> for one word).</summary>
+    public static string Quote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,+@%".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

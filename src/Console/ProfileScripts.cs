@@ -1,4 +1,5 @@
 using System.Text;
+using CorralOS.Compose;
 using CorralOS.Config;
 
 namespace CorralOS.Console;
@@ -24,8 +25,8 @@ public static class ProfileScripts
             {
                 continue;
             }
-            text.Append("export ").Append(name).Append('=').Append(CommandWords.Quote(value)).Append('\n');
-            text.Append("export ").Append(name.ToLowerInvariant()).Append('=').Append(CommandWords.Quote(value)).Append('\n');
+            text.Append("export ").Append(name).Append('=').Append(ShellWords.Quote(value)).Append('\n');
+            text.Append("export ").Append(name.ToLowerInvariant()).Append('=').Append(ShellWords.Quote(value)).Append('\n');
         }
         return text.Length == 0 ? null : text.ToString();
     }
@@ -34,7 +35,7 @@ public static class ProfileScripts
     {
         var directories = (ConfigTree.GetString(config, "rancher.environment.PATH") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return directories.Length == 0 ? null : $"export PATH=\"$PATH\":{CommandWords.Quote(string.Join(':', directories))}\n";
+        return directories.Length == 0 ? null : $"export PATH=\"$PATH\":{ShellWords.Quote(string.Join(':', directories))}\n";
     }
 
     public static void Write(ConsoleOptions options, IReadOnlyDictionary<string, object?> config)

@@ -1,3 +1,5 @@
+using CorralOS.Compose;
+
 namespace CorralOS.Console.Tests;
 
 public sealed class ConsoleFilesTests
@@ -91,6 +93,6 @@ public sealed class ConsoleFilesTests
     [InlineData("/sbin/getty 38400 tty1", new[] { "/sbin/getty", "38400", "tty1" })]
     [InlineData("  sh -c 'echo a  b' \"x \\\"y\\\"\"  ", new[] { "sh", "-c", "echo a  b", "x \"y\"" })]
     [InlineData("a\\ b c''d", new[] { "a b", "cd" })]
-    public void CommandWordsSplitLikeAShell(string line, string[] expected) =>
-        Assert.Equal(expected, CommandWords.Split(line));
+    public void ShellWordsSplitLikeAShell(string line, string[] expected) =>
+        Assert.Equal(expected, ShellWords.Split(line));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CorralOS.Compose;
 using CorralOS.Linux;
 
 namespace CorralOS.Console.Respawn;
@@ -41,7 +42,7 @@ public sealed class Respawner
         IReadOnlyList<string> words;
         try
         {
-            words = CommandWords.Split(line);
+            words = ShellWords.Split(line);
         }
         catch (FormatException e)
         {
