@@ -459,7 +459,8 @@ public sealed class QemuVm : IAsyncDisposable
         switch (o.Boot)
         {
             case BootMode.DirectKernel:
-                var cmdline = (o.BaseCmdline + " " + o.ExtraCmdline + (o.InitShell ? " rancher.init_shell" : "")).Trim();
+                // init_shell before the extra part: anything after a "--" there goes to init as arguments.
+                var cmdline = (o.BaseCmdline + (o.InitShell ? " rancher.init_shell " : " ") + o.ExtraCmdline).Trim();
                 await File.WriteAllTextAsync(Path.Combine(WorkDir, "cmdline.txt"), cmdline + "\n", cancellationToken).ConfigureAwait(false);
                 a.AddRange(["-kernel", RepoPaths.RequireFile(o.KernelPath ?? RepoPaths.Kernel)]);
                 a.AddRange(["-initrd", RepoPaths.RequireFile(o.InitrdPath ?? RepoPaths.Initrd)]);
