@@ -99,7 +99,7 @@ public sealed class ImagePusher(ImageStore store, RegistrySettings settings)
         target.Query = (string.IsNullOrEmpty(target.Query) ? "" : target.Query.TrimStart('?') + "&") + "digest=" + Uri.EscapeDataString(blob.ToString());
         using var done = await session.SendAsync(() =>
         {
-            var content = new StreamContent(new ReportingReadStream(File.OpenRead(file), progress, ReportEvery));
+            var content = new StreamContent(new ProgressStream(File.OpenRead(file), progress, ReportEvery));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.ContentLength = new FileInfo(file).Length;
             return new HttpRequestMessage(HttpMethod.Put, target.Uri) { Content = content };
@@ -122,50 +122,5 @@ public sealed class ImagePusher(ImageStore store, RegistrySettings settings)
             throw new RegistryException($"putting the manifest of {tag.Familiar}: the registry says its digest is {header}, not {digest}");
         }
         return digest;
-    }
-
-    /// <summary>A file being uploaded, reporting how much was read.</summary>
-    private sealed class ReportingReadStream(Stream inner, Action<long> report, long every) : Stream
-    {
-        private long _read;
-        private long _next;
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int n)
-        {
-            _read += n;
-            if (n > 0 && _read >= _next)
-            {
-                report(_read);
-                _next = _read + every;
-            }
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => _read; set => throw new NotSupportedException("this stream only reads forward"); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("this stream only reads forward");
-        public override void SetLength(long value) => throw new NotSupportedException("this stream only reads forward");
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("this stream only reads forward");
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

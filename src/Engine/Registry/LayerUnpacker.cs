@@ -28,7 +28,7 @@ public static class LayerUnpacker
         {
             var file = File.OpenRead(blobFile);
             blobSize = file.Length;
-            using var counted = new ReportingStream(file, read => progress(new ProgressEvent("Extracting", id, read, blobSize)), ReportEvery, cancellationToken);
+            using var counted = new ProgressStream(file, read => progress(new ProgressEvent("Extracting", id, read, blobSize)), ReportEvery, cancellationToken);
             using var plain = new HashingStream(Compression.Decompress(counted, what, out gzipped, out zstd));
             if (dir is not null)
             {
@@ -56,46 +56,5 @@ public static class LayerUnpacker
         }
         var mediaType = gzipped ? MediaTypes.OciLayerGzip : zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayer;
         return new StagedLayer(diffId, blob, mediaType, blobSize, blobFile, dir, size);
-    }
-
-    /// <summary>Counts bytes read and reports every so many; checks cancellation as it goes.</summary>
-    private sealed class ReportingStream(Stream inner, Action<long> report, long every, CancellationToken cancellationToken) : Stream
-    {
-        private long _read;
-        private long _next;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var n = inner.Read(buffer);
-            _read += n;
-            if (n > 0 && _read >= _next)
-            {
-                report(_read);
-                _next = _read + every;
-            }
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException("this stream only reads forward");
-        public override long Position { get => _read; set => throw new NotSupportedException("this stream only reads forward"); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("this stream only reads forward");
-        public override void SetLength(long value) => throw new NotSupportedException("this stream only reads forward");
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("this stream only reads forward");
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }
