@@ -49,7 +49,8 @@ public sealed class InitProcess
 
         var systemDocker = healthy ? await StartSystemDockerAsync() : null;
         healthy &= systemDocker is not null;
-        var started = healthy ? await StartServicesAsync() : new HashSet<string>();
+        var initShell = Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell");
+        var started = healthy ? await StartServicesAsync(withoutConsole: initShell) : new HashSet<string>();
         if (healthy)
         {
             _console.Banner($"CorralOS {_context.Version} started");
@@ -61,7 +62,7 @@ public sealed class InitProcess
         // The console service owns the serial console (its gettys); without it the operator gets PID 1's shell.
         using var stopShell = new CancellationTokenSource();
         var shell = Task.CompletedTask;
-        if (!started.Contains(SystemServices.ConsoleService) || Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell"))
+        if (initShell || !started.Contains(SystemServices.ConsoleService))
         {
             _console.Info("starting a shell on the console");
             shell = new ConsoleShell(_console).RunAsync(stopShell.Token);
@@ -114,11 +115,11 @@ public sealed class InitProcess
     }
 
     /// <summary>rancher.services on System Docker; the names that started (none when the step failed as a whole).</summary>
-    private async Task<IReadOnlySet<string>> StartServicesAsync()
+    private async Task<IReadOnlySet<string>> StartServicesAsync(bool withoutConsole)
     {
         try
         {
-            return await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths).UpAsync(CancellationToken.None);
+            return await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths, withoutConsole).UpAsync(CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -11,7 +11,9 @@ namespace CorralOS.Init.SystemDocker;
 /// Docker once the engine is serving, as RancherOS's sysinit did: volume containers, udev, network (which asks for a
 /// config reload), the console... A service that fails is reported on the console; the others still come up.
 /// </summary>
-public sealed class SystemServices(BootConsole console, ConfigPaths configPaths, SystemDockerPaths paths)
+/// <param name="withoutConsole">rancher.init_shell: PID 1's shell keeps the console, so the console service's getty
+/// must not fight it.</param>
+public sealed class SystemServices(BootConsole console, ConfigPaths configPaths, SystemDockerPaths paths, bool withoutConsole)
 {
     /// <summary>The service that owns the console (its gettys and sshd); left out under rancher.init_shell.</summary>
     public const string ConsoleService = "console";
@@ -61,9 +63,6 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"services: {problem}");
         }
-        // rancher.init_shell: PID 1's shell keeps the console, so the console service's getty must not fight it.
-        return ConfigTree.GetBool(config.Tree, "rancher.init_shell")
-            ? project.Services.Where(s => s.Name != ConsoleService).ToList()
-            : project.Services;
+        return withoutConsole ? project.Services.Where(s => s.Name != ConsoleService).ToList() : project.Services;
     }
 }
