@@ -172,7 +172,9 @@ public static class ContainerEndpoints
             await InteractiveAttach.RunAsync(context, engine, container);
             return;
         }
-        var query = new LogQuery(Flag(context, "stdout"), Flag(context, "stderr"), Flag(context, "stream"), Flag(context, "logs") ? null : 0, null, null);
+        // Without logs=1 only what comes after the attach: by time, not by "tail 0" counted once the reader opens the
+        // file, since the client may start the container as soon as it has the 101 and output would fall in between.
+        var query = new LogQuery(Flag(context, "stdout"), Flag(context, "stderr"), Flag(context, "stream"), null, Flag(context, "logs") ? null : attachedAt, null);
         var tty = container.Record.Config.Tty;
         Stream output;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
