@@ -47,7 +47,7 @@ $(DIST)/images/os-base.tar: $(DIST)/ros $(DIST)/vmlinuz build/images.sh build/co
 
 images: $(DIST)/images/os-base.tar
 
-$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/initrd.sh build/common.sh $(shell find images/initrd -type f 2>/dev/null) | deps
+$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/initrd.sh build/common.sh $(shell find images/initrd images/services -type f 2>/dev/null) | deps
 	build/initrd.sh
 
 initrd: $(DIST)/initrd

@@ -125,6 +125,10 @@ OSREL
 cp usr/share/ros/os-release etc/os-release
 # The built-in configuration defaults (the lowest config layer).
 install -m 0644 "$ROOT/images/initrd/os-config.yml" usr/share/ros/os-config.yml
+# The services catalog `ros service list/enable` read (images/services: index.yml, <first letter>/<name>.yml).
+mkdir -p usr/share/ros/services
+(cd "$ROOT/images/services" && find . -type f -name '*.yml' -printf '%P\n' | LC_ALL=C sort) |
+  while read -r f; do install -D -m 0644 "$ROOT/images/services/$f" "usr/share/ros/services/$f"; done
 
 # The system images PID 1 loads into System Docker at boot (build/images.sh).
 mkdir -p usr/share/ros/images
