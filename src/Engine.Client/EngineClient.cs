@@ -167,7 +167,10 @@ public sealed class EngineClient : IDisposable
     }
 
     /// <summary>Pulls an image (POST /images/create), reading the progress stream to its end; a streamed error is thrown.</summary>
-    public async Task PullImageAsync(string image, CancellationToken cancellationToken = default)
+    public Task PullImageAsync(string image, CancellationToken cancellationToken = default) => PullImageAsync(image, _ => { }, cancellationToken);
+
+    /// <summary>Pulls an image as above; <paramref name="progress"/> receives each line of the engine's progress stream.</summary>
+    public async Task PullImageAsync(string image, Action<PullProgress> progress, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{Prefix}/images/create?fromImage={Uri.EscapeDataString(image)}");
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -178,6 +181,10 @@ public sealed class EngineClient : IDisposable
             {
                 using var document = JsonDocument.Parse(line);
                 throw new EngineApiException(document.RootElement.GetProperty("error").GetString() ?? line);
+            }
+            if (PullProgress.Parse(line) is { } parsed)
+            {
+                progress(parsed);
             }
         }
     }
