@@ -70,11 +70,13 @@ install -m 0755 "$SYSROOT/usr/bin/crun" usr/bin/crun
 # mke2fs formats the state disk (rancher.state.autoformat); PID 1 runs it as /sbin/mkfs.ext4.
 install -m 0755 "$SYSROOT/sbin/mke2fs" sbin/mke2fs
 ln -s mke2fs sbin/mkfs.ext4
+# resize2fs grows the ext4 of rancher.resize_device after its disk was made larger.
+install -m 0755 "$SYSROOT/sbin/resize2fs" sbin/resize2fs
 install -m 0644 "$SYSROOT/etc/mke2fs.conf" etc/mke2fs.conf
 # dhcpcd: PID 1's cloud-init phase leases eth0 (oneshot) when a listed datasource needs the network.
 install -m 0755 "$SYSROOT/usr/sbin/dhcpcd" usr/sbin/dhcpcd
 
-# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, dhcpcd and the dlopen()ed libraries.
+# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, resize2fs, dhcpcd and the dlopen()ed libraries.
 dlopened=()
 while read -r soname; do
   soname=${soname%%#*}; soname=${soname//[[:space:]]/}
@@ -82,7 +84,7 @@ while read -r soname; do
   lib=$(find_lib "$soname") || { echo "initrd: $soname (dlopen.list) not in the sysroot; add its Debian package to packages.list" >&2; exit 1; }
   dlopened+=("$(copy_from_sysroot "$lib")")
 done <"$DLOPEN_LIST"
-elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs usr/sbin/dhcpcd "${dlopened[@]}"
+elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs sbin/resize2fs usr/sbin/dhcpcd "${dlopened[@]}"
 
 # CA bundle as update-ca-certificates would write it, in a fixed (sorted) order; OpenSSL's
 # default paths (Debian's openssl package links) point at it too.
