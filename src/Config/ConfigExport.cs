@@ -3,7 +3,7 @@ namespace CorralOS.Config;
 /// <summary>What `ros config export` leaves out (reference §2.1): secrets always, keys and certificates unless private.</summary>
 public static class ConfigExport
 {
-    private static readonly string[] s_always = ["rancher.password", "rancher.autologin", "EXTRA_CMDLINE"];
+    private static readonly string[] s_always = [.. CommandLineOnlyKeys.Keys, "EXTRA_CMDLINE"];
 
     private static readonly string[] s_private =
         ["rancher.ssh", "rancher.docker.ca_key", "rancher.docker.ca_cert", "rancher.docker.server_key", "rancher.docker.server_cert"];

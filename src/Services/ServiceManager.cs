@@ -215,6 +215,10 @@ public sealed class ServiceManager
         var action = done.TryGetValue(service.Name, out var doneHash) && doneHash == hash
             ? ConvergeAction.Leave
             : ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
+        if (action != ConvergeAction.Leave && !(options.CreateOnly || labels.IsCreateOnly) && DefaultRoute.WaitsFor(service))
+        {
+            await WaitForNetworkAsync(service, options, cancellationToken).ConfigureAwait(false);
+        }
         var id = current?.Id;
         switch (action)
         {
@@ -251,6 +255,21 @@ public sealed class ServiceManager
         }
         done[service.Name] = hash;
         return new ServiceOutcome(service.Name, name, action, true, exit);
+    }
+
+    // RancherOS's rule for io.rancher.os.after: network: wait (bounded) for a default route, then start anyway.
+    private async Task WaitForNetworkAsync(ServiceDefinition service, UpOptions options, CancellationToken cancellationToken)
+    {
+        if (DefaultRoute.Exists(options.RouteTable))
+        {
+            return;
+        }
+        var seconds = options.NetworkWait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        _log($"{service.Name}: waiting for a default route (at most {seconds} s)");
+        if (!await DefaultRoute.WaitAsync(options.NetworkWait, options.RouteTable, cancellationToken).ConfigureAwait(false))
+        {
+            _log($"{service.Name}: warning: no default route after {seconds} s; starting anyway");
+        }
     }
 
     private async Task InReverseAsync(IReadOnlyList<ServiceDefinition> services, IReadOnlyCollection<string>? only, Func<EngineClient, ServiceDefinition, ContainerDetails, Task> act, CancellationToken cancellationToken)

@@ -20,6 +20,12 @@ public sealed record UpOptions
     /// </summary>
     public Func<CancellationToken, Task<IReadOnlyList<Compose.ServiceDefinition>>>? Reload { get; init; }
 
+    /// <summary>How long a service with io.rancher.os.after: network waits for a default route before it starts anyway.</summary>
+    public TimeSpan NetworkWait { get; init; } = DefaultRoute.DefaultWait;
+
+    /// <summary>The routing table that wait reads (tests point it at another network namespace's /proc/PID/net/route).</summary>
+    public string RouteTable { get; init; } = DefaultRoute.ProcRouteTable;
+
     /// <summary>How many reload rounds at most (a service that asks for a reload every time must not loop for ever).</summary>
     public int MaxReloads { get; init; } = 5;
 }

@@ -179,21 +179,44 @@ public sealed class ConfigAppletTests : IDisposable
             """);
         Write("proc/cmdline", "rancher.autologin=tty1\n");
 
-        // EXTRA_CMDLINE itself is left out; what it set (layer 6) is exported.
+        // EXTRA_CMDLINE itself is left out; what it set (layer 6) is exported, and its rancher.environment copy (as RancherOS).
         var plain = Ros("export").Output;
-        Assert.Equal("hostname: h\nrancher:\n  docker:\n    tls: true\n  debug: true\n", plain);
+        Assert.Equal("hostname: h\nrancher:\n  docker:\n    tls: true\n  debug: true\n  environment:\n    EXTRA_CMDLINE: rancher.debug\n", plain);
 
         var withPrivate = Ros("export", "--private").Output;
         Assert.Contains("PRIVATE", withPrivate, StringComparison.Ordinal);
         Assert.Contains("CAKEY", withPrivate, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", withPrivate, StringComparison.Ordinal);
         Assert.DoesNotContain("tty1", withPrivate, StringComparison.Ordinal);
-        Assert.DoesNotContain("EXTRA_CMDLINE", withPrivate, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^EXTRA_CMDLINE:", withPrivate);
 
         var full = Ros("export", "--full").Output;
         Assert.Contains("shutdown_timeout: 60", full, StringComparison.Ordinal);
         Assert.DoesNotContain("shutdown_timeout", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE", full, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Get_prints_keys_and_certificates_but_not_the_command_line_only_password_and_autologin()
+    {
+        // Reference TestElideCmdLine: rancher.password on both command lines, `ros config get rancher.password` empty.
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            EXTRA_CMDLINE: /init cc.hostname=nope rancher.password=three
+            rancher:
+              ssh: {keys: {rsa: PRIVATE}}
+              docker: {server_key: SKEY}
+            """);
+        Write("proc/cmdline", "cc.something=yes rancher.password=two rancher.autologin=tty1\n");
+
+        Assert.Equal((0, "\n", ""), Ros("get", "rancher.password"));
+        Assert.Equal((0, "\n", ""), Ros("get", "rancher.autologin"));
+        Assert.DoesNotContain("password:", Ros("get", "rancher").Output, StringComparison.Ordinal);
+        Assert.Equal("nope\n", Ros("get", "hostname").Output);
+        Assert.Equal("/init cc.hostname=nope rancher.password=three\n", Ros("get", "rancher.environment.EXTRA_CMDLINE").Output);
+        Assert.Contains("EXTRA_CMDLINE: /init cc.hostname=nope", Ros("export").Output, StringComparison.Ordinal);
+        // Only export filters keys and certificates; get prints them (ros config is root's).
+        Assert.Equal((0, "PRIVATE\n", ""), Ros("get", "rancher.ssh.keys.rsa"));
+        Assert.Equal((0, "SKEY\n", ""), Ros("get", "rancher.docker.server_key"));
     }
 
     [Fact]

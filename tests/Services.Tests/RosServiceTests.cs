@@ -1,4 +1,5 @@
 using CorralOS.Cli;
+using CorralOS.Engine.Tests;
 
 namespace CorralOS.Services.Tests;
 
@@ -119,6 +120,73 @@ public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal((1, "", "/etc/passwd: local service files must be under /var/lib/rancher/conf\n"), Ros("enable", "/etc/passwd"));
         Assert.Equal((1, "", "/var/lib/rancher/conf/none.yml: no such file\n"), Ros("enable", "/var/lib/rancher/conf/none.yml"));
         Assert.DoesNotContain("invalid", File.ReadAllText(CloudConfig), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enable_stages_a_missing_image_with_progress_and_a_failed_pull_enables_nothing()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        var image = $"{registry.Host}/corralos-test/staged:1";
+        var engine = _fixture.Engine;
+        Assert.Equal(0, (await engine.DockerAsync("tag", "busybox:test", image)).Exit);
+        var push = await engine.DockerAsync("push", image);
+        Assert.True(push.Exit == 0, push.Error);
+        Assert.Equal(0, (await engine.DockerAsync("rmi", image)).Exit);
+        Assert.Null(await _fixture.Client.InspectImageAsync(image, TestContext.Current.CancellationToken));
+        Write("usr/share/ros/services/index.yml", "services: [staged, unpullable]\n");
+        Write("usr/share/ros/services/s/staged.yml", $"staged: {{image: {image}, labels: {{io.rancher.os.scope: system}}}}\n");
+        Write("usr/share/ros/services/u/unpullable.yml", $"unpullable: {{image: {registry.Host}/corralos-test/absent:1, labels: {{io.rancher.os.scope: system}}}}\n");
+
+        var enabled = Ros("enable", "staged");
+        Assert.Equal((0, ""), (enabled.Exit, enabled.Error));
+        Assert.StartsWith($"staged: pulling {image}\n", enabled.Output, StringComparison.Ordinal);
+        Assert.Matches("\nstaged: [0-9a-f]{12}: (Already exists|Pull complete)\n", enabled.Output);
+        Assert.NotNull(await _fixture.Client.InspectImageAsync(image, TestContext.Current.CancellationToken));
+        Assert.Equal("enabled staged\ndisabled unpullable\n", Ros("list").Output);
+        Assert.Equal((0, "", ""), Ros("enable", "staged")); // already enabled: nothing to stage
+
+        // As RancherOS: a pull that fails is an error and the service is not enabled.
+        var failed = Ros("enable", "unpullable");
+        Assert.Equal(1, failed.Exit);
+        Assert.StartsWith("unpullable: pulling ", failed.Output, StringComparison.Ordinal);
+        Assert.Matches($"^ros: unpullable: image {registry.Host}/corralos-test/absent:1 could not be pulled: .+\n$", failed.Error);
+        Assert.Equal("enabled staged\ndisabled unpullable\n", Ros("list").Output);
+        Assert.Equal((1, "", "nonexistent is not a valid service\n"), Ros("enable", "nonexistent"));
+        Assert.Equal(0, (await engine.DockerAsync("rmi", image)).Exit);
+    }
+
+    [Fact]
+    public void Up_with_names_brings_up_those_services_only_not_what_they_start_after()
+    {
+        // libcompose's up SERVICE… (RancherOS's `ros service up`) acts on the selected services; the others are left as they are.
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            rancher:
+              services:
+                only-base:
+                  image: busybox:test
+                  command: [sleep, "600"]
+                  labels: {io.rancher.os.scope: system}
+                only-named:
+                  image: busybox:test
+                  command: [sleep, "600"]
+                  depends_on: [only-base]
+                  labels: {io.rancher.os.scope: system, io.rancher.os.after: only-base}
+                only-second:
+                  image: busybox:test
+                  command: [sleep, "600"]
+                  labels: {io.rancher.os.scope: system, io.rancher.os.after: only-named}
+            """);
+        Assert.Equal((0, "only-named: created\nonly-named: started\n", ""), Ros("up", "only-named"));
+        Assert.Equal("", Ros("ps", "-q", "only-base", "only-second").Output);
+
+        // Several names: in their order among themselves; the rest of the project still untouched.
+        Assert.Equal((0, "only-named: up to date\nonly-second: created\nonly-second: started\n", ""), Ros("up", "only-second", "only-named"));
+        Assert.Equal("", Ros("ps", "-q", "only-base").Output);
+
+        var all = Ros("up");
+        Assert.Equal((0, ""), (all.Exit, all.Error));
+        Assert.StartsWith("only-base: created\nonly-base: started\n", all.Output, StringComparison.Ordinal);
+        Assert.Equal(0, Ros("rm", "-f").Exit);
     }
 
     [Fact]

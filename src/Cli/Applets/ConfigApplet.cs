@@ -44,10 +44,10 @@ internal static class ConfigApplet
     private static Command Get(Func<ParseResult, ConfigPaths> paths)
     {
         var key = new Argument<string>("key") { Description = "Dotted key, such as rancher.network.dns.nameservers" };
-        var command = new Command("get", "Print a key of the merged config: scalars as text, maps and lists as YAML, nothing if unset") { key };
+        var command = new Command("get", "Print a key of the merged config: scalars as text, maps and lists as YAML, nothing if unset (or a kernel command line parameter: rancher.password, rancher.autologin)") { key };
         command.SetAction(parse =>
         {
-            var value = ConfigTree.Get(new ConfigLoader(paths(parse)).Load().Tree, parse.GetValue(key)!);
+            var value = ConfigTree.Get(CommandLineOnlyKeys.Without(new ConfigLoader(paths(parse)).Load().Tree), parse.GetValue(key)!);
             var output = parse.InvocationConfiguration.Output;
             if (value is IReadOnlyDictionary<string, object?> or IReadOnlyList<object?>)
             {

@@ -52,13 +52,16 @@ internal sealed class ServiceContext : IDisposable
         }
     }
 
-    public ServiceManager Manager() => new(Engine, ManagedLabels.DefaultProject, Path.Combine(Paths.Root, "var/lib/rancher/conf"), line =>
+    public ServiceManager Manager() => new(Engine, ManagedLabels.DefaultProject, Path.Combine(Paths.Root, "var/lib/rancher/conf"), WriteLine);
+
+    /// <summary>One line to standard output; callers on several threads do not interleave.</summary>
+    public void WriteLine(string line)
     {
         lock (Output)
         {
             Output.WriteLine(line);
         }
-    });
+    }
 
     /// <summary>The project's services; problems go to stderr (unknown keys as warnings), services with errors are left out.</summary>
     public async Task<IReadOnlyList<ServiceDefinition>> ServicesAsync(CancellationToken cancellationToken)

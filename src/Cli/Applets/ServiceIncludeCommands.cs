@@ -59,6 +59,18 @@ internal static class ServiceIncludeCommands
                 problems.ForEach(ctx.Error.WriteLine);
                 return 1;
             }
+            // As RancherOS: the images of the services being enabled are staged before the config says so.
+            var enabled = ProjectLoader.EnabledIncludes(ctx.Config).ToHashSet(StringComparer.Ordinal);
+            var environment = Interpolation.Environment(ctx.Config);
+            var staged = new List<CorralOS.Compose.ServiceDefinition>();
+            foreach (var name in requested.Where(n => !enabled.Contains(n)))
+            {
+                if (await ctx.Catalog.ReadAsync(name, cancellationToken) is { } text)
+                {
+                    staged.AddRange(CorralOS.Compose.ComposeParser.ParseFile(text, name, environment).Services);
+                }
+            }
+            await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync(staged, cancellationToken);
             return Update(ctx, includes =>
             {
                 foreach (var name in requested)

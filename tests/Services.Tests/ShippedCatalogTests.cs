@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using CorralOS.Cli;
+using CorralOS.Compose;
+using CorralOS.Config;
+using CorralOS.Testing;
+
+namespace CorralOS.Services.Tests;
+
+/// <summary>
+/// The services catalog shipped in the image (images/services → /usr/share/ros/services): every file parses, the
+/// index and the files agree, every image is one build/images.sh makes; and, with the real image archives of
+/// dist/images (make images), `ros service enable` and `up` bring qemu-guest-agent up on the real engine.
+/// </summary>
+public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, IDisposable
+{
+    private static readonly string s_catalog = Path.Combine(RepoPaths.Root, "images/services");
+    private readonly EngineFixture _fixture;
+    private readonly string _root = Directory.CreateTempSubdirectory("corralos-catalog-").FullName;
+
+    public ShippedCatalogTests(EngineFixture fixture)
+    {
+        _fixture = fixture;
+        // The image's catalog, installed where build/initrd.sh puts it; defaults without repositories (tests stay here).
+        foreach (var file in Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_root, "usr/share/ros/services", Path.GetRelativePath(s_catalog, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Directory.CreateDirectory(Path.Combine(_root, "usr/share/ros"));
+        File.WriteAllText(Path.Combine(_root, "usr/share/ros/os-config.yml"),
+            $"rancher:\n  environment:\n    VERSION: \"{RepoPaths.Version}\"\n  services: {{}}\n  services_include: {{}}\n");
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [GeneratedRegex(@"^corralos/(os-[a-z0-9-]+):\$\{VERSION\}$")]
+    private static partial Regex SystemImage();
+
+    private static List<string> IndexedServices() =>
+        ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)YamlValues.Parse(File.ReadAllText(Path.Combine(s_catalog, "index.yml")))!)["services"]!)
+            .Cast<string>().ToList();
+
+    [Fact]
+    public void Every_catalog_file_parses_is_indexed_and_names_an_image_the_build_makes()
+    {
+        var indexed = IndexedServices();
+        Assert.Contains("qemu-guest-agent", indexed);
+        Assert.Contains("crontab", indexed);
+        var files = Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(s_catalog, f)).Where(f => f != "index.yml").Order(StringComparer.Ordinal).ToList();
+        // The reference's layout: <first letter>/<name>.yml for each indexed name, and no file the index does not list.
+        Assert.Equal(indexed.Select(n => $"{n[0]}/{n}.yml").Order(StringComparer.Ordinal), files);
+
+        foreach (var name in indexed)
+        {
+            var text = File.ReadAllText(Path.Combine(s_catalog, $"{name[0]}/{name}.yml"));
+            var parsed = ComposeParser.ParseFile(text, name, new Dictionary<string, string> { ["VERSION"] = "v" });
+            Assert.Empty(parsed.Problems.Select(p => p.ToString()));
+            Assert.Contains(parsed.Services, s => s.Name == name);
+            var raw = (IReadOnlyDictionary<string, object?>)YamlValues.Parse(text)!;
+            foreach (var service in parsed.Services)
+            {
+                Assert.Equal(ServiceScope.System, service.Rancher.ServiceScope);
+                var image = (string)((IReadOnlyDictionary<string, object?>)raw[service.Name]!)["image"]!;
+                var match = SystemImage().Match(image);
+                Assert.True(match.Success, $"{name}: image {image} is not corralos/os-NAME:${{VERSION}}");
+                Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "images/system", match.Groups[1].Value, "image.sh")),
+                    $"{name}: build/images.sh makes no {match.Groups[1].Value} (images/system/{match.Groups[1].Value}/image.sh)");
+            }
+        }
+        Assert.Contains("images/services", File.ReadAllText(Path.Combine(RepoPaths.Root, "build/initrd.sh")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ros_service_list_shows_the_shipped_services()
+    {
+        var (exit, output, error) = Ros("list");
+        Assert.Equal((0, ""), (exit, error));
+        Assert.Equal(string.Concat(IndexedServices().Order(StringComparer.Ordinal).Select(n => $"disabled {n}\n")), output);
+    }
+
+    [Fact]
+    public async Task Qemu_guest_agent_is_enabled_and_brought_up_from_the_real_image_archives()
+    {
+        foreach (var image in (string[])["os-base", "os-qemu-guest-agent"])
+        {
+            using var loaded = await _fixture.Engine.LoadAsync(File.ReadAllBytes(RepoPaths.RequireFile(Path.Combine(RepoPaths.Dist, "images", image + ".tar"))));
+            Assert.True(loaded.IsSuccessStatusCode, $"load {image}: {(int)loaded.StatusCode}");
+        }
+
+        // The image is in the engine (as at boot, where the initrd's images are loaded): enable stages nothing.
+        Assert.Equal((0, "", ""), Ros("enable", "qemu-guest-agent"));
+        Assert.Equal("disabled crontab\nenabled qemu-guest-agent\n", Ros("list").Output);
+        Assert.Contains("qemu-guest-agent: true", File.ReadAllText(Path.Combine(_root, "var/lib/rancher/conf/cloud-config.yml")), StringComparison.Ordinal);
+
+        Assert.Equal((0, "qemu-guest-agent: created\nqemu-guest-agent: started\n", ""), Ros("up", "qemu-guest-agent"));
+        var container = await _fixture.InspectAsync("qemu-guest-agent");
+        Assert.Equal($"corralos/os-qemu-guest-agent:{RepoPaths.Version}", container.Config.Image);
+        // qemu-ga ran with its libraries: on this host there is no virtio-serial port for it, and it says so.
+        string logs;
+        while (!(logs = await _fixture.LogsAsync("qemu-guest-agent")).Contains("error opening channel '/dev/virtio-ports/org.qemu.guest_agent.0'", StringComparison.Ordinal))
+        {
+            Assert.DoesNotContain("error while loading shared libraries", logs, StringComparison.Ordinal);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(0, Ros("rm", "-f", "qemu-guest-agent").Exit);
+    }
+
+    private (int Exit, string Output, string Error) Ros(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var socket = "unix://" + _fixture.Engine.Socket;
+        var exit = Dispatcher.Run("ros", ["service", "--root", _root, "--host", socket, "--user-host", socket, .. args], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
