@@ -27,7 +27,7 @@ public sealed class InitProcess
     }
 
     public static IReadOnlyList<IBootPhase> DefaultPhases() =>
-        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new CloudInitPhase(), new DiskMountsPhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
+        [new MountsPhase(), new ConfigPhase(), new ModulesPhase(), new StatePhase(), new CloudInitPhase(), new ConfigModulesPhase(), new BootcmdPhase(), new DiskMountsPhase(), new SysctlPhase(), new LoopbackPhase(), new HostnamePhase()];
 
     /// <summary>Boots, then serves until a shutdown signal; never returns normally on a real machine.</summary>
     public async Task<int> RunAsync()
@@ -102,6 +102,7 @@ public sealed class InitProcess
     private async Task StopSystemDockerAsync(SystemDockerHost systemDocker)
     {
         _console.Info("stopping system containers");
+        await StopServicesInOrderAsync();
         var limit = TimeSpan.FromSeconds(20);
         var stop = systemDocker.DisposeAsync().AsTask();
         if (await Task.WhenAny(stop, Task.Delay(limit)) != stop)
@@ -111,6 +112,31 @@ public sealed class InitProcess
         else if (stop.Exception is { } e)
         {
             _console.Info($"stopping system containers: {e.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>
+    /// The services in reverse dependency order, dependents first (the console before network, network before udev),
+    /// each with 10 s before SIGKILL, all within rancher.shutdown_timeout (default 60 s); what is left is the engine's
+    /// to stop. PID 1 runs the shutdown itself, so no container has to outlive the others to finish it.
+    /// </summary>
+    private async Task StopServicesInOrderAsync()
+    {
+        var limit = TimeSpan.FromSeconds(int.TryParse(Config.ConfigTree.GetString(_context.Config, "rancher.shutdown_timeout"), out var seconds) && seconds > 0 ? seconds : 60);
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            var initShell = Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell");
+            await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths, initShell).StopAsync(10, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _console.Info($"services did not stop within {limit.TotalSeconds} s: stopping the rest at once");
+        }
+        // Any other exception: the engine's own stop below still ends every container.
+        catch (Exception e)
+        {
+            _console.Info($"stopping services: {e.Message}");
         }
     }
 

@@ -38,7 +38,22 @@ public sealed class ModulesPhase : IBootPhase
                 failed.Add(e.Message);
             }
         }
-        foreach (var entry in ConfigTree.GetStrings(context.Config, "rancher.modules"))
+        failed.AddRange(LoadConfigured(loader, context.Config));
+        if (failed.Count > 0)
+        {
+            throw new IOException($"{loader.Inserted.Count} loaded, but: {string.Join("; ", failed)}");
+        }
+        // A driver that refuses absent or unsupported hardware is normal on real machines: report, don't fail.
+        return loader.Errors.Count == 0
+            ? $"{loader.Inserted.Count} loaded"
+            : $"{loader.Inserted.Count} loaded, {loader.Errors.Count} refused: {string.Join("; ", loader.Errors)}";
+    }
+
+    /// <summary>Loads every rancher.modules entry ("name arg=value ...") not loaded yet; the entries that failed.</summary>
+    public static List<string> LoadConfigured(ModuleLoader loader, IReadOnlyDictionary<string, object?> config)
+    {
+        var failed = new List<string>();
+        foreach (var entry in ConfigTree.GetStrings(config, "rancher.modules"))
         {
             var parts = entry.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0)
@@ -54,13 +69,6 @@ public sealed class ModulesPhase : IBootPhase
                 failed.Add(e.Message);
             }
         }
-        if (failed.Count > 0)
-        {
-            throw new IOException($"{loader.Inserted.Count} loaded, but: {string.Join("; ", failed)}");
-        }
-        // A driver that refuses absent or unsupported hardware is normal on real machines: report, don't fail.
-        return loader.Errors.Count == 0
-            ? $"{loader.Inserted.Count} loaded"
-            : $"{loader.Inserted.Count} loaded, {loader.Errors.Count} refused: {string.Join("; ", loader.Errors)}";
+        return failed;
     }
 }

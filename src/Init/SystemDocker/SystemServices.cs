@@ -36,7 +36,51 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         }
         var started = report.Outcomes.Where(o => o.Started).Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
         console.Info($"services: {started.Count} started, {report.Failures.Count} failed in {clock.ElapsedMilliseconds} ms");
+        await RestartConfiguredAsync(manager, http, cancellationToken);
         return started;
+    }
+
+    /// <summary>
+    /// rancher.restart_services, each boot once the services are up (RancherOS's cloud-init-execute did it before the
+    /// console): e.g. a daemon that should read what write_files put in its container. 10 s stop timeout, as there.
+    /// </summary>
+    private async Task RestartConfiguredAsync(ServiceManager manager, HttpClient http, CancellationToken cancellationToken)
+    {
+        var names = ConfigTree.GetStrings(new ConfigLoader(configPaths).Load().Tree, "rancher.restart_services");
+        if (names.Count == 0)
+        {
+            return;
+        }
+        var services = await LoadAsync(http, cancellationToken);
+        var known = names.Where(n => services.Any(s => s.Name == n)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var unknown in names.Except(known, StringComparer.Ordinal))
+        {
+            console.Info($"restart_services: no such service: {unknown}");
+        }
+        try
+        {
+            await manager.RestartAsync(services, known, 10, cancellationToken);
+            console.Info($"restart_services: restarted {string.Join(", ", known)}");
+        }
+        catch (Exception e) when (e is ServiceException or Engine.Client.EngineApiException or IOException)
+        {
+            console.Info($"restart_services: FAILED: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// At shutdown: stops the services' containers in reverse dependency order (the console before network, network
+    /// before udev...), each with its stop signal and <paramref name="timeoutSeconds"/> before SIGKILL. Each stop is
+    /// printed as `service NAME: stopped`.
+    /// </summary>
+    public async Task StopAsync(int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        using var systemDocker = new EngineClient("unix://" + paths.Socket);
+        using var userDocker = new EngineClient("unix:///var/run/docker.sock");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
+        var services = await LoadAsync(http, cancellationToken);
+        await manager.StopAsync(services.Where(s => s.Rancher.ServiceScope == ServiceScope.System).ToList(), null, timeoutSeconds, cancellationToken);
     }
 
     /// <summary>
