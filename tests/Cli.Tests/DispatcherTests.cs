@@ -73,6 +73,10 @@ public class DispatcherTests
         Assert.Equal(
             "This boot: no state disk; running from RAM, nothing persists.",
             Applets.OsCommand.DescribeState([new("rootfs", "/", "rootfs", "rw")]));
+        // In the console container: no /state, but /home is bound in from the state disk.
+        Assert.Equal(
+            "This boot: state disk /dev/vda (ext4), seen at /home.",
+            Applets.OsCommand.DescribeState([new("overlay", "/", "overlay", "rw"), new("/dev/vda", "/home", "ext4", "rw"), new("tmpfs", "/run", "tmpfs", "rw")]));
     }
 
     [Fact]

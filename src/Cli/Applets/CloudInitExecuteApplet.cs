@@ -31,8 +31,8 @@ internal static class CloudInitExecuteApplet
             var both = !parse.GetValue(preConsole) && !parse.GetValue(console);
             if (both || parse.GetValue(preConsole))
             {
-                output.WriteLine("cloud-init-execute: rancher.sysctl is applied by PID 1 at boot (sysctl phase)");
-                output.WriteLine("cloud-init-execute: rancher.resize_device and rancher.restart_services are not applied yet");
+                output.WriteLine("cloud-init-execute: rancher.sysctl is applied by PID 1 at boot (sysctl phase), rancher.restart_services by PID 1 once the services are up");
+                output.WriteLine("cloud-init-execute: rancher.resize_device is not applied yet");
             }
             if (!(both || parse.GetValue(console)))
             {

@@ -28,8 +28,20 @@ internal static class OsCommand
         command.Subcommands.Add(persistence);
     }, OwnName: false);
 
-    internal static string DescribeState(IReadOnlyList<MountEntry> mounts) =>
-        mounts.FirstOrDefault(m => m.Target == Persistence.StateMount) is { } state
-            ? $"This boot: state disk {state.Source} ({state.FileSystemType}) mounted at {Persistence.StateMount}."
-            : "This boot: no state disk; running from RAM, nothing persists.";
+    /// <summary>
+    /// On the host /state tells; in a container (the console) /state is not there, but the persistent directories
+    /// bound in from the host still name the state disk as their source.
+    /// </summary>
+    internal static string DescribeState(IReadOnlyList<MountEntry> mounts)
+    {
+        if (mounts.FirstOrDefault(m => m.Target == Persistence.StateMount) is { } state)
+        {
+            return $"This boot: state disk {state.Source} ({state.FileSystemType}) mounted at {Persistence.StateMount}.";
+        }
+        if (mounts.LastOrDefault(m => Persistence.Directories.Contains(m.Target) && m.Source.StartsWith("/dev/", StringComparison.Ordinal)) is { } bound)
+        {
+            return $"This boot: state disk {bound.Source} ({bound.FileSystemType}), seen at {bound.Target}.";
+        }
+        return "This boot: no state disk; running from RAM, nothing persists.";
+    }
 }
