@@ -145,6 +145,12 @@ public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal("enabled staged\ndisabled unpullable\n", Ros("list").Output);
         Assert.Equal((0, "", ""), Ros("enable", "staged")); // already enabled: nothing to stage
 
+        // `ros service pull` pulls whether or not the engine has the image.
+        Assert.Equal(0, (await engine.DockerAsync("rmi", image)).Exit);
+        var pulled = Ros("pull", "staged");
+        Assert.Equal((0, $"staged: pulling {image}\n", ""), pulled);
+        Assert.NotNull(await _fixture.Client.InspectImageAsync(image, TestContext.Current.CancellationToken));
+
         // As RancherOS: a pull that fails is an error and the service is not enabled.
         var failed = Ros("enable", "unpullable");
         Assert.Equal(1, failed.Exit);
@@ -187,6 +193,57 @@ public sealed class RosServiceTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal((0, ""), (all.Exit, all.Error));
         Assert.StartsWith("only-base: created\nonly-base: started\n", all.Output, StringComparison.Ordinal);
         Assert.Equal(0, Ros("rm", "-f").Exit);
+    }
+
+    [Fact]
+    public void Create_makes_containers_without_starting_them_and_up_then_starts_them()
+    {
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            rancher:
+              services:
+                made-a: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.scope: system}}
+                made-b: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.scope: system, io.rancher.os.after: made-a}}
+            """);
+        Assert.Equal((0, "made-a: created\nmade-b: created\n", ""), Ros("create"));
+        Assert.Matches("made-a +made-a +system +busybox:test +Created\n", Ros("ps").Output);
+        Assert.Equal((0, "made-a: recreated\nmade-b: recreated\n", ""), Ros("create", "--force-recreate"));
+        Assert.Matches("made-b +made-b +system +busybox:test +Created\n", Ros("ps").Output);
+        Assert.Equal((0, "made-a: started\nmade-b: started\n", ""), Ros("up"));
+        Assert.Equal(0, Ros("rm", "-f").Exit);
+    }
+
+    [Fact]
+    public async Task Scope_system_runs_on_system_docker_and_every_other_service_on_user_docker()
+    {
+        await using var user = await TestEngine.StartAsync();
+        await BusyboxImage.LoadAsync(user);
+        Write("var/lib/rancher/conf/cloud-config.yml", """
+            rancher:
+              services:
+                on-system: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.scope: system}}
+                on-user: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.scope: user}}
+                on-default: {image: busybox:test, command: [sleep, "600"]}
+            """);
+        string[] hosts = ["--host", "unix://" + _fixture.Engine.Socket, "--user-host", "unix://" + user.Socket];
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, Dispatcher.Run("ros", ["service", "--root", _root, .. hosts, "up"], output, error));
+        Assert.Equal("", error.ToString());
+
+        using var userClient = new CorralOS.Engine.Client.EngineClient("unix://" + user.Socket);
+        var token = TestContext.Current.CancellationToken;
+        Assert.NotNull(await _fixture.Client.InspectContainerAsync("on-system", token));
+        Assert.Null(await _fixture.Client.InspectContainerAsync("on-user", token));
+        Assert.Null(await _fixture.Client.InspectContainerAsync("on-default", token));
+        Assert.True((await userClient.InspectContainerAsync("on-user", token))!.State.Running);
+        Assert.True((await userClient.InspectContainerAsync("on-default", token))!.State.Running);
+        Assert.Null(await userClient.InspectContainerAsync("on-system", token));
+
+        output = new StringWriter();
+        Assert.Equal(0, Dispatcher.Run("ros", ["service", "--root", _root, .. hosts, "ps"], output, error));
+        Assert.Matches("on-system +on-system +system ", output.ToString());
+        Assert.Matches("on-user +on-user +user ", output.ToString());
+        Assert.Equal(0, Dispatcher.Run("ros", ["service", "--root", _root, .. hosts, "rm", "-f"], output, error));
     }
 
     [Fact]
