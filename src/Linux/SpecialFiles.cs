@@ -22,6 +22,21 @@ public static class SpecialFiles
         return *(ushort*)(buffer + Libc.StatxModeOffset) & Libc.S_IFMT;
     }
 
+    /// <summary>
+    /// The device node at <paramref name="path"/> (symlinks followed): 'c' or 'b', its numbers, permission bits and
+    /// owner; null when it is not a device. Throws <see cref="SystemCallException"/> when it cannot be read (ENOENT).
+    /// </summary>
+    public static unsafe DeviceNode? Device(string path)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        SystemCallException.ThrowIfFailed(Libc.statx(Libc.AT_FDCWD, path, 0, Libc.STATX_BASIC_STATS, buffer), "statx", path);
+        var mode = (uint)*(ushort*)(buffer + Libc.StatxModeOffset);
+        var type = (mode & Libc.S_IFMT) switch { Libc.S_IFCHR => 'c', Libc.S_IFBLK => 'b', _ => '\0' };
+        return type == '\0' ? null : new DeviceNode(type,
+            *(uint*)(buffer + Libc.StatxRdevMajorOffset), *(uint*)(buffer + Libc.StatxRdevMajorOffset + 4),
+            mode & 0xFFF, *(uint*)(buffer + Libc.StatxUidOffset), *(uint*)(buffer + Libc.StatxUidOffset + 4));
+    }
+
     /// <summary>Sets owner and group without following a symlink.</summary>
     public static void SetOwner(string path, int uid, int gid) =>
         SystemCallException.ThrowIfFailed(Libc.lchown(path, (uint)uid, (uint)gid), "lchown", path);
@@ -46,3 +61,6 @@ public static class SpecialFiles
         }
     }
 }
+
+/// <summary>A character ('c') or block ('b') device node: numbers, permission bits, owner.</summary>
+public readonly record struct DeviceNode(char Type, uint Major, uint Minor, uint Mode, uint Uid, uint Gid);

@@ -23,6 +23,8 @@ public sealed class ContainerCreateRequest
     [JsonPropertyName("Image")] public string? Image { get; set; }
     [JsonPropertyName("Labels")] public Dictionary<string, string>? Labels { get; set; }
     [JsonPropertyName("WorkingDir")] public string? WorkingDir { get; set; }
+    /// <summary>Paths that get an anonymous volume unless a bind or mount covers them (`-v /path`, the image's VOLUME).</summary>
+    [JsonPropertyName("Volumes")] public Dictionary<string, EmptyObject>? Volumes { get; set; }
     [JsonPropertyName("StopSignal")] public string? StopSignal { get; set; }
     [JsonPropertyName("StopTimeout")] public int? StopTimeout { get; set; }
     [JsonPropertyName("HostConfig")] public HostConfig? HostConfig { get; set; }
@@ -45,6 +47,11 @@ public sealed class HostConfig
     [JsonPropertyName("CapDrop")] public List<string>? CapDrop { get; set; }
     [JsonPropertyName("ReadonlyRootfs")] public bool ReadonlyRootfs { get; set; }
     [JsonPropertyName("ExtraHosts")] public List<string>? ExtraHosts { get; set; }
+    [JsonPropertyName("Dns")] public List<string>? Dns { get; set; }
+    [JsonPropertyName("DnsSearch")] public List<string>? DnsSearch { get; set; }
+    [JsonPropertyName("DnsOptions")] public List<string>? DnsOptions { get; set; }
+    [JsonPropertyName("Devices")] public List<DeviceMapping>? Devices { get; set; }
+    [JsonPropertyName("LogConfig")] public LogConfig? LogConfig { get; set; }
     [JsonPropertyName("Ulimits")] public List<UlimitRequest>? Ulimits { get; set; }
     [JsonPropertyName("OomScoreAdj")] public int OomScoreAdj { get; set; }
     [JsonPropertyName("Memory")] public long Memory { get; set; }
@@ -78,3 +85,20 @@ public sealed class RestartPolicyRequest
     [JsonPropertyName("Name")] public string? Name { get; set; }
     [JsonPropertyName("MaximumRetryCount")] public int MaximumRetryCount { get; set; }
 }
+
+public sealed class DeviceMapping
+{
+    [JsonPropertyName("PathOnHost")] public string? PathOnHost { get; set; }
+    [JsonPropertyName("PathInContainer")] public string? PathInContainer { get; set; }
+    [JsonPropertyName("CgroupPermissions")] public string? CgroupPermissions { get; set; }
+}
+
+/// <summary>The log driver (json-file, none, syslog) and its options.</summary>
+public sealed class LogConfig
+{
+    [JsonPropertyName("Type")] public string? Type { get; set; }
+    [JsonPropertyName("Config")] public Dictionary<string, string>? Config { get; set; }
+}
+
+/// <summary>Docker's `{}` values (the keys of Volumes are what counts).</summary>
+public sealed class EmptyObject;

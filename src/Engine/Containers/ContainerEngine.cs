@@ -43,6 +43,10 @@ public sealed class ContainerEngine
         }
         var image = _images.Get(request.Image);
         var config = ContainerFactory.Merge(request, image);
+        foreach (var (_, _, target) in SharedNamespaces.Joined(config.HostConfig!))
+        {
+            Store.Get(target); // an unknown container to share a namespace with is a 404 now, not at start
+        }
         var container = Store.Add(name, (id, chosen) => new ContainerRecord
         {
             Id = id,
@@ -77,6 +81,7 @@ public sealed class ContainerEngine
         {
             await previous.Finished;
         }
+        SharedNamespaces.CheckTargets(container, Store.Get);
         container.Run = await ContainerRun.StartAsync(container, _context);
         Events.Container(container, "start");
         _ = WatchAsync(container, container.Run);

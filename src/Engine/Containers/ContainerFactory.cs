@@ -12,7 +12,7 @@ public static class ContainerFactory
     public static ContainerCreateRequest Merge(ContainerCreateRequest request, StoredImage image)
     {
         var host = request.HostConfig ??= new HostConfig();
-        Validate(host);
+        Validate(request, host);
         var config = image.Config.Config is { ValueKind: JsonValueKind.Object } c ? c : default;
         var merged = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(request, StoreJson.Default.ContainerCreateRequest), StoreJson.Default.ContainerCreateRequest)!;
 
@@ -56,20 +56,41 @@ public static class ContainerFactory
         return merged;
     }
 
-    // Networking: only the host's network or none (no bridge yet); "default" means host (docs/system-docker.md).
-    private static void Validate(HostConfig host)
+    // Networking: the host's network, none, or another container's (no bridge yet); "default" means host
+    // (docs/system-docker.md). PID and IPC may be the host's or another container's, UTS the host's.
+    private static void Validate(ContainerCreateRequest request, HostConfig host)
     {
         host.NetworkMode = host.NetworkMode switch
         {
             null or "" or "default" => "host",
             "host" or "none" => host.NetworkMode,
-            _ => throw new InvalidArgumentException($"network mode \"{host.NetworkMode}\" is not supported: use host or none"),
+            _ when SharedNamespaces.Target(host.NetworkMode) is not null => host.NetworkMode,
+            _ => throw new InvalidArgumentException($"network mode \"{host.NetworkMode}\" is not supported: use host, none or container:<name|id>"),
         };
-        foreach (var (name, mode) in new[] { ("pid", host.PidMode), ("ipc", host.IpcMode), ("uts", host.UtsMode) })
+        foreach (var (name, mode, shareable) in new[] { ("pid", host.PidMode, true), ("ipc", host.IpcMode, true), ("uts", host.UtsMode, false) })
         {
-            if (!string.IsNullOrEmpty(mode) && mode is not ("host" or "private" or "shareable"))
+            if (!string.IsNullOrEmpty(mode) && mode is not ("host" or "private" or "shareable") && !(shareable && SharedNamespaces.Target(mode) is not null))
             {
-                throw new InvalidArgumentException($"{name} mode \"{mode}\" is not supported: use host or leave it empty");
+                throw new InvalidArgumentException($"{name} mode \"{mode}\" is not supported: use host{(shareable ? ", container:<name|id>" : "")} or leave it empty");
+            }
+        }
+        SharedNamespaces.Validate(host);
+        DeviceMappings.Resolve(host);
+        ResolvConf.Build("", host);
+        if (SharedNamespaces.Target(host.NetworkMode) is not null)
+        {
+            // Docker's conflicts: the joined container's network owns these.
+            if (!string.IsNullOrEmpty(request.Hostname))
+            {
+                throw new InvalidArgumentException("conflicting options: hostname and the network mode");
+            }
+            if (host.ExtraHosts is { Count: > 0 })
+            {
+                throw new InvalidArgumentException("conflicting options: custom host-to-IP mapping and the network mode");
+            }
+            if (host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 })
+            {
+                throw new InvalidArgumentException("conflicting options: dns and the network mode");
             }
         }
         RestartPolicy.Parse(host.RestartPolicy);

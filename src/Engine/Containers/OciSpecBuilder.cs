@@ -99,12 +99,17 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return env;
     }
 
-    // Docker's rules: the request's Hostname, else the host's name with the host's network, else the short ID.
-    private static string HostName(Container container, HostConfig host)
+    // Docker's rules: the request's Hostname, else the host's name with the host's network, else the short ID; with
+    // another container's network, that container's name (create refuses a Hostname of its own there).
+    private string HostName(Container container, HostConfig host)
     {
         if (IsHost(host.UtsMode))
         {
             return CorralOS.Linux.HostName.Get();
+        }
+        if (NetworkTarget(container, host) is { } joined)
+        {
+            return HostName(joined, joined.Record.Config.HostConfig ?? new HostConfig());
         }
         var config = container.Record.Config;
         if (!string.IsNullOrEmpty(config.Hostname))
@@ -315,9 +320,34 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return Directory.CreateDirectory(layout.Volume(name)).FullName;
     }
 
-    private static IEnumerable<(string Name, string Content)> EtcFiles(Container container, HostConfig host)
+    /// <summary>The container whose network this one joins (`container:x`), or null.</summary>
+    private Container? NetworkTarget(Container container, HostConfig host)
+    {
+        if (SharedNamespaces.Target(host.NetworkMode) is not { } target)
+        {
+            return null;
+        }
+        var joined = (lookup ?? throw new InvalidArgumentException("container network mode is not available here"))(target);
+        return joined.Id == container.Id ? throw new InvalidArgumentException("cannot join own network namespace") : joined;
+    }
+
+    private IEnumerable<(string Name, string Content)> EtcFiles(Container container, HostConfig host)
     {
         var hostName = HostName(container, host);
+        if (NetworkTarget(container, host) is { } joined)
+        {
+            // The joined network's own hosts and resolv.conf, as Docker shares them.
+            foreach (var name in new[] { "hosts", "resolv.conf" })
+            {
+                var file = Path.Combine(layout.Dir(joined.Id), name);
+                if (File.Exists(file))
+                {
+                    yield return (name, File.ReadAllText(file));
+                }
+            }
+            yield return ("hostname", hostName + "\n");
+            yield break;
+        }
         var hosts = new System.Text.StringBuilder();
         if (IsHost(host.NetworkMode) && File.Exists("/etc/hosts"))
         {
@@ -339,37 +369,46 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         }
         yield return ("hosts", hosts.ToString());
         yield return ("hostname", hostName + "\n");
-        if (!string.Equals(host.NetworkMode, "none", StringComparison.Ordinal) && File.Exists("/etc/resolv.conf"))
+        // The host's, with Dns/DnsSearch/DnsOptions applied; none gets one only when the request asks for DNS settings.
+        var hostResolvConf = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        if (ResolvConf.Customised(host))
         {
-            yield return ("resolv.conf", File.ReadAllText("/etc/resolv.conf"));
+            yield return ("resolv.conf", ResolvConf.Build(hostResolvConf, host));
+        }
+        else if (!string.Equals(host.NetworkMode, "none", StringComparison.Ordinal) && File.Exists("/etc/resolv.conf"))
+        {
+            yield return ("resolv.conf", hostResolvConf);
         }
     }
 
     private JsonObject Linux(Container container, HostConfig host)
     {
+        var devices = DeviceMappings.Resolve(host);
         var namespaces = new JsonArray { Ns("mount") };
-        if (!IsHost(host.PidMode))
+        foreach (var (type, word, mode) in new[] { ("pid", "PID", host.PidMode), ("ipc", "IPC", host.IpcMode), ("uts", "UTS", host.UtsMode), ("network", "network", host.NetworkMode) })
         {
-            namespaces.Add(Ns("pid"));
-        }
-        if (!IsHost(host.IpcMode))
-        {
-            namespaces.Add(Ns("ipc"));
-        }
-        if (!IsHost(host.UtsMode))
-        {
-            namespaces.Add(Ns("uts"));
-        }
-        if (!IsHost(host.NetworkMode))
-        {
-            namespaces.Add(Ns("network"));
+            if (IsHost(mode))
+            {
+                continue;
+            }
+            if (SharedNamespaces.Target(mode) is { } target)
+            {
+                var path = SharedNamespaces.NamespacePath(container, type, word, target, lookup ?? throw new InvalidArgumentException($"{word} mode {mode} is not available here"));
+                namespaces.Add((JsonNode)new JsonObject { ["type"] = type, ["path"] = path });
+                continue;
+            }
+            namespaces.Add(Ns(type));
         }
         var linux = new JsonObject
         {
             ["namespaces"] = namespaces,
             ["cgroupsPath"] = $"/system-docker/{container.Id}",
-            ["resources"] = Resources(host),
+            ["resources"] = Resources(host, devices),
         };
+        if (!host.Privileged && devices.Count > 0)
+        {
+            linux["devices"] = DeviceMappings.Nodes(devices);
+        }
         if (!host.Privileged)
         {
             linux["maskedPaths"] = Strings(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"]);
@@ -378,7 +417,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return linux;
     }
 
-    private JsonObject Resources(HostConfig host)
+    private JsonObject Resources(HostConfig host, List<DeviceMappings.Device> mapped)
     {
         var resources = new JsonObject();
         // Device rules are eBPF programs on cgroup v2; crun 1.8 raises RLIMIT_MEMLOCK to load them, which needs
@@ -394,6 +433,10 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
                 }
                 devices.Add((JsonNode)new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = 136, ["access"] = "rwm" }); // /dev/pts/*
                 devices.Add((JsonNode)new JsonObject { ["allow"] = true, ["type"] = "c", ["major"] = 5, ["minor"] = 2, ["access"] = "rwm" }); // ptmx
+                foreach (var device in mapped)
+                {
+                    devices.Add(DeviceMappings.Rule(device));
+                }
             }
             resources["devices"] = devices;
         }
