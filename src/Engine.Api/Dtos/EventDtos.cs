@@ -11,7 +11,7 @@ public sealed class EventMessage
     [JsonPropertyName("Type")] public required string Type { get; init; }
     [JsonPropertyName("Action")] public required string Action { get; init; }
     [JsonPropertyName("Actor")] public required EventActor Actor { get; init; }
-    [JsonPropertyName("scope")] public string Scope { get; init; } = "local";
+    [JsonPropertyName("scope")] public string Scope { get; init; } = Events.EngineEvent.Scope;
     [JsonPropertyName("time")] public long Time { get; init; }
     [JsonPropertyName("timeNano")] public long TimeNano { get; init; }
 }
