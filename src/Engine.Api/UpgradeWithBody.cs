@@ -6,13 +6,17 @@ using Microsoft.AspNetCore.Connections;
 namespace CorralOS.Engine.Api;
 
 /// <summary>
-/// Lets an upgrade request carry a body. The docker CLI and Docker.DotNet send POST /exec/{id}/start with a JSON
-/// body and `Upgrade: tcp` and need a 101; Kestrel treats a request with a body as not upgradable. So the first
-/// request of a connection, when it asks for an upgrade and has a Content-Length, is rewritten before Kestrel sees
-/// it: the length moves to <see cref="BodyLengthHeader"/> and the body becomes the first bytes of the upgraded
-/// stream, where <see cref="Hijack"/> reads it back. (Both clients dial a new connection for every hijacked request.)
+/// Lets an upgrade request carry a body. The docker CLI sends POST /exec/{id}/start with a JSON body and
+/// `Upgrade: tcp` and needs a 101; Kestrel treats a request with a body as not upgradable. So the first request of a
+/// connection, when it asks for an upgrade and has a Content-Length, is rewritten before Kestrel sees it: the length
+/// moves to <see cref="BodyLengthHeader"/> and the body becomes the first bytes of the upgraded stream, where
+/// <see cref="Hijack"/> reads it back. (Both clients below dial a new connection for every hijacked request.)
+/// Docker.DotNet asks for no upgrade at all: it sends `Connection: close`, expects a `200` whose body is the raw
+/// stream and writes the process's input after its request body, as Docker hijacks every attach and exec start. Such
+/// a request (attach or exec start with `Connection: close`) is made an upgrade here too, and the 101 head Kestrel
+/// answers it with goes out as Docker's `200 OK` (no Connection/Upgrade lines); the rest of the connection is as is.
 /// </summary>
-public static class UpgradeWithBody
+public static partial class UpgradeWithBody
 {
     public const string BodyLengthHeader = "X-CorralOS-Upgrade-Body-Length";
 
@@ -24,20 +28,65 @@ public static class UpgradeWithBody
         var head = await ReadHeadAsync(original.Input);
         var pipe = new Pipe();
         var text = Encoding.Latin1.GetString(head);
-        await pipe.Writer.WriteAsync(text.EndsWith("\n\n", StringComparison.Ordinal) || text.EndsWith("\n\r\n", StringComparison.Ordinal) ? Rewrite(text) ?? head : head);
+        var complete = text.EndsWith("\n\n", StringComparison.Ordinal) || text.EndsWith("\n\r\n", StringComparison.Ordinal);
+        var raw = complete && IsRawHijack(text);
+        await pipe.Writer.WriteAsync(complete ? Rewrite(text, raw) ?? head : head);
         // Not awaited: it ends when the client's side of the connection does.
         _ = PumpAsync(original.Input, pipe.Writer);
-        connection.Transport = new DuplexPipe(pipe.Reader, original.Output);
+        var output = raw ? new Pipe() : null;
+        var answering = output is null ? Task.CompletedTask : AnswerAs200Async(output.Reader, original.Output);
+        connection.Transport = new DuplexPipe(pipe.Reader, output?.Writer ?? original.Output);
         try
         {
             await next(connection);
         }
         finally
         {
+            if (output is not null)
+            {
+                await output.Writer.CompleteAsync();
+                await answering;
+            }
             connection.Transport = original;
             await pipe.Reader.CompleteAsync();
         }
     };
+
+    // Docker.DotNet's attach or exec start: no Upgrade, `Connection: close`.
+    private static bool IsRawHijack(string head)
+    {
+        var lines = head.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        return HijackRoute().IsMatch(lines[0])
+            && !lines.Skip(1).Any(l => l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase))
+            && lines.Skip(1).Any(l => l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && l["Connection:".Length..].Trim().Equals("close", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^POST /(v[0-9.]+/)?(exec/[^/?]+/start|containers/[^/?]+/attach)([?][^ ]*)? HTTP/1\.1$")]
+    private static partial System.Text.RegularExpressions.Regex HijackRoute();
+
+    // Copies the response to the client; its first head, when it is a 101, becomes Docker's `200 OK` for a raw stream.
+    private static async Task AnswerAs200Async(PipeReader response, PipeWriter client)
+    {
+        try
+        {
+            var head = await ReadHeadAsync(response);
+            var text = Encoding.Latin1.GetString(head);
+            if (text.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal))
+            {
+                var lines = text.TrimEnd('\r', '\n').Split("\r\n").Skip(1)
+                    .Where(l => !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
+                head = Encoding.Latin1.GetBytes(string.Join("\r\n", lines.Prepend("HTTP/1.1 200 OK")) + "\r\n\r\n");
+            }
+            await client.WriteAsync(head);
+            await client.FlushAsync();
+            await PumpAsync(response, client, completeOutput: false);
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or InvalidOperationException)
+        {
+            // The connection went away.
+        }
+        await response.CompleteAsync();
+    }
 
     // The first request's head through its blank line (or what came before the input ended), consumed from the input.
     private static async Task<byte[]> ReadHeadAsync(PipeReader input)
@@ -76,20 +125,24 @@ public static class UpgradeWithBody
         return null;
     }
 
-    private static byte[]? Rewrite(string head)
+    private static byte[]? Rewrite(string head, bool raw)
     {
         var lines = head.TrimEnd('\r', '\n').Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        if (raw)
+        {
+            lines = [.. lines.Where(l => !l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)), "Connection: Upgrade", "Upgrade: tcp"];
+        }
         var upgrade = lines.Skip(1).Any(l => l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
         var lengthLine = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         if (!upgrade || lengthLine is null || !long.TryParse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var length) || length <= 0)
         {
-            return null;
+            return raw ? Encoding.Latin1.GetBytes(string.Join("\r\n", lines) + "\r\n\r\n") : null;
         }
         var kept = lines.Where(l => !ReferenceEquals(l, lengthLine) && !l.StartsWith(BodyLengthHeader + ":", StringComparison.OrdinalIgnoreCase));
         return Encoding.Latin1.GetBytes(string.Join("\r\n", kept) + $"\r\n{BodyLengthHeader}: {length}\r\n\r\n");
     }
 
-    private static async Task PumpAsync(PipeReader input, PipeWriter output)
+    private static async Task PumpAsync(PipeReader input, PipeWriter output, bool completeOutput = true)
     {
         try
         {
@@ -113,7 +166,10 @@ public static class UpgradeWithBody
         {
             // The connection went away.
         }
-        await output.CompleteAsync();
+        if (completeOutput)
+        {
+            await output.CompleteAsync();
+        }
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
