@@ -86,6 +86,9 @@ public sealed class Hijack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A write still under way (a detached client's process keeps writing) finishes first; later ones are dropped.
+        var held = await _writing.WaitAsync(TimeSpan.FromSeconds(5));
+        _gone = true;
         try
         {
             await _output.DisposeAsync();
@@ -94,6 +97,12 @@ public sealed class Hijack : IAsyncDisposable
         {
             // Already gone.
         }
-        _writing.Dispose();
+        finally
+        {
+            if (held)
+            {
+                _writing.Release();
+            }
+        }
     }
 }

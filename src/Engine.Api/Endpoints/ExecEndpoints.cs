@@ -17,6 +17,7 @@ public static class ExecEndpoints
         routes.MapPost("/containers/{id}/exec", async context =>
         {
             var config = await ReadAsync(context, ApiJson.Default.ExecConfig) ?? throw new InvalidArgumentException("No exec command specified");
+            DetachKeys.Parse(config.DetachKeys);
             var instance = execs.Create(Route(context), config);
             context.Response.StatusCode = StatusCodes.Status201Created;
             await context.Response.WriteAsJsonAsync(new ExecCreateResponse(instance.Id), ApiJson.Default.ExecCreateResponse);
@@ -34,6 +35,8 @@ public static class ExecEndpoints
             {
                 throw new ConflictException($"Container {instance.Container.Id} is not running");
             }
+            // With a TTY the client may detach: the exec's keys, or the start's `detachKeys`, else ctrl-p ctrl-q.
+            var keys = DetachKeys.Parse(context.Request.Query.ContainsKey("detachKeys") ? context.Request.Query["detachKeys"].ToString() : instance.Config.DetachKeys);
             Hijack? hijack = null;
             ExecStartConfig start;
             if (context.Request.Headers.ContainsKey(UpgradeWithBody.BodyLengthHeader))
@@ -60,10 +63,16 @@ public static class ExecEndpoints
             }
             await using (hijack ??= await Hijack.OpenAsync(context, instance.Config.Tty))
             {
+                var input = new DetachingInput(hijack.Input, instance.Config.Tty ? keys : []);
                 var streams = new ExecStreams(
-                    instance.Config.AttachStdin ? hijack.Input : null,
-                    (stream, data) => Wanted(instance.Config, stream) ? hijack.WriteAsync(stream, data) : Task.CompletedTask);
-                await execs.RunAsync(instance, streams);
+                    instance.Config.AttachStdin ? input : null,
+                    (stream, data) => Wanted(instance.Config, stream) && !input.Detached.IsCompleted ? hijack.WriteAsync(stream, data) : Task.CompletedTask);
+                var run = execs.RunAsync(instance, streams);
+                // Detached: the connection ends here and the process runs on; its output goes nowhere.
+                if (await Task.WhenAny(run, input.Detached) == run)
+                {
+                    await run;
+                }
             }
         });
 

@@ -7,7 +7,7 @@ namespace CorralOS.Engine.Api.Endpoints;
 /// Attach to a container with a TTY or an open stdin (`docker run -it`, `docker run -i`, `docker attach`): output
 /// live from the container's <see cref="ContainerIo"/> (raw with a TTY, multiplexed without), the client's input
 /// to the process (closed at the client's end when the container has StdinOnce, as `docker run -i` asks), until
-/// the container exits or goes.
+/// the container exits or goes, or the client types the detach keys.
 /// </summary>
 internal static class InteractiveAttach
 {
@@ -18,6 +18,7 @@ internal static class InteractiveAttach
         var query = context.Request.Query;
         bool Flag(string name) => query[name].ToString() is "1" or "true" or "True";
         var (stdin, stdout, stderr) = (Flag("stdin"), Flag("stdout"), Flag("stderr"));
+        var keys = DetachKeys.Parse(query["detachKeys"]);
         await using var hijack = await Hijack.OpenAsync(context, config.Tty);
         if (Flag("logs"))
         {
@@ -33,9 +34,11 @@ internal static class InteractiveAttach
         }
         using var subscription = container.Io.Subscribe((stream, data) =>
             (stream == 2 ? stderr : stdout) ? hijack.WriteAsync(config.Tty ? 1 : stream, data) : Task.CompletedTask);
+        // With a TTY the client may detach (ctrl-p ctrl-q unless it says otherwise): the connection ends, the container runs on.
+        var input = new DetachingInput(hijack.Input, config.Tty ? keys : []);
         if (stdin && config.OpenStdin)
         {
-            _ = ForwardInputAsync(hijack.Input, container);
+            _ = ForwardInputAsync(input, container);
         }
         while (true)
         {
@@ -45,7 +48,11 @@ internal static class InteractiveAttach
             {
                 return;
             }
-            await changed;
+            if (await Task.WhenAny(changed, input.Detached) == input.Detached)
+            {
+                engine.Events.Container(container, "detach");
+                return;
+            }
         }
     }
 
