@@ -16,6 +16,9 @@ public sealed record EngineOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>A file the log is appended to instead of going to stderr (--log-file); null for stderr.</summary>
+    public string? LogFile { get; init; }
+
     /// <summary>The OCI runtime binary (found on PATH unless a path).</summary>
     public string Runtime { get; init; } = "crun";
 

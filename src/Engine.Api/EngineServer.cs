@@ -17,12 +17,14 @@ public sealed partial class EngineServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EngineOptions _options;
+    private readonly FileLog? _fileLog;
     private bool _stopped;
 
-    private EngineServer(WebApplication app, EngineOptions options, ImageStore store, ContainerEngine containers)
+    private EngineServer(WebApplication app, EngineOptions options, FileLog? fileLog, ImageStore store, ContainerEngine containers)
     {
         _app = app;
         _options = options;
+        _fileLog = fileLog;
         Store = store;
         Containers = containers;
     }
@@ -50,7 +52,15 @@ public sealed partial class EngineServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null; // image archives are as large as their images
         });
         builder.Services.AddRoutingCore();
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        var fileLog = options.LogFile is null ? null : new FileLog(options.LogFile);
+        if (fileLog is null)
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+        else
+        {
+            builder.Logging.AddProvider(fileLog);
+        }
         builder.Logging.SetMinimumLevel(options.LogLevel);
         // Kestrel and hosting log every request at Information; the engine logs what matters itself.
         builder.Logging.AddFilter("Microsoft", options.LogLevel <= LogLevel.Debug ? options.LogLevel : LogLevel.Warning);
@@ -86,7 +96,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         await containers.RestoreAsync(problem => LogStoreProblem(logger, problem), cancellationToken);
         File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
         LogListening(logger, options.SocketPath, options.DataRoot, store.Count);
-        return new EngineServer(app, options, store, containers);
+        return new EngineServer(app, options, fileLog, store, containers);
     }
 
     /// <summary>Serves until the token is cancelled (SIGTERM/SIGINT in the applet), then stops gracefully.</summary>
@@ -118,6 +128,7 @@ public sealed partial class EngineServer : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+        _fileLog?.Dispose();
     }
 
     private static string PidFile(EngineOptions options) => Path.Combine(options.ExecRoot, "system-dockerd.pid");

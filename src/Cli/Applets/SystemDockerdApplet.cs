@@ -13,12 +13,14 @@ internal static class SystemDockerdApplet
         var dataRoot = new Option<string>("--data-root") { Description = "Persistent state (images)", DefaultValueFactory = _ => "/var/lib/system-docker" };
         var execRoot = new Option<string>("--exec-root") { Description = "Runtime state (pid file)", DefaultValueFactory = _ => "/var/run/system-docker" };
         var logLevel = new Option<string>("--log-level", "-l") { Description = "debug, info, warn, error or fatal", DefaultValueFactory = _ => "info" };
+        var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file instead of stderr" };
         var insecure = new Option<string[]>("--insecure-registry") { Description = "Registry (host[:port]) to reach over plain http; repeatable (loopback ones always are)", DefaultValueFactory = _ => [] };
         var authFile = new Option<string?>("--registry-auth-file") { Description = "JSON credentials per registry (rancher.registry_auths), read at each pull and push" };
         command.Options.Add(host);
         command.Options.Add(dataRoot);
         command.Options.Add(execRoot);
         command.Options.Add(logLevel);
+        command.Options.Add(logFile);
         command.Options.Add(insecure);
         command.Options.Add(authFile);
         command.SetAction(parse =>
@@ -33,6 +35,7 @@ internal static class SystemDockerdApplet
                 DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
                 ExecRoot = Path.GetFullPath(parse.GetValue(execRoot)!),
                 LogLevel = EngineOptions.ParseLogLevel(parse.GetValue(logLevel)!),
+                LogFile = parse.GetValue(logFile) is { } log ? Path.GetFullPath(log) : null,
                 InsecureRegistries = parse.GetValue(insecure) ?? [],
                 RegistryAuthFile = parse.GetValue(authFile) is { } file ? Path.GetFullPath(file) : null,
                 Version = ProductVersion.Value,
