@@ -12,6 +12,9 @@ namespace CorralOS.Init.SystemDocker;
 /// </summary>
 public sealed class SystemDockerHost : IAsyncDisposable
 {
+    /// <summary>Where the engine's log goes (the console stays quiet).</summary>
+    public const string LogFile = "/var/log/system-docker.log";
+
     private readonly EngineServer _server;
 
     private SystemDockerHost(EngineServer server) => _server = server;
@@ -28,9 +31,9 @@ public sealed class SystemDockerHost : IAsyncDisposable
             DataRoot = paths.DataRoot,
             ExecRoot = paths.ExecRoot,
             Version = version,
-            // The engine's log would go to the serial console, interleaved with the gettys; failures reach the
-            // operator through the service manager's lines instead. (A log file is still to come.)
-            LogLevel = LogLevel.Critical,
+            // Not on the serial console, where it would interleave with the gettys: in a file, at Information.
+            LogLevel = LogLevel.Information,
+            LogFile = LogFile,
         }, cancellationToken);
         var host = new SystemDockerHost(server);
         try
