@@ -19,6 +19,9 @@ public sealed class CloudInitOptions
 
     public MetadataEndpoints Endpoints { get; init; } = new();
 
+    /// <summary>open-vm-tools' guestinfo client (the vmware datasource); a bare name is looked up on PATH.</summary>
+    public string VmwareRpctool { get; init; } = "vmware-rpctool";
+
     /// <summary>Shared by the HTTP datasources; null makes one per run.</summary>
     public HttpClient? Http { get; init; }
 

@@ -28,8 +28,7 @@ public static class CloudInitSave
     {
         var messages = new List<string>();
         var problems = new List<string>();
-        // Metadata addresses are link-local or internal: never through a proxy from the environment.
-        using var ownClient = options.Http is null ? new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan } : null;
+        using var ownClient = options.Http is null ? new HttpClient(MetadataHosts.Handler()) { Timeout = Timeout.InfiniteTimeSpan } : null;
         var http = options.Http ?? ownClient!;
         var sources = DatasourceFactory.Create(specs, options, http, problems);
         var bound = options.SelectTimeout

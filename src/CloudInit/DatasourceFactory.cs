@@ -4,23 +4,29 @@ namespace CorralOS.CloudInit;
 
 /// <summary>
 /// Datasources from rancher.cloud_init.datasources specs, name[:root] as RancherOS wrote them: configdrive[:dir],
-/// nocloud[:dir], proxmox[:dir or device], file:path, url:URL, cmdline, ec2[:base URL], gce, digitalocean[:base URL], packet,
-/// openstack[:base URL]; * is every drive and cloud source.
+/// nocloud[:dir], proxmox[:dir or device], file:path, url:URL, cmdline, ec2[:base URL], gce, digitalocean[:base URL], packet[:base URL],
+/// openstack[:base URL], vmware; * is every drive and cloud source.
 /// </summary>
 public static class DatasourceFactory
 {
     /// <summary>What * stands for (RancherOS's list, with CorralOS's NoCloud and OpenStack metadata service).</summary>
-    public static IReadOnlyList<string> All { get; } = ["configdrive", "nocloud", "ec2", "digitalocean", "packet", "gce", "openstack", "proxmox"];
+    public static IReadOnlyList<string> All { get; } = ["configdrive", "nocloud", "vmware", "ec2", "digitalocean", "packet", "gce", "openstack", "proxmox"];
 
     /// <summary>Sources that need the network (a longer wait is worth it for them).</summary>
     public static bool IsNetworkSource(string spec) => Split(spec).Kind is "url" or "cmdline" or "ec2" or "gce" or "digitalocean" or "packet" or "openstack";
+
+    /// <summary>The spec itself, or what * stands for.</summary>
+    public static IEnumerable<string> Expand(string spec) => spec.Trim() == "*" ? All : [spec.Trim()];
+
+    /// <summary>True when any of the specs (* included) needs the network.</summary>
+    public static bool NeedsNetwork(IEnumerable<string> specs) => specs.SelectMany(Expand).Any(IsNetworkSource);
 
     /// <summary>The datasources for <paramref name="specs"/> in order (duplicates once); unknown or unsupported specs are reported in <paramref name="problems"/>.</summary>
     public static IReadOnlyList<IDatasource> Create(IEnumerable<string> specs, CloudInitOptions options, HttpClient http, ICollection<string> problems)
     {
         var sources = new List<IDatasource>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var spec in specs.SelectMany(s => s.Trim() == "*" ? All : [s.Trim()]))
+        foreach (var spec in specs.SelectMany(Expand))
         {
             if (spec.Length == 0 || !seen.Add(spec))
             {
@@ -54,8 +60,9 @@ public static class DatasourceFactory
             "ec2" => new Ec2Datasource(spec, BaseUrl(root) ?? endpoints.Ec2, http, timeout),
             "gce" => new GceDatasource(spec, endpoints.Gce, http, timeout),
             "digitalocean" => new DigitalOceanDatasource(spec, BaseUrl(root) ?? endpoints.DigitalOcean, http, timeout),
-            "packet" => new PacketDatasource(spec, endpoints.Packet, http, timeout),
+            "packet" => new PacketDatasource(spec, BaseUrl(root) ?? endpoints.Packet, http, timeout),
             "openstack" => new OpenStackDatasource(spec, BaseUrl(root) ?? endpoints.OpenStack, http, timeout),
+            "vmware" => new VmwareDatasource(spec, new GuestInfo(options.VmwareRpctool, timeout), http, timeout),
             _ => null,
         };
     }
@@ -64,7 +71,6 @@ public static class DatasourceFactory
     {
         "file" => "needs a path (file:/path)",
         "url" => "needs an http or https URL (url:http://...)",
-        "vmware" => "not supported yet (guestinfo needs the VMware backdoor channel)",
         "tftp" or "aliyun" or "azure" or "cloudstack" or "exoscale" => "not supported by CorralOS",
         _ => "unknown datasource",
     };

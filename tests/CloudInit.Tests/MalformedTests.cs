@@ -96,13 +96,13 @@ public sealed class MalformedTests : IDisposable
         using var http = new HttpClient();
         var problems = new List<string>();
 
-        var sources = DatasourceFactory.Create(["frobnicate", "vmware", "url:ftp://x/", "file:", "ec2", "ec2"], Options.For(dir), http, problems);
+        var sources = DatasourceFactory.Create(["frobnicate", "azure", "url:ftp://x/", "file:", "ec2", "ec2"], Options.For(dir), http, problems);
 
         Assert.Equal(["ec2"], sources.Select(s => s.Name));
         Assert.Equal(
             [
                 "datasource frobnicate: unknown datasource",
-                "datasource vmware: not supported yet (guestinfo needs the VMware backdoor channel)",
+                "datasource azure: not supported by CorralOS",
                 "datasource url:ftp://x/: needs an http or https URL (url:http://...)",
                 "datasource file:: needs a path (file:/path)",
             ],

@@ -35,8 +35,9 @@ public static class Fixture
 public static class Options
 {
     /// <summary>Options for a test: temp root, no real devices, all metadata at the local server (or nowhere).</summary>
-    public static CloudInitOptions For(TempDir dir, LocalServer? server = null, Func<string, string?>? findDevice = null) => new()
+    public static CloudInitOptions For(TempDir dir, LocalServer? server = null, Func<string, string?>? findDevice = null, string vmwareRpctool = "/nonexistent/vmware-rpctool") => new()
     {
+        VmwareRpctool = vmwareRpctool,
         Paths = dir.Paths,
         SysRoot = System.IO.Path.Combine(dir.Path, "sys"),
         MountDirectory = System.IO.Path.Combine(dir.Path, "mnt"),

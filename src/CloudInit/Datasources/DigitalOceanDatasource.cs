@@ -6,25 +6,15 @@ namespace CorralOS.CloudInit.Datasources;
 /// DigitalOcean: metadata/v1.json holds everything (hostname, public_keys, user_data, interfaces, dns). Interfaces
 /// are static: eth0, eth1 ... public ones first, then private, matched by MAC; only public ones carry the default gateway.
 /// </summary>
-internal sealed class DigitalOceanDatasource : IDatasource
+internal sealed class DigitalOceanDatasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout) : HttpDatasource(name, client, timeout)
 {
-    private readonly Uri _url;
-    private readonly MetadataHttp _http;
+    private readonly Uri _url = new(baseUri, "metadata/v1.json");
 
-    public DigitalOceanDatasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout)
+    protected override Uri ProbeUrl => _url;
+
+    public override async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
     {
-        Name = name;
-        _url = new Uri(baseUri, "metadata/v1.json");
-        _http = new MetadataHttp(client, name, timeout);
-    }
-
-    public string Name { get; }
-
-    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => _http.AnswersAsync(_url, cancellationToken);
-
-    public async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
-    {
-        var metadata = MetadataJson.Parse(await _http.GetAsync(_url, cancellationToken).ConfigureAwait(false), MetadataJson.Default.DigitalOceanMetadata, Name, _url.ToString());
+        var metadata = await GetJsonAsync(_url, MetadataJson.Default.DigitalOceanMetadata, cancellationToken).ConfigureAwait(false);
         var network = new NetworkTree();
         var index = 0;
         foreach (var (nic, isPublic) in (metadata.Interfaces?.Public ?? []).Select(n => (n, true)).Concat((metadata.Interfaces?.Private ?? []).Select(n => (n, false))))
@@ -53,10 +43,10 @@ internal sealed class DigitalOceanDatasource : IDatasource
         }
         network.AddNameservers(metadata.Dns?.Nameservers);
         return new CloudData(
-            string.IsNullOrEmpty(metadata.UserData) ? null : System.Text.Encoding.UTF8.GetBytes(metadata.UserData),
+            UserDataText(metadata.UserData),
             new InstanceMetadata
             {
-                Hostname = string.IsNullOrWhiteSpace(metadata.Hostname) ? null : metadata.Hostname.Trim(),
+                Hostname = NonBlank(metadata.Hostname),
                 SshPublicKeys = InstanceMetadata.NumberKeys("digitalocean", metadata.PublicKeys ?? []),
                 Network = network.Build(),
             });

@@ -7,25 +7,20 @@ namespace CorralOS.CloudInit.Datasources;
 /// Amazon EC2's instance metadata service. IMDSv2 first: PUT latest/api/token for a session token sent on every
 /// request; a service that answers the PUT with an HTTP error is IMDSv1-only and is then read without a token.
 /// </summary>
-internal sealed class Ec2Datasource : IDatasource
+internal sealed class Ec2Datasource : HttpDatasource
 {
     public const string TokenHeader = "X-aws-ec2-metadata-token";
     public const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
 
     private readonly Uri _base;
-    private readonly MetadataHttp _http;
     private bool _sessionDecided;
 
     public Ec2Datasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout)
-    {
-        Name = name;
-        _base = baseUri;
-        _http = new MetadataHttp(client, name, timeout);
-    }
+        : base(name, client, timeout) => _base = baseUri;
 
-    public string Name { get; }
+    protected override Uri ProbeUrl => Url("latest/meta-data/instance-id");
 
-    public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
+    public override async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -35,13 +30,13 @@ internal sealed class Ec2Datasource : IDatasource
         {
             return false;
         }
-        return await _http.AnswersAsync(Url("latest/meta-data/instance-id"), cancellationToken).ConfigureAwait(false);
+        return await base.IsAvailableAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
+    public override async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
     {
         await StartSessionAsync(cancellationToken).ConfigureAwait(false);
-        var userData = await _http.GetOptionalAsync(Url("latest/user-data"), cancellationToken).ConfigureAwait(false);
+        var userData = await Http.GetOptionalAsync(Url("latest/user-data"), cancellationToken).ConfigureAwait(false);
         var hostname = await Text("latest/meta-data/local-hostname", cancellationToken).ConfigureAwait(false)
             ?? await Text("latest/meta-data/hostname", cancellationToken).ConfigureAwait(false);
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -89,19 +84,19 @@ internal sealed class Ec2Datasource : IDatasource
             return;
         }
         var url = Url("latest/api/token");
-        using var response = await _http.SendAsync(HttpMethod.Put, url,
+        using var response = await Http.SendAsync(HttpMethod.Put, url,
             new Dictionary<string, string> { [TtlHeader] = "21600" }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            var token = System.Text.Encoding.ASCII.GetString(await _http.ReadAsync(url, response, cancellationToken).ConfigureAwait(false)).Trim();
-            _http.Headers[TokenHeader] = token;
+            var token = System.Text.Encoding.ASCII.GetString(await Http.ReadAsync(url, response, cancellationToken).ConfigureAwait(false)).Trim();
+            Http.Headers[TokenHeader] = token;
         }
         // Any HTTP answer settles it: 200 is IMDSv2, an error status means IMDSv1 only. A connection
         // failure (thrown above) leaves it open for the next attempt.
         _sessionDecided = true;
     }
 
-    private Task<string?> Text(string path, CancellationToken cancellationToken) => TrimmedAsync(_http.GetTextAsync(Url(path), cancellationToken));
+    private Task<string?> Text(string path, CancellationToken cancellationToken) => TrimmedAsync(Http.GetTextAsync(Url(path), cancellationToken));
 
     private static async Task<string?> TrimmedAsync(Task<string?> text) => (await text.ConfigureAwait(false))?.Trim() is { Length: > 0 } t ? t : null;
 

@@ -7,27 +7,22 @@ namespace CorralOS.CloudInit.Datasources;
 /// requests without it). User data is the instance attribute user-data, else startup-script; SSH keys are
 /// "user:key" lines in instance and project ssh-keys (project ones unless block-project-ssh-keys is true).
 /// </summary>
-internal sealed class GceDatasource : IDatasource
+internal sealed class GceDatasource : HttpDatasource
 {
     private readonly Uri _base;
-    private readonly MetadataHttp _http;
 
     public GceDatasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout)
+        : base(name, client, timeout)
     {
-        Name = name;
         _base = baseUri;
-        _http = new MetadataHttp(client, name, timeout);
-        _http.Headers["Metadata-Flavor"] = "Google";
+        Http.Headers["Metadata-Flavor"] = "Google";
     }
 
-    public string Name { get; }
+    protected override Uri ProbeUrl => new(_base, "computeMetadata/v1/");
 
-    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => _http.AnswersAsync(new Uri(_base, "computeMetadata/v1/"), cancellationToken);
-
-    public async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
+    public override async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
     {
-        var url = new Uri(_base, "computeMetadata/v1/?recursive=true");
-        var metadata = MetadataJson.Parse(await _http.GetAsync(url, cancellationToken).ConfigureAwait(false), MetadataJson.Default.GceMetadata, Name, url.ToString());
+        var metadata = await GetJsonAsync(new Uri(_base, "computeMetadata/v1/?recursive=true"), MetadataJson.Default.GceMetadata, cancellationToken).ConfigureAwait(false);
         var instance = metadata.Instance?.Attributes ?? [];
         var project = metadata.Project?.Attributes ?? [];
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -37,9 +32,7 @@ internal sealed class GceDatasource : IDatasource
             AddKeys(keys, "project", project);
         }
         var userData = instance.GetValueOrDefault("user-data") ?? instance.GetValueOrDefault("startup-script");
-        return new CloudData(
-            string.IsNullOrEmpty(userData) ? null : System.Text.Encoding.UTF8.GetBytes(userData),
-            new InstanceMetadata { Hostname = string.IsNullOrWhiteSpace(metadata.Instance?.Hostname) ? null : metadata.Instance.Hostname.Trim(), SshPublicKeys = keys });
+        return new CloudData(UserDataText(userData), new InstanceMetadata { Hostname = NonBlank(metadata.Instance?.Hostname), SshPublicKeys = keys });
     }
 
     // "user:ssh-ed25519 AAAA... comment", one a line; sshKeys is the legacy attribute name.

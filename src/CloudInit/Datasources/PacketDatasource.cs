@@ -7,32 +7,19 @@ namespace CorralOS.CloudInit.Datasources;
 /// bond the metadata names (bond0), which carries the addresses, the public gateways, the bonding mode with
 /// Packet's LACP options, a route to 10.0.0.0/8 through the private gateway, and Packet's resolvers.
 /// </summary>
-internal sealed class PacketDatasource : IDatasource
+internal sealed class PacketDatasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout) : HttpDatasource(name, client, timeout)
 {
     private static readonly string[] s_resolvers = ["147.75.207.207", "147.75.207.208"];
 
-    private readonly Uri _base;
-    private readonly MetadataHttp _http;
+    protected override Uri ProbeUrl => new(baseUri, "metadata");
 
-    public PacketDatasource(string name, Uri baseUri, HttpClient client, TimeSpan timeout)
+    public override async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
     {
-        Name = name;
-        _base = baseUri;
-        _http = new MetadataHttp(client, name, timeout);
-    }
-
-    public string Name { get; }
-
-    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => _http.AnswersAsync(new Uri(_base, "metadata"), cancellationToken);
-
-    public async Task<CloudData> FetchAsync(CancellationToken cancellationToken)
-    {
-        var url = new Uri(_base, "metadata");
-        var metadata = MetadataJson.Parse(await _http.GetAsync(url, cancellationToken).ConfigureAwait(false), MetadataJson.Default.PacketMetadata, Name, url.ToString());
-        var userData = await _http.GetOptionalAsync(new Uri(_base, "userdata"), cancellationToken).ConfigureAwait(false);
+        var metadata = await GetJsonAsync(ProbeUrl, MetadataJson.Default.PacketMetadata, cancellationToken).ConfigureAwait(false);
+        var userData = await Http.GetOptionalAsync(new Uri(baseUri, "userdata"), cancellationToken).ConfigureAwait(false);
         return new CloudData(userData is { Length: > 0 } ? userData : null, new InstanceMetadata
         {
-            Hostname = string.IsNullOrWhiteSpace(metadata.Hostname) ? null : metadata.Hostname.Trim(),
+            Hostname = NonBlank(metadata.Hostname),
             SshPublicKeys = InstanceMetadata.NumberKeys("packet", metadata.SshKeys ?? []),
             Network = Network(metadata.Network),
         });

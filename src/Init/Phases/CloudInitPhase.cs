@@ -1,25 +1,34 @@
 using CorralOS.CloudInit;
+using CorralOS.CloudInit.Resize;
 using CorralOS.Config;
 using CorralOS.Init.Storage;
 
 namespace CorralOS.Init.Phases;
 
 /// <summary>
-/// cloud-init-save at boot, for the sources PID 1 can reach by itself: config drives (configdrive, NoCloud,
-/// proxmox) and files. Drivers are coldplugged by now, so a short wait is enough. Sources that need the network
-/// are left to the network service, which PID 1 does not run; they are reported. When a source answered, the
-/// configuration is loaded again so its user data (hostname, keys, rancher.*) applies to the rest of the boot.
+/// cloud-init-save at boot. Config drives (configdrive, NoCloud, proxmox), files and VMware guestinfo are read as
+/// they are: drivers are coldplugged by now, so a short wait is enough. When a listed source needs the network (ec2,
+/// gce, digitalocean, packet, openstack, url:, cmdline) eth0 is leased first with a oneshot dhcpcd (bounded), as
+/// RancherOS applied its network config before saving; the lease stays for the network service to take over. When a
+/// source answered, the configuration is loaded again so its user data (hostname, keys, rancher.*) applies to the
+/// rest of the boot. Then rancher.resize_device is grown, once (<see cref="DiskResize"/>).
 /// </summary>
 public sealed class CloudInitPhase : IBootPhase
 {
     private static readonly TimeSpan s_localWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_leaseWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_networkWait = TimeSpan.FromSeconds(30);
     private readonly ConfigPaths _paths;
     private readonly BlockDevices _devices;
+    private readonly MetadataLink _link;
+    private readonly DiskResize _resize;
 
-    public CloudInitPhase(ConfigPaths? paths = null, BlockDevices? devices = null)
+    public CloudInitPhase(ConfigPaths? paths = null, BlockDevices? devices = null, MetadataLink? link = null, DiskResize? resize = null)
     {
         _paths = paths ?? new ConfigPaths();
         _devices = devices ?? new BlockDevices();
+        _link = link ?? new MetadataLink();
+        _resize = resize ?? new DiskResize();
     }
 
     public string Name => "cloud-init";
@@ -52,28 +61,60 @@ public sealed class CloudInitPhase : IBootPhase
 
     public string Run(BootContext context)
     {
-        var specs = CloudInitSave.Datasources(context.Config, "/sys");
-        var local = specs.Where(s => !DatasourceFactory.IsNetworkSource(s)).ToList();
-        foreach (var remote in specs.Except(local))
+        var detail = Save(context);
+        Resize(context);
+        return detail;
+    }
+
+    // rancher.resize_device, from the config or the metadata just saved: grown once, after a disk was made larger.
+    private void Resize(BootContext context)
+    {
+        if (ConfigTree.GetString(context.Config, "rancher.resize_device") is not { Length: > 0 } device)
         {
-            context.Warnings.Add($"datasource {remote} needs the network, which is not up during init: not probed");
+            return;
         }
-        if (local.Count == 0)
+        try
+        {
+            context.Warnings.Add("resize: " + _resize.RunAsync(device, DiskResize.DefaultStamp, CancellationToken.None).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Warnings.Add($"problem: resize: {e.Message}");
+        }
+    }
+
+    private string Save(BootContext context)
+    {
+        var specs = CloudInitSave.Datasources(context.Config, "/sys");
+        if (DatasourceFactory.NeedsNetwork(specs))
+        {
+            try
+            {
+                context.Warnings.Add(_link.UpAsync(MetadataLink.DefaultLink, s_leaseWait, CancellationToken.None).GetAwaiter().GetResult());
+            }
+            catch (IOException e)
+            {
+                context.Warnings.Add($"problem: {e.Message}; only local datasources are probed");
+                specs = [.. specs.SelectMany(DatasourceFactory.Expand).Where(s => !DatasourceFactory.IsNetworkSource(s))];
+            }
+        }
+        if (specs.Count == 0)
         {
             return "no local datasource";
         }
+        var network = DatasourceFactory.NeedsNetwork(specs);
         // As RancherOS: config-drive sources with no such drive present are skipped without waiting.
         // Coldplug has run, so a drive that is there has appeared by now.
-        if (local.All(IsAbsentDrive) && !AnyConfigDrive())
+        if (!network && specs.All(IsAbsentDrive) && !AnyConfigDrive())
         {
             return "no config drive (label config-2 or cidata, or 9p tag config-2)";
         }
 
-        var report = CloudInitSave.RunAsync(local, new CloudInitOptions
+        var report = CloudInitSave.RunAsync(specs, new CloudInitOptions
         {
             Paths = _paths,
             FindDeviceByLabel = label => _devices.Resolve("LABEL=" + label),
-            SelectTimeout = s_localWait,
+            SelectTimeout = network ? s_networkWait : s_localWait,
         }, CancellationToken.None).GetAwaiter().GetResult();
 
         context.Warnings.AddRange(report.Messages.Skip(1));
