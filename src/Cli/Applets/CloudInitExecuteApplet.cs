@@ -32,7 +32,7 @@ internal static class CloudInitExecuteApplet
             if (both || parse.GetValue(preConsole))
             {
                 output.WriteLine("cloud-init-execute: rancher.sysctl is applied by PID 1 at boot (sysctl phase), rancher.restart_services by PID 1 once the services are up");
-                output.WriteLine("cloud-init-execute: rancher.resize_device is not applied yet");
+                output.WriteLine("cloud-init-execute: rancher.resize_device is grown by PID 1 at boot (cloud-init phase, once)");
             }
             if (!(both || parse.GetValue(console)))
             {
