@@ -47,6 +47,7 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
         var indexed = IndexedServices();
         Assert.Contains("qemu-guest-agent", indexed);
         Assert.Contains("crontab", indexed);
+        Assert.Contains("open-vm-tools", indexed);
         var files = Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(s_catalog, f)).Where(f => f != "index.yml").Order(StringComparer.Ordinal).ToList();
         // The reference's layout: <first letter>/<name>.yml for each indexed name, and no file the index does not list.
@@ -91,7 +92,7 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
 
         // The image is in the engine (as at boot, where the initrd's images are loaded): enable stages nothing.
         Assert.Equal((0, "", ""), Ros("enable", "qemu-guest-agent"));
-        Assert.Equal("disabled crontab\nenabled qemu-guest-agent\n", Ros("list").Output);
+        Assert.Equal("disabled crontab\ndisabled open-vm-tools\nenabled qemu-guest-agent\n", Ros("list").Output);
         Assert.Contains("qemu-guest-agent: true", File.ReadAllText(Path.Combine(_root, "var/lib/rancher/conf/cloud-config.yml")), StringComparison.Ordinal);
 
         Assert.Equal((0, "qemu-guest-agent: created\nqemu-guest-agent: started\n", ""), Ros("up", "qemu-guest-agent"));
@@ -105,6 +106,33 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
         Assert.Equal(0, Ros("rm", "-f", "qemu-guest-agent").Exit);
+    }
+
+    [Theory]
+    [InlineData("os-qemu-guest-agent", "QEMU Guest Agent 7.", "qemu-ga", "-V")]
+    [InlineData("os-open-vm-tools", "must be run inside a virtual machine on a VMware hypervisor", "vmware-checkvm")]
+    [InlineData("os-crontab", "crond (busybox 1.", "crond", "-f", "-L", "/dev/stderr", "-c", "/etc/crontabs")]
+    public async Task Each_catalog_image_from_the_real_archive_runs_its_program(string image, string expected, params string[] command)
+    {
+        using (var loaded = await _fixture.Engine.LoadAsync(File.ReadAllBytes(RepoPaths.RequireFile(Path.Combine(RepoPaths.Dist, "images", "os-base.tar")))))
+        {
+            Assert.True(loaded.IsSuccessStatusCode);
+        }
+        using (var loaded = await _fixture.Engine.LoadAsync(File.ReadAllBytes(RepoPaths.RequireFile(Path.Combine(RepoPaths.Dist, "images", image + ".tar")))))
+        {
+            Assert.True(loaded.IsSuccessStatusCode);
+        }
+        var name = "catalog-run-" + image;
+        var run = await _fixture.Engine.DockerAsync(["run", "-d", "--name", name, $"corralos/{image}:{RepoPaths.Version}", .. command]);
+        Assert.True(run.Exit == 0, run.Error);
+        string logs;
+        while (!(logs = await _fixture.LogsAsync(name)).Contains(expected, StringComparison.Ordinal))
+        {
+            Assert.DoesNotContain("error while loading shared libraries", logs, StringComparison.Ordinal);
+            Assert.DoesNotContain("not found", logs, StringComparison.Ordinal);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(0, (await _fixture.Engine.DockerAsync("rm", "-f", name)).Exit);
     }
 
     private (int Exit, string Output, string Error) Ros(params string[] args)
