@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: sizes of dist/ artifacts and boot times (direct kernel boot, median of BENCH_RUNS runs, default 5)
 # next to a floor measured in the same run: the same kernel with a busybox-only initrd whose /init prints
-# `FLOOR booted` and powers off ($OUT/bench/floor-initrd, built by `make floor-initrd`). Figures only, no assertions.
+# `FLOOR booted` and powers off ($OUT/bench/floor-initrd, built by `make floor-initrd`); then the boot to SSH section
+# below. Figures only, no assertions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOTNET=${DOTNET:-dotnet}
@@ -17,4 +18,14 @@ fi
 dll=$("$DOTNET" msbuild tools/Bench/CorralOS.Bench.csproj -nologo -getProperty:TargetPath -p:Configuration=Release | tail -1)
 export CORRALOS_TEST_DIR=${CORRALOS_TEST_DIR:-$PWD/artifacts/bench-vms}
 rm -rf "$PWD/artifacts/bench-vms"
-exec "$DOTNET" "$dll" --runs "${BENCH_RUNS:-5}" --floor-initrd "$floor"
+"$DOTNET" "$dll" --runs "${BENCH_RUNS:-5}" --floor-initrd "$floor"
+
+# --- boot to a usable system (issue 5 point 7) ------------------------------------------------------------------
+# QEMU start -> `CorralOS <version> started` and -> SSH answering, next to the floor booted in the same loop; the
+# guest's memory in use after boot; the smallest -m that still boots to SSH (bisection). tools/Bench/BootToSsh.cs.
+# BENCH_SSH_RUNS (default 3) boots each, BENCH_MEMORY_STEPS (default 3) bisection boots; 0 runs skips the section.
+bench_boot_to_ssh() {
+  ((${BENCH_SSH_RUNS:-3} > 0)) || return 0
+  "$DOTNET" "$dll" --boot-to-ssh --runs "${BENCH_SSH_RUNS:-3}" --memory-steps "${BENCH_MEMORY_STEPS:-3}" --floor-initrd "$floor"
+}
+bench_boot_to_ssh

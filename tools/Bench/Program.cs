@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 using CorralOS.Testing;
 
 // Figures only, no assertions. Usage: CorralOS.Bench [--runs N] [--floor-initrd PATH]
+//   or CorralOS.Bench --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] (BootToSsh.cs)
 var runs = 5;
+var bootToSsh = false;
+var memorySteps = 3;
 var floorInitrd = Path.Combine(RepoPaths.Out, "bench", "floor-initrd");
 for (var i = 0; i < args.Length; i++)
 {
@@ -15,10 +18,22 @@ for (var i = 0; i < args.Length; i++)
         case "--floor-initrd":
             floorInitrd = Path.GetFullPath(args[++i]);
             break;
+        case "--boot-to-ssh":
+            bootToSsh = true;
+            break;
+        case "--memory-steps":
+            memorySteps = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         default:
-            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH]");
+            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH]");
             return 2;
     }
+}
+
+if (bootToSsh)
+{
+    await BootToSsh.RunAsync(runs, memorySteps, floorInitrd);
+    return 0;
 }
 
 var timeout = TimeSpan.FromMinutes(5);

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CorralOS.Testing;
+
+/// <summary>
+/// Boot to a usable system (issue 5 point 7), figures only: QEMU start → `CorralOS &lt;version&gt; started` and →
+/// SSH answering (the console service, a config drive with a fresh key, user networking), next to the busybox floor
+/// booted in the same loop; the guest's memory in use once SSH answers (MemTotal - MemAvailable); and the smallest
+/// -m that still boots to SSH, by bisection between a size that did and one assumed too small.
+/// </summary>
+internal static class BootToSsh
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(6);
+
+    public static async Task RunAsync(int runs, int memorySteps, string floorInitrd)
+    {
+        var dir = Directory.CreateTempSubdirectory("corralos-bench-ssh-").FullName;
+        try
+        {
+            var key = Path.Combine(dir, "id_ed25519");
+            var (code, output) = await Tools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+            if (code != 0)
+            {
+                throw new InvalidOperationException("ssh-keygen: " + output);
+            }
+            var cloudConfig = $"#cloud-config\nssh_authorized_keys:\n  - {File.ReadAllText(key + ".pub").Trim()}\n";
+            await MeasureAsync(runs, floorInitrd, key, cloudConfig);
+            if (memorySteps > 0)
+            {
+                await BisectMemoryAsync(memorySteps, key, cloudConfig);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(int runs, string floorInitrd, string key, string cloudConfig)
+    {
+        var haveFloor = File.Exists(floorInitrd);
+        var floor = new List<double>();
+        var started = new List<double>();
+        var ssh = new List<double>();
+        var inUse = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            if (haveFloor)
+            {
+                await using var vm = await QemuVm.StartAsync(new QemuOptions { Name = "bench-floor", InitrdPath = floorInitrd, Network = false });
+                floor.Add((await vm.WaitForConsoleAsync("FLOOR booted", s_timeout)).At.TotalSeconds);
+            }
+            await using (var vm = await QemuVm.StartAsync(Options("bench-ssh", 1024, cloudConfig)))
+            {
+                started.Add((await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), s_timeout)).At.TotalSeconds);
+                ssh.Add((await WaitForSshAsync(vm, key) ?? throw new TimeoutException("SSH did not answer")).TotalSeconds);
+                inUse.Add(await MemoryInUseMiBAsync(vm, key));
+            }
+            Console.Error.WriteLine($"  ssh run {run}/{runs}: {(haveFloor ? $"floor {floor[^1]:0.000} s, " : "")}started {started[^1]:0.000} s, " +
+                                    $"SSH {ssh[^1]:0.000} s, {inUse[^1]:0} MiB in use");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Boot to a usable system (console service, config drive, user networking, 1024 MiB; median, min, max of {runs})");
+        Console.WriteLine($"  {"",-40} {"median",8} {"min",8} {"max",8}");
+        if (haveFloor)
+        {
+            Row("floor: `FLOOR booted` (busybox initrd)", floor, "s");
+        }
+        Row("CorralOS: `CorralOS <version> started`", started, "s");
+        Row("CorralOS: SSH answering", ssh, "s");
+        Row("guest memory in use after boot (MiB)", inUse, "");
+        if (haveFloor)
+        {
+            Console.WriteLine($"  `started` - floor                     {Median(started) - Median(floor),7:0.000} s");
+            Console.WriteLine($"  SSH - floor                           {Median(ssh) - Median(floor),7:0.000} s");
+        }
+    }
+
+    /// <summary>Bisection in 16 MiB units between 64 MiB (assumed too small) and 1024 MiB (booted above).</summary>
+    private static async Task BisectMemoryAsync(int steps, string key, string cloudConfig)
+    {
+        int low = 64, high = 1024;
+        for (var step = 1; step <= steps && high - low > 16; step++)
+        {
+            var size = (low + high) / 2 / 16 * 16;
+            bool booted;
+            await using (var vm = await QemuVm.StartAsync(Options($"bench-mem-{size}", size, cloudConfig)))
+            {
+                try
+                {
+                    await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), s_timeout);
+                    booted = await WaitForSshAsync(vm, key) is not null;
+                }
+                catch (ConsoleTimeoutException)
+                {
+                    booted = false;
+                }
+            }
+            Console.Error.WriteLine($"  memory step {step}/{steps}: -m {size}: {(booted ? "SSH answered" : "did not boot to SSH")}");
+            (low, high) = booted ? (low, size) : (size, high);
+        }
+        Console.WriteLine($"  smallest -m that boots to SSH (bisection, {steps} boots): {high} MiB (bigger than {low} MiB)");
+    }
+
+    private static QemuOptions Options(string name, int memoryMiB, string cloudConfig) => new()
+    {
+        Name = name,
+        Boot = BootMode.DirectKernel,
+        InitShell = false,
+        MemoryMiB = memoryMiB,
+        CloudConfig = cloudConfig,
+    };
+
+    /// <summary>Time since QEMU started when `ssh true` first succeeded; null when it did not within the timeout.</summary>
+    private static async Task<TimeSpan?> WaitForSshAsync(QemuVm vm, string key)
+    {
+        while (vm.Elapsed < s_timeout && !vm.HasExited)
+        {
+            if ((await SshAsync(vm, key, "true")).Code == 0)
+            {
+                return vm.Elapsed;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        return null;
+    }
+
+    private static async Task<double> MemoryInUseMiBAsync(QemuVm vm, string key)
+    {
+        var (code, meminfo) = await SshAsync(vm, key, "cat /proc/meminfo");
+        if (code != 0)
+        {
+            return double.NaN;
+        }
+        double Field(string name) =>
+            double.Parse(Regex.Match(meminfo, $@"(?m)^{name}:\s+(\d+) kB").Groups[1].Value, CultureInfo.InvariantCulture);
+        return (Field("MemTotal") - Field("MemAvailable")) / 1024;
+    }
+
+    private static Task<(int Code, string Output)> SshAsync(QemuVm vm, string key, string command) =>
+        Tools.RunAsync("ssh",
+        [
+            "-i", key, "-p", vm.SshPort.ToString(CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
+        ]);
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToList();
+        return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
+    }
+
+    private static void Row(string label, List<double> xs, string unit) =>
+        Console.WriteLine($"  {label,-40} {Median(xs),8:0.000} {xs.Min(),8:0.000} {xs.Max(),8:0.000}{(unit.Length > 0 ? " " + unit : "")}");
+}
