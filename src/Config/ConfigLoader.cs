@@ -58,11 +58,6 @@ public sealed class ConfigLoader
         if (tree.GetValueOrDefault("EXTRA_CMDLINE") is string { Length: > 0 } extra)
         {
             Apply(YamlDocument.FromTree(KernelCmdline.Parse(extra), "EXTRA_CMDLINE"), ConfigLayerKind.User);
-            // As RancherOS: also a variable, for ${EXTRA_CMDLINE} and `environment: [EXTRA_CMDLINE]` in services.
-            if (ConfigTree.Get(tree, "rancher.environment.EXTRA_CMDLINE") is null)
-            {
-                ConfigTree.Set(tree, "rancher.environment.EXTRA_CMDLINE", extra);
-            }
         }
         if (applyDebug && ConfigTree.GetBool(tree, "rancher.debug"))
         {

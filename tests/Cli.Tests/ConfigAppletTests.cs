@@ -179,16 +179,16 @@ public sealed class ConfigAppletTests : IDisposable
             """);
         Write("proc/cmdline", "rancher.autologin=tty1\n");
 
-        // EXTRA_CMDLINE itself is left out; what it set (layer 6) is exported, and its rancher.environment copy (as RancherOS).
+        // EXTRA_CMDLINE itself is left out; what it set (layer 6) is exported.
         var plain = Ros("export").Output;
-        Assert.Equal("hostname: h\nrancher:\n  docker:\n    tls: true\n  debug: true\n  environment:\n    EXTRA_CMDLINE: rancher.debug\n", plain);
+        Assert.Equal("hostname: h\nrancher:\n  docker:\n    tls: true\n  debug: true\n", plain);
 
         var withPrivate = Ros("export", "--private").Output;
         Assert.Contains("PRIVATE", withPrivate, StringComparison.Ordinal);
         Assert.Contains("CAKEY", withPrivate, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", withPrivate, StringComparison.Ordinal);
         Assert.DoesNotContain("tty1", withPrivate, StringComparison.Ordinal);
-        Assert.DoesNotMatch("(?m)^EXTRA_CMDLINE:", withPrivate);
+        Assert.DoesNotContain("EXTRA_CMDLINE", withPrivate, StringComparison.Ordinal);
 
         var full = Ros("export", "--full").Output;
         Assert.Contains("shutdown_timeout: 60", full, StringComparison.Ordinal);
@@ -200,9 +200,11 @@ public sealed class ConfigAppletTests : IDisposable
     public void Get_prints_keys_and_certificates_but_not_the_command_line_only_password_and_autologin()
     {
         // Reference TestElideCmdLine: rancher.password on both command lines, `ros config get rancher.password` empty.
+        // EXTRA_CMDLINE and its environment copy as init writes them (cloud-config.d/init.yml).
         Write("var/lib/rancher/conf/cloud-config.yml", """
             EXTRA_CMDLINE: /init cc.hostname=nope rancher.password=three
             rancher:
+              environment: {EXTRA_CMDLINE: /init cc.hostname=nope rancher.password=three}
               ssh: {keys: {rsa: PRIVATE}}
               docker: {server_key: SKEY}
             """);
