@@ -75,8 +75,10 @@ install -m 0755 "$SYSROOT/sbin/resize2fs" sbin/resize2fs
 install -m 0644 "$SYSROOT/etc/mke2fs.conf" etc/mke2fs.conf
 # dhcpcd: PID 1's cloud-init phase leases eth0 (oneshot) when a listed datasource needs the network.
 install -m 0755 "$SYSROOT/usr/sbin/dhcpcd" usr/sbin/dhcpcd
+# open-vm-tools' vmware-rpctool (31 KB, libc only): the vmware datasource reads guestinfo with it.
+install -m 0755 "$SYSROOT/usr/bin/vmware-rpctool" usr/bin/vmware-rpctool
 
-# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, resize2fs, dhcpcd and the dlopen()ed libraries.
+# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, resize2fs, dhcpcd, vmware-rpctool and the dlopen()ed libraries.
 dlopened=()
 while read -r soname; do
   soname=${soname%%#*}; soname=${soname//[[:space:]]/}
@@ -84,7 +86,7 @@ while read -r soname; do
   lib=$(find_lib "$soname") || { echo "initrd: $soname (dlopen.list) not in the sysroot; add its Debian package to packages.list" >&2; exit 1; }
   dlopened+=("$(copy_from_sysroot "$lib")")
 done <"$DLOPEN_LIST"
-elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs sbin/resize2fs usr/sbin/dhcpcd "${dlopened[@]}"
+elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs sbin/resize2fs usr/sbin/dhcpcd usr/bin/vmware-rpctool "${dlopened[@]}"
 
 # CA bundle as update-ca-certificates would write it, in a fixed (sorted) order; OpenSSL's
 # default paths (Debian's openssl package links) point at it too.
