@@ -28,7 +28,7 @@ created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 # stage_layer NAME: fills $STAGE/NAME/rootfs with the recipe's files, their libraries and rootfs/.
 stage_layer() {
   local name=$1 recipe=$RECIPES/$1 rel lib soname elves=() mode path
-  local FILES=() DLOPEN=() MODES=() CONFIG=''
+  local FILES=() DLOPEN=() MODES=() CONFIG='' COMPRESS=''
   # shellcheck source=/dev/null
   . "$recipe/image.sh"
   rm -rf "$STAGE/$name"
@@ -59,6 +59,7 @@ stage_layer() {
   mapfile -t -O "${#elves[@]}" elves < <(find . -type f -name '*.so*' -printf '%P\n' | LC_ALL=C sort)
   elf_closure "${elves[@]}"
   printf '%s' "$CONFIG" >"$STAGE/$name/config.json"
+  printf '%s' "$COMPRESS" >"$STAGE/$name/compress"
   cd - >/dev/null
 }
 
@@ -101,15 +102,16 @@ add_blob() {
   echo "$hex"
 }
 
-# write_image NAME LAYER_HEX...: the archive $DIST/images/NAME.tar for corralos/NAME:$VERSION.
+# write_image NAME LAYER...: the archive $DIST/images/NAME.tar for corralos/NAME:$VERSION. A LAYER is the hex of
+# the layer tar (its diff_id, the blob too), or DIFF_HEX=BLOB_HEX for a compressed blob of that tar.
 write_image() {
-  local name=$1 archive=$STAGE/$1/archive hex config_hex diff_ids layers tmp
+  local name=$1 archive=$STAGE/$1/archive layer hex config_hex diff_ids layers tmp
   shift
   rm -rf "$archive"
   mkdir -p "$archive/blobs/sha256"
-  for hex in "$@"; do cp "$STAGE/layers/$hex" "$archive/blobs/sha256/$hex"; done
-  diff_ids=$(printf '"sha256:%s"\n' "$@" | jq -s -c .)
-  layers=$(printf '"blobs/sha256/%s"\n' "$@" | jq -s -c .)
+  for layer in "$@"; do hex=${layer#*=}; cp "$STAGE/layers/$hex" "$archive/blobs/sha256/$hex"; done
+  diff_ids=$(for layer in "$@"; do printf '"sha256:%s"\n' "${layer%%=*}"; done | jq -s -c .)
+  layers=$(for layer in "$@"; do printf '"blobs/sha256/%s"\n' "${layer#*=}"; done | jq -s -c .)
   jq -c -n --argjson config "$(cat "$STAGE/$name/config.json")" --argjson diff_ids "$diff_ids" \
     --arg created "$created" --arg name "$name" \
     '{architecture: "amd64", os: "linux", created: $created, config: $config,
@@ -144,5 +146,13 @@ for recipe in "$RECIPES"/*/; do
   layer_tar "$STAGE/$name/rootfs" "$STAGE/layers/$name.tar"
   hex=$(add_blob "$STAGE/layers/$name.tar" "$STAGE/layers")
   mv "$STAGE/layers/blobs/sha256/$hex" "$STAGE/layers/$hex"
-  write_image "$name" "$base_hex" "$hex"
+  layer=$hex
+  if [[ $(cat "$STAGE/$name/compress") == gzip ]]; then
+    # Deterministic: no name or timestamp in the header.
+    gzip -n -9 -c "$STAGE/layers/$hex" >"$STAGE/layers/$name.tar.gz"
+    blob_hex=$(add_blob "$STAGE/layers/$name.tar.gz" "$STAGE/layers")
+    mv "$STAGE/layers/blobs/sha256/$blob_hex" "$STAGE/layers/$blob_hex"
+    layer=$hex=$blob_hex
+  fi
+  write_image "$name" "$base_hex" "$layer"
 done

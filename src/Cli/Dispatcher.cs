@@ -34,6 +34,8 @@ internal static class Dispatcher
         AutologinApplet.Create(),
         CloudInitExecuteApplet.Create(),
         EntrypointApplet.Create(),
+        UserDockerApplet.Create(),
+        WaitForDockerApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)

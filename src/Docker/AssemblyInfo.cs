@@ -1,0 +1,2 @@
+// User Docker runs on Linux only: file modes, execve, unix sockets.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

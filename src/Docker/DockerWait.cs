@@ -1,0 +1,54 @@
+using CorralOS.Engine.Client;
+
+namespace CorralOS.Docker;
+
+/// <summary>
+/// `wait-for-docker`: polls an engine's /_ping until it answers, for at most a given time (RancherOS's wait-for-docker
+/// waited for User Docker's socket before a user service or a script talked to it).
+/// </summary>
+public static class DockerWait
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan s_attempt = TimeSpan.FromSeconds(5);
+
+    /// <summary>Returns once /_ping answered; throws <see cref="TimeoutException"/> (one line, the last failure) when time is up.</summary>
+    public static async Task WaitAsync(string host, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var client = new EngineClient(host);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var last = "no answer";
+        while (true)
+        {
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                attempt.CancelAfter(s_attempt);
+                await client.PingAsync(attempt.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (EngineApiException e)
+            {
+                last = e.Message;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = "no answer to /_ping";
+            }
+            try
+            {
+                await Task.Delay(s_interval, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            if (deadline.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new TimeoutException($"docker did not answer at {host} within {timeout.TotalSeconds:0} s: {last}");
+            }
+        }
+    }
+}
