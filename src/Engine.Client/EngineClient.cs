@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
@@ -164,6 +165,14 @@ public sealed class EngineClient : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>Loads a `docker save` archive (POST /images/load); an archive the engine refuses is an <see cref="EngineApiException"/>.</summary>
+    public async Task LoadImageAsync(Stream archive, CancellationToken cancellationToken = default)
+    {
+        using var content = new StreamContent(archive);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
+        using var response = await SendAsync(HttpMethod.Post, "/images/load?quiet=1", content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Pulls an image (POST /images/create), reading the progress stream to its end; a streamed error is thrown.</summary>

@@ -4,28 +4,13 @@ using CorralOS.Engine.Images;
 namespace CorralOS.Init.SystemDocker;
 
 /// <summary>
-/// Loads image archives into System Docker's store at boot: the system images of the initrd every boot, then the
-/// preload folder's archives once each (RancherOS's rule: `.tar`, `.tgz`, `.gz`; a `FILE.done` stamp after a load;
-/// a file already ending in `.done` is a stamp, never an archive).
+/// Loads the preload folder's image archives into System Docker's store at boot, once each (RancherOS's rule: `.tar`,
+/// `.tgz`, `.gz`; a `FILE.done` stamp after a load; a file already ending in `.done` is a stamp, never an archive).
+/// The initrd's system images are loaded on demand instead (<see cref="SystemImageIndex"/>).
 /// </summary>
 public sealed class ImageArchives(ImageStore store)
 {
     private static readonly string[] s_archiveSuffixes = [".tar", ".tar.gz", ".tgz", ".gz"];
-
-    /// <summary>Loads every *.tar in the folder; returns the names loaded ("corralos/os-base:0.1.0", ...).</summary>
-    public IReadOnlyList<string> LoadAll(string folder, CancellationToken cancellationToken)
-    {
-        var loaded = new List<string>();
-        if (!Directory.Exists(folder))
-        {
-            return loaded;
-        }
-        foreach (var archive in Directory.GetFiles(folder, "*.tar").Order(StringComparer.Ordinal))
-        {
-            loaded.AddRange(Load(archive, cancellationToken));
-        }
-        return loaded;
-    }
 
     /// <summary>Loads the preload folder's new archives; a failure is reported and the rest still load.</summary>
     public IReadOnlyList<string> Preload(string folder, Action<string> problem, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ namespace CorralOS.Init.SystemDocker;
 
 /// <summary>
 /// System Docker inside PID 1 (PRODUCT.md §1): the engine serves the Docker API on its socket from this process, and
-/// its containers (`crun run` in the foreground) are PID 1's children. Loads the system images, then the preload
-/// folder, before anyone asks it for a container.
+/// its containers (`crun run` in the foreground) are PID 1's children. Loads the preload folder before anyone asks
+/// it for a container; the system images wait until a service needs one (<see cref="SystemImageIndex"/>).
 /// </summary>
 public sealed class SystemDockerHost : IAsyncDisposable
 {
@@ -39,10 +39,8 @@ public sealed class SystemDockerHost : IAsyncDisposable
         try
         {
             console.Info($"system-docker: listening on {paths.Socket} ({clock.ElapsedMilliseconds} ms)");
+            // The system images are loaded when a service needs one (SystemImageIndex, SystemServices).
             var archives = new ImageArchives(server.Store);
-            clock.Restart();
-            var system = archives.LoadAll(paths.SystemImages, cancellationToken);
-            console.Info($"system-docker: {system.Count} system images loaded in {clock.ElapsedMilliseconds} ms ({string.Join(", ", system)})");
             var preloaded = archives.Preload(paths.Preload, problem => console.Info($"system-docker: preload: {problem}"), cancellationToken);
             if (preloaded.Count > 0)
             {

@@ -12,11 +12,14 @@ namespace CorralOS.Init.SystemDocker;
 /// config reload), the console... A service that fails is reported on the console; the others still come up.
 /// </summary>
 /// <param name="withoutConsole">rancher.init_shell: PID 1's shell keeps the console, so the console service's getty
-/// must not fight it.</param>
+/// must not fight it; User Docker, there for the console's users, is left out with it.</param>
 public sealed class SystemServices(BootConsole console, ConfigPaths configPaths, SystemDockerPaths paths, bool withoutConsole)
 {
     /// <summary>The service that owns the console (its gettys and sshd); left out under rancher.init_shell.</summary>
     public const string ConsoleService = "console";
+
+    /// <summary>User Docker, there for the console's users: left out with the console under rancher.init_shell.</summary>
+    public const string UserDockerService = "docker";
 
     /// <summary>What came up: the started service names; empty when the project could not be read at all.</summary>
     public async Task<IReadOnlySet<string>> UpAsync(CancellationToken cancellationToken)
@@ -28,8 +31,26 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
 
-        var services = await LoadAsync(http, cancellationToken);
-        var report = await manager.UpAsync(services, new UpOptions { Reload = ct => LoadAsync(http, ct) }, cancellationToken);
+        var images = SystemImageIndex.Read(paths.SystemImages, problem => console.Info($"system-docker: {problem}"));
+        // Each round loads the system images its services need (a reload may enable a service with another image).
+        async Task<IReadOnlyList<ServiceDefinition>> LoadWithImagesAsync(CancellationToken ct)
+        {
+            var services = await LoadAsync(http, ct);
+            var needed = services.Where(s => s.Rancher.ServiceScope == ServiceScope.System && s.Image is not null).Select(s => s.Image!);
+            try
+            {
+                await images.LoadMissingAsync(systemDocker, needed, line => console.Info("system-docker: " + line), ct);
+            }
+            catch (EngineApiException e)
+            {
+                // The services whose image did not load fail on their own, each with its line.
+                console.Info($"system-docker: FAILED to load a system image: {e.Message}");
+            }
+            return services;
+        }
+
+        var services = await LoadWithImagesAsync(cancellationToken);
+        var report = await manager.UpAsync(services, new UpOptions { Reload = LoadWithImagesAsync }, cancellationToken);
         foreach (var (service, problem) in report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             console.Info($"service {service}: FAILED: {problem}");
@@ -107,6 +128,6 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"services: {problem}");
         }
-        return withoutConsole ? project.Services.Where(s => s.Name != ConsoleService).ToList() : project.Services;
+        return withoutConsole ? project.Services.Where(s => s.Name is not (ConsoleService or UserDockerService)).ToList() : project.Services;
     }
 }
