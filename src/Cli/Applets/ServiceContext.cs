@@ -75,6 +75,25 @@ internal sealed class ServiceContext : IDisposable
         return project.Services;
     }
 
+    /// <summary>
+    /// Loads into System Docker the images of <paramref name="services"/> it lacks that an archive of the initrd holds
+    /// (/usr/share/ros/images, build/images.sh: the system and catalog images, which no registry has), as PID 1 does
+    /// at boot; an image no archive holds is left to a pull.
+    /// </summary>
+    public async Task LoadSystemImagesAsync(IEnumerable<ServiceDefinition> services, CancellationToken cancellationToken)
+    {
+        var needed = services.Where(s => s.Rancher.ServiceScope == ServiceScope.System && !string.IsNullOrEmpty(s.Image)).Select(s => s.Image!).ToList();
+        if (needed.Count == 0)
+        {
+            return;
+        }
+        var index = CorralOS.Init.SystemDocker.SystemImageIndex.Read(Path.Combine(Paths.Root, SystemImagesDirectory), problem => Error.WriteLine($"warning: {problem}"));
+        await index.LoadMissingAsync(Engine(ServiceScope.System), needed, WriteLine, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where the initrd keeps the system image archives, under the root.</summary>
+    public const string SystemImagesDirectory = "usr/share/ros/images";
+
     /// <summary>Prints what the catalog could not read, as warnings.</summary>
     public void ReportCatalogWarnings()
     {

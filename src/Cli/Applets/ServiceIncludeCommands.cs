@@ -70,6 +70,7 @@ internal static class ServiceIncludeCommands
                     staged.AddRange(CorralOS.Compose.ComposeParser.ParseFile(text, name, environment).Services);
                 }
             }
+            await ctx.LoadSystemImagesAsync(staged, cancellationToken);
             await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync(staged, cancellationToken);
             return Update(ctx, includes =>
             {

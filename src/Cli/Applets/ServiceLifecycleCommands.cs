@@ -37,9 +37,11 @@ internal static class ServiceLifecycleCommands
             }
             using var ctx = context(parse, false);
             var services = await ctx.ServicesAsync(cancellationToken);
+            var only = parse.GetValue(names);
+            await ctx.LoadSystemImagesAsync(only is { Length: > 0 } ? services.Where(s => only.Contains(s.Name)) : services, cancellationToken);
             var report = await ctx.Manager().UpAsync(services, new UpOptions
             {
-                Only = parse.GetValue(names),
+                Only = only,
                 CreateOnly = createOnly,
                 Recreate = parse.GetValue(noRecreate) ? RecreateMode.Never : parse.GetValue(forceRecreate) ? RecreateMode.Always : RecreateMode.Changed,
             }, cancellationToken);
