@@ -19,8 +19,8 @@ public sealed class CloudInitOptions
 
     public MetadataEndpoints Endpoints { get; init; } = new();
 
-    /// <summary>open-vm-tools' guestinfo client (the vmware datasource); a bare name is looked up on PATH.</summary>
-    public string VmwareRpctool { get; init; } = "vmware-rpctool";
+    /// <summary>open-vm-tools' guestinfo client (the vmware datasource), where Debian and the initrd put it.</summary>
+    public string VmwareRpctool { get; init; } = "/usr/bin/vmware-rpctool";
 
     /// <summary>Shared by the HTTP datasources; null makes one per run.</summary>
     public HttpClient? Http { get; init; }

@@ -41,7 +41,7 @@ public abstract class CloudInitHttpVm : BootedVm
 
     protected override QemuOptions Options => new()
     {
-        Name = "ci-" + Regex.Replace(Datasource, "[^a-z]", ""),
+        Name = "ci-" + Regex.Replace(Datasource, "[^a-z0-9]", ""),
         Boot = BootMode.DirectKernel,
         ExtraCmdline = Cmdline,
         GuestForwards = [new GuestForward(Metadata.Port)],
