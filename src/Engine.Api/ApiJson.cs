@@ -26,4 +26,6 @@ namespace CorralOS.Engine.Api;
 [JsonSerializable(typeof(ExecCreateResponse))]
 [JsonSerializable(typeof(ExecInspect))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(VolumeList))]
+[JsonSerializable(typeof(VolumeView))]
 internal sealed partial class ApiJson : JsonSerializerContext;

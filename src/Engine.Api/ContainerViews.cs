@@ -25,7 +25,7 @@ public sealed class ContainerViews(ContainerLayout layout, ImageStore images)
             Status = StatusText(state, DateTimeOffset.UtcNow),
             HostConfig = new SummaryHostConfig(config.HostConfig?.NetworkMode ?? "host"),
             NetworkSettings = Networks(config),
-            Mounts = Mounts(config, null),
+            Mounts = Mounts(container.Record, null),
         };
     }
 
@@ -70,7 +70,7 @@ public sealed class ContainerViews(ContainerLayout layout, ImageStore images)
             RestartCount = state.RestartCount,
             HostConfig = config.HostConfig ?? new HostConfig(),
             GraphDriver = new GraphDriverData(ImageViews.Driver, graph),
-            Mounts = Mounts(config, layout),
+            Mounts = Mounts(container.Record, layout),
             Config = config,
             NetworkSettings = Networks(config),
         };
@@ -111,9 +111,14 @@ public sealed class ContainerViews(ContainerLayout layout, ImageStore images)
         Networks = new Dictionary<string, EndpointSettings> { [config.HostConfig?.NetworkMode ?? "host"] = new EndpointSettings() },
     };
 
-    private static List<MountPoint> Mounts(ContainerCreateRequest config, ContainerLayout? layout)
+    private static List<MountPoint> Mounts(ContainerRecord record, ContainerLayout? layout)
     {
+        var config = record.Config;
         var mounts = new List<MountPoint>();
+        foreach (var (target, name) in record.AnonymousVolumes ?? [])
+        {
+            mounts.Add(new MountPoint { Type = "volume", Name = name, Source = layout?.Volume(name) ?? "", Destination = target, Rw = true });
+        }
         foreach (var bind in config.HostConfig?.Binds ?? [])
         {
             var parts = bind.Split(':');
@@ -134,6 +139,10 @@ public sealed class ContainerViews(ContainerLayout layout, ImageStore images)
         }
         foreach (var mount in config.HostConfig?.Mounts ?? [])
         {
+            if (mount.Type == "volume" && string.IsNullOrEmpty(mount.Source))
+            {
+                continue; // anonymous: listed above with its name
+            }
             mounts.Add(new MountPoint { Type = mount.Type ?? "", Source = mount.Source ?? "", Destination = mount.Target ?? "", Rw = !mount.ReadOnly });
         }
         return mounts;

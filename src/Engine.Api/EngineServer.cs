@@ -75,6 +75,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         RegistryEndpoints.Map(app, store, options);
         ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
         ExecEndpoints.Map(app, containers.Execs);
+        VolumeEndpoints.Map(app, containers.Volumes);
         EventEndpoints.Map(app, containers.Events, store);
         app.MapFallback("{**path}", context => throw new NotFoundException("page not found"));
 

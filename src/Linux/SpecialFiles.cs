@@ -15,6 +15,9 @@ public static class SpecialFiles
     /// <summary>True when the path itself is a character device (an overlayfs whiteout when 0:0).</summary>
     public static unsafe bool IsCharacterDevice(string path) => FileType(path) == Libc.S_IFCHR;
 
+    /// <summary>True when the path itself is a regular file (not a symlink, device, FIFO or socket).</summary>
+    public static bool IsRegularFile(string path) => FileType(path) == Libc.S_IFREG;
+
     private static unsafe uint FileType(string path)
     {
         var buffer = stackalloc byte[Libc.StatxSize];
@@ -35,6 +38,14 @@ public static class SpecialFiles
         return type == '\0' ? null : new DeviceNode(type,
             *(uint*)(buffer + Libc.StatxRdevMajorOffset), *(uint*)(buffer + Libc.StatxRdevMajorOffset + 4),
             mode & 0xFFF, *(uint*)(buffer + Libc.StatxUidOffset), *(uint*)(buffer + Libc.StatxUidOffset + 4));
+    }
+
+    /// <summary>The owner and group of the path itself (not a symlink's target).</summary>
+    public static unsafe (int Uid, int Gid) Owner(string path)
+    {
+        var buffer = stackalloc byte[Libc.StatxSize];
+        SystemCallException.ThrowIfFailed(Libc.statx(Libc.AT_FDCWD, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer), "statx", path);
+        return ((int)*(uint*)(buffer + Libc.StatxUidOffset), (int)*(uint*)(buffer + Libc.StatxUidOffset + 4));
     }
 
     /// <summary>Sets owner and group without following a symlink.</summary>

@@ -57,6 +57,9 @@ public sealed class TestImage
 
     public Dictionary<string, string> Labels { get; } = [];
 
+    /// <summary>The config's Volumes (Dockerfile VOLUME paths).</summary>
+    public List<string> Volumes { get; } = [];
+
     public DateTimeOffset Created { get; init; } = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     /// <summary>Replaces the diff_ids the config declares (for mismatch tests).</summary>
@@ -91,12 +94,17 @@ public sealed class TestImage
             history.Add(new JsonObject { ["created"] = Created.AddSeconds(i).ToString("O"), ["created_by"] = $"layer {i}" });
         }
         history.Add(new JsonObject { ["created"] = Created.ToString("O"), ["created_by"] = "CMD [\"sh\"]", ["empty_layer"] = true });
+        var containerConfig = new JsonObject { ["Cmd"] = new JsonArray("sh"), ["Env"] = new JsonArray("PATH=/bin"), ["Labels"] = labels };
+        if (Volumes.Count > 0)
+        {
+            containerConfig["Volumes"] = new JsonObject(Volumes.Select(v => KeyValuePair.Create(v, (JsonNode?)new JsonObject())));
+        }
         var config = new JsonObject
         {
             ["architecture"] = "amd64",
             ["os"] = "linux",
             ["created"] = Created.ToString("O"),
-            ["config"] = new JsonObject { ["Cmd"] = new JsonArray("sh"), ["Env"] = new JsonArray("PATH=/bin"), ["Labels"] = labels },
+            ["config"] = containerConfig,
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(DiffIds.Select(d => (JsonNode)d).ToArray()) },
             ["history"] = history,
         };

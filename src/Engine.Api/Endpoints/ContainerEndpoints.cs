@@ -107,10 +107,10 @@ public static class ContainerEndpoints
             await JsonSerializer.SerializeAsync(context.Response.Body, new ContainerWaitResponse(exitCode, error is null ? null : new WaitError(error)), ApiJson.Default.ContainerWaitResponse, context.RequestAborted);
         });
 
-        // `v` removes anonymous volumes; the engine makes none (named volumes outlive their containers, as in Docker).
+        // `v` removes the container's anonymous volumes (named volumes outlive their containers, as in Docker).
         routes.MapDelete("/containers/{id}", async context =>
         {
-            await engine.RemoveAsync(Id(context), Flag(context, "force"), context.RequestAborted);
+            await engine.RemoveAsync(Id(context), Flag(context, "force"), context.RequestAborted, removeVolumes: Flag(context, "v"));
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
     }

@@ -1,4 +1,5 @@
 using CorralOS.Engine.Images;
+using CorralOS.Engine.Volumes;
 
 namespace CorralOS.Engine.Containers;
 
@@ -18,6 +19,7 @@ public sealed class ContainerEngine
     {
         _images = images;
         Store = store;
+        Volumes = new VolumeStore(store.Layout.Volumes);
         _context = new ContainerRuntimeContext(store.Layout, new RootFsMounter(store.Layout, images), new OciSpecBuilder(store.Layout, deviceCgroupRules, store.Get), runtime);
         _context.Events = Events;
         Execs = new Exec.ExecEngine(store, runtime)
@@ -31,6 +33,9 @@ public sealed class ContainerEngine
     public Events.EventLog Events { get; } = new();
 
     public ContainerStore Store { get; }
+
+    /// <summary>Named and anonymous volumes.</summary>
+    public VolumeStore Volumes { get; }
 
     /// <summary>Exec instances in running containers.</summary>
     public Exec.ExecEngine Execs { get; }
@@ -47,6 +52,7 @@ public sealed class ContainerEngine
         {
             Store.Get(target); // an unknown container to share a namespace with is a 404 now, not at start
         }
+        var anonymous = AnonymousVolumes.Choose(config);
         var container = Store.Add(name, (id, chosen) => new ContainerRecord
         {
             Id = id,
@@ -55,7 +61,13 @@ public sealed class ContainerEngine
             Image = request.Image,
             ImageId = image.Id,
             Config = config,
+            AnonymousVolumes = anonymous.Count > 0 ? anonymous : null,
         });
+        // Made now, so GET /volumes lists them at once; the image's content is copied in at the first start.
+        foreach (var volume in anonymous.Values)
+        {
+            Volumes.Ensure(volume);
+        }
         Events.Container(container, "create");
         return container;
     }
@@ -95,7 +107,7 @@ public sealed class ContainerEngine
         {
             try
             {
-                await RemoveAsync(container.Id, force: true, CancellationToken.None);
+                await RemoveAsync(container.Id, force: true, CancellationToken.None, removeVolumes: true);
             }
             catch (NotFoundException)
             {
@@ -212,7 +224,8 @@ public sealed class ContainerEngine
         }
     }
 
-    public async Task RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken)
+    /// <summary>Removes a container; <paramref name="removeVolumes"/> (`rm -v`, `--rm`) also its anonymous volumes.</summary>
+    public async Task RemoveAsync(string nameOrId, bool force, CancellationToken cancellationToken, bool removeVolumes = false)
     {
         var container = Store.Get(nameOrId);
         using var _ = await LockAsync(container, cancellationToken);
@@ -233,6 +246,14 @@ public sealed class ContainerEngine
         }
         _context.RootFs.Unmount(container);
         await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        // Before the container is gone for clients, so a `wait condition=removed` (docker run --rm) finds them gone too.
+        if (removeVolumes)
+        {
+            foreach (var volume in container.Record.AnonymousVolumes?.Values ?? Enumerable.Empty<string>())
+            {
+                Volumes.Remove(volume);
+            }
+        }
         container.Removed = true;
         Store.Remove(container);
         var bundle = _context.Layout.Bundle(container.Id);

@@ -48,6 +48,15 @@ public static class ContainerFactory
             labels[k] = v;
         }
         merged.Labels = labels;
+        // The image's VOLUME paths join the request's (`-v /path`): each becomes an anonymous volume unless bound.
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("Volumes", out var volumes) && volumes.ValueKind == JsonValueKind.Object)
+        {
+            merged.Volumes ??= [];
+            foreach (var volume in volumes.EnumerateObject())
+            {
+                merged.Volumes.TryAdd(volume.Name, new EmptyObject());
+            }
+        }
         merged.Image = request.Image;
         if ((merged.Entrypoint?.Count ?? 0) + (merged.Cmd?.Count ?? 0) == 0)
         {

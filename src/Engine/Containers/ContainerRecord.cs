@@ -16,4 +16,7 @@ public sealed class ContainerRecord
 
     /// <summary>The request merged with the image config (Cmd, Entrypoint, Env, WorkingDir, User, Labels filled in).</summary>
     [JsonPropertyName("Config")] public required ContainerCreateRequest Config { get; init; }
+
+    /// <summary>Anonymous volumes by container path (the image's VOLUME, `-v /path`): random names chosen at create.</summary>
+    [JsonPropertyName("AnonymousVolumes")] public Dictionary<string, string>? AnonymousVolumes { get; init; }
 }

@@ -201,7 +201,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", host.Privileged ? "rw" : "ro"),
         };
         var targets = new HashSet<string>(StringComparer.Ordinal);
-        AddVolumes(mounts, targets, host, forceReadOnly: false);
+        AddVolumes(mounts, targets, container, forceReadOnly: false, copyFrom: layout.RootFs(container.Id));
         AddVolumesFrom(mounts, targets, host, [container.Id]);
         foreach (var (target, options) in host.Tmpfs ?? [])
         {
@@ -223,12 +223,17 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return mounts;
     }
 
-    /// <summary>The binds and Mounts of a create request (its own, or a volumes_from source's).</summary>
-    private void AddVolumes(JsonArray mounts, HashSet<string> targets, HostConfig host, bool forceReadOnly)
+    /// <summary>
+    /// The binds, Mounts and anonymous volumes of a container (its own, or a volumes_from source's). A volume new or
+    /// empty gets the image's content at its path from <paramref name="copyFrom"/> (the mounted rootfs), as Docker does.
+    /// </summary>
+    private void AddVolumes(JsonArray mounts, HashSet<string> targets, Container owner, bool forceReadOnly, string? copyFrom)
     {
+        var host = owner.Record.Config.HostConfig ?? new HostConfig();
+        var anonymous = owner.Record.AnonymousVolumes ?? [];
         foreach (var bind in host.Binds ?? [])
         {
-            var (source, target, options) = ParseBind(bind);
+            var (source, target, options) = ParseBind(bind, options => options.Contains("nocopy") ? null : copyFrom);
             if (targets.Add(target))
             {
                 var readOnly = forceReadOnly || options.Contains("ro");
@@ -249,13 +254,24 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
                     mounts.Add((JsonNode)Mount(target, mount.Source ?? throw new InvalidArgumentException("bind mount has no source"), "bind", "rbind", readOnly ? "ro" : "rw"));
                     break;
                 case "volume":
-                    mounts.Add((JsonNode)Mount(target, VolumeSource(mount.Source ?? throw new InvalidArgumentException("anonymous volumes are not supported")), "bind", "rbind", readOnly ? "ro" : "rw"));
+                    var name = string.IsNullOrEmpty(mount.Source)
+                        ? anonymous.GetValueOrDefault(AnonymousVolumes.Normalize(target)) ?? throw new InvalidArgumentException($"no anonymous volume for {target}")
+                        : mount.Source;
+                    mounts.Add((JsonNode)Mount(target, VolumeSource(name, target, copyFrom), "bind", "rbind", readOnly ? "ro" : "rw"));
                     break;
                 case "tmpfs":
                     mounts.Add((JsonNode)Mount(target, "tmpfs", "tmpfs", "nosuid", "nodev"));
                     break;
                 default:
                     throw new InvalidArgumentException($"mount type {mount.Type} is not supported (bind, volume, tmpfs)");
+            }
+        }
+        // The image's VOLUME paths and `-v /path`: the anonymous volumes chosen at create.
+        foreach (var (target, name) in anonymous)
+        {
+            if (targets.Add(target))
+            {
+                mounts.Add((JsonNode)Mount(target, VolumeSource(name, target, copyFrom), "bind", "rbind", forceReadOnly ? "ro" : "rw"));
             }
         }
     }
@@ -285,7 +301,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             }
             var sourceHost = source.Record.Config.HostConfig ?? new HostConfig();
             var entryReadOnly = readOnly || mode == "ro";
-            AddVolumes(mounts, targets, sourceHost, entryReadOnly);
+            AddVolumes(mounts, targets, source, entryReadOnly, copyFrom: null);
             AddVolumesFrom(mounts, targets, sourceHost, [.. chain, source.Id], entryReadOnly);
         }
     }
@@ -293,7 +309,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
     private static IEnumerable<string> Propagation(string[] options) =>
         options.Where(o => o is "shared" or "rshared" or "slave" or "rslave" or "private" or "rprivate");
 
-    private (string Source, string Target, string[] Options) ParseBind(string bind)
+    private (string Source, string Target, string[] Options) ParseBind(string bind, Func<string[], string?>? copyFrom = null)
     {
         var parts = bind.Split(':');
         if (parts.Length is < 2 or > 3 || parts[1].Length == 0 || parts[1][0] != '/')
@@ -301,7 +317,7 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             throw new InvalidArgumentException($"invalid volume specification: '{bind}'");
         }
         var options = parts.Length == 3 ? parts[2].Split(',') : [];
-        var source = parts[0].StartsWith('/') ? parts[0] : VolumeSource(parts[0]);
+        var source = parts[0].StartsWith('/') ? parts[0] : VolumeSource(parts[0], parts[1], copyFrom?.Invoke(options));
         if (parts[0].StartsWith('/') && !Path.Exists(source))
         {
             // Docker creates a missing bind source as a directory.
@@ -310,14 +326,15 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
         return (source, parts[1], options);
     }
 
-    /// <summary>A named volume: a directory under the data root, created on first use.</summary>
-    private string VolumeSource(string name)
+    /// <summary>A volume's directory under the data root, created on first use; an empty one gets the image's content at the target.</summary>
+    private string VolumeSource(string name, string target, string? copyFrom)
     {
-        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name is "." or "..")
+        var (data, _) = new Volumes.VolumeStore(layout.Volumes).Ensure(name);
+        if (copyFrom is not null)
         {
-            throw new InvalidArgumentException($"invalid volume name: \"{name}\"");
+            Volumes.VolumeCopy.CopyUp(copyFrom, target, data);
         }
-        return Directory.CreateDirectory(layout.Volume(name)).FullName;
+        return data;
     }
 
     /// <summary>The container whose network this one joins (`container:x`), or null.</summary>

@@ -34,6 +34,7 @@ internal static unsafe partial class Libc
     internal const int StatxUidOffset = 20;        // stx_uid, then stx_gid (u32 each)
     internal const int StatxRdevMajorOffset = 128; // stx_rdev_major, then stx_rdev_minor (u32 each)
     internal const uint S_IFBLK = 0x6000;
+    internal const uint S_IFREG = 0x8000;
     internal const uint S_IFMT = 0xF000;
     internal const uint S_IFSOCK = 0xC000;
     internal const uint S_IFCHR = 0x2000;
