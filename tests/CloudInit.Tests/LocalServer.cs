@@ -54,6 +54,14 @@ public sealed class LocalServer : IAsyncDisposable
 
     public MetadataEndpoints Endpoints => MetadataEndpoints.At(BaseUri);
 
+    /// <summary>The status a plain GET (no metadata headers or token) gets: what the fixture service refuses.</summary>
+    public async Task<HttpStatusCode> PlainGetStatusAsync(string path)
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(BaseUri, path), TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
     private async Task LoopAsync()
     {
         while (!_stop.IsCancellationRequested)
