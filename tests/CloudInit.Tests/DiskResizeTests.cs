@@ -13,14 +13,11 @@ public sealed class DiskResizeTests : IDisposable
 {
     private const long MiB = 1024 * 1024;
     private readonly TempDir _dir = new();
-    private readonly List<string> _loops = [];
+    private readonly LoopDevices _loops = new();
 
     public void Dispose()
     {
-        foreach (var loop in _loops)
-        {
-            Tool.Run("losetup", "-d", loop);
-        }
+        _loops.Dispose();
         _dir.Dispose();
     }
 
@@ -99,8 +96,7 @@ public sealed class DiskResizeTests : IDisposable
         }
         Tool.Run("mkfs.ext4", "-q", "-F", "-b", "4096", image);
         SetLength(image, 128 * MiB);
-        var loop = Tool.Run("losetup", "--find", "--show", image).Trim();
-        _loops.Add(loop);
+        var loop = _loops.Attach(image);
 
         var done = await new DiskResize("resize2fs").RunAsync(loop, Stamp, TestContext.Current.CancellationToken);
 

@@ -6,14 +6,11 @@ namespace CorralOS.CloudInit.Tests;
 public sealed class DriveTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly List<string> _loops = [];
+    private readonly LoopDevices _loops = new();
 
     public void Dispose()
     {
-        foreach (var loop in _loops)
-        {
-            Tool.Run("losetup", "-d", loop);
-        }
+        _loops.Dispose();
         _dir.Dispose();
     }
 
@@ -28,15 +25,10 @@ public sealed class DriveTests : IDisposable
     }
 
     /// <summary>Attaches an image to a free loop device (root only, as the drive is in a VM) and remembers to detach it.</summary>
-    private string Attach(string image)
-    {
-        var loop = Tool.Run("losetup", "--find", "--show", "--read-only", image).Trim();
-        _loops.Add(loop);
-        return loop;
-    }
+    private string Attach(string image) => _loops.Attach(image, readOnly: true);
 
     /// <summary>Looks a label up the way PID 1 does (blkid-style probe), among the test's loop devices only.</summary>
-    private Func<string, string?> ByLabel => label => _loops.FirstOrDefault(d => FileSystemProbe.Probe(d)?.Label == label);
+    private Func<string, string?> ByLabel => label => _loops.Attached.FirstOrDefault(d => FileSystemProbe.Probe(d)?.Label == label);
 
     [Fact]
     public async Task Config_drive_from_a_directory()

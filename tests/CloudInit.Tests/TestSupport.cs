@@ -56,6 +56,29 @@ public static class Options
     }
 }
 
+/// <summary>Loop devices a test attached (root only, as a drive in a VM), detached when it ends.</summary>
+public sealed class LoopDevices : IDisposable
+{
+    private readonly List<string> _attached = [];
+
+    public IReadOnlyList<string> Attached => _attached;
+
+    public string Attach(string image, bool readOnly = false)
+    {
+        var loop = readOnly ? Tool.Run("losetup", "--find", "--show", "--read-only", image).Trim() : Tool.Run("losetup", "--find", "--show", image).Trim();
+        _attached.Add(loop);
+        return loop;
+    }
+
+    public void Dispose()
+    {
+        foreach (var loop in _attached)
+        {
+            Tool.Run("losetup", "-d", loop);
+        }
+    }
+}
+
 public static class Tool
 {
     /// <summary>Runs a program to the end; fails the test with its stderr when it fails.</summary>
