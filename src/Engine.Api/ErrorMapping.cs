@@ -48,6 +48,7 @@ public static partial class ErrorMapping
         NotModifiedException => StatusCodes.Status304NotModified,
         ConflictException => StatusCodes.Status409Conflict,
         InvalidArgumentException or BadHttpRequestException => StatusCodes.Status400BadRequest,
+        NotSupportedByDriverException => StatusCodes.Status501NotImplemented,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -18,5 +18,8 @@ public sealed class InvalidArgumentException(string message, Exception? inner = 
 /// <summary>Nothing to do (start of a running container, stop of a stopped one): HTTP 304.</summary>
 public sealed class NotModifiedException(string message) : EngineException(message);
 
+/// <summary>The request is valid but this container cannot do it (logs of a driver that keeps none): HTTP 501.</summary>
+public sealed class NotSupportedByDriverException(string message) : EngineException(message);
+
 /// <summary>The OCI runtime could not start a container; its message is crun's: HTTP 500.</summary>
 public sealed class RuntimeFailedException(string message) : EngineException(message);

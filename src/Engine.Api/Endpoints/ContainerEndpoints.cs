@@ -133,6 +133,10 @@ public static class ContainerEndpoints
     private static async Task LogsAsync(HttpContext context, ContainerEngine engine)
     {
         var container = engine.Store.Get(Id(context));
+        if (!LogDrivers.Readable(container.Record.Config))
+        {
+            throw new NotSupportedByDriverException("configured logging driver does not support reading");
+        }
         var query = new LogQuery(
             Flag(context, "stdout"),
             Flag(context, "stderr"),
@@ -167,7 +171,7 @@ public static class ContainerEndpoints
         var container = engine.Store.Get(Id(context));
         var attachedAt = DateTimeOffset.UtcNow;
         engine.Events.Container(container, "attach");
-        if (container.Interactive)
+        if (container.LiveOutput)
         {
             await InteractiveAttach.RunAsync(context, engine, container);
             return;

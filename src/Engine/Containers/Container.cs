@@ -36,6 +36,10 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
     /// <summary>Whether attach goes through <see cref="Io"/> (live) rather than the log.</summary>
     public bool Interactive => Record.Config.Tty || Record.Config.OpenStdin;
 
+    /// <summary>Whether output reaches attached clients live through <see cref="Io"/>: interactive containers, and
+    /// those whose log driver keeps nothing to follow (none, syslog).</summary>
+    public bool LiveOutput => Interactive || !LogDrivers.Readable(Record.Config);
+
     /// <summary>The running `crun run` and its supervision loop, while there is one.</summary>
     internal ContainerRun? Run { get; set; }
 

@@ -75,8 +75,17 @@ public sealed class ContainerEngine
     public async Task StartAsync(string nameOrId, CancellationToken cancellationToken)
     {
         var container = Store.Get(nameOrId);
-        using var _ = await LockAsync(container, cancellationToken);
-        await StartLockedAsync(container);
+        try
+        {
+            using var _ = await LockAsync(container, cancellationToken);
+            await StartLockedAsync(container);
+        }
+        catch (EngineException) when (container.Record.Config.HostConfig?.AutoRemove == true && !container.Removed && !container.State.Running)
+        {
+            // As Docker: an auto-remove container that cannot start is removed (`docker run --rm` waits for that).
+            await RemoveAsync(container.Id, force: true, CancellationToken.None, removeVolumes: true);
+            throw;
+        }
     }
 
     private async Task StartLockedAsync(Container container)

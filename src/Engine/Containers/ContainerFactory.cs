@@ -86,6 +86,7 @@ public static class ContainerFactory
         SharedNamespaces.Validate(host);
         DeviceMappings.Resolve(host);
         ResolvConf.Build("", host);
+        LogDrivers.Validate(host.LogConfig);
         if (SharedNamespaces.Target(host.NetworkMode) is not null)
         {
             // Docker's conflicts: the joined container's network owns these.

@@ -93,6 +93,7 @@ internal sealed class ContainerRun
         var config = _container.Record.Config;
         Process? crun = null;
         ConsoleSocket? console = null;
+        LineLog? log = null;
         try
         {
             _context.RootFs.Mount(_container);
@@ -103,21 +104,24 @@ internal sealed class ContainerRun
             spec["process"]!["terminal"] = config.Tty;
             Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()));
             console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
+            log = LogDrivers.Open(_container, layout);
             crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog, console?.Path, keepStdin: config.OpenStdin && !config.Tty);
         }
         catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException or Linux.SystemCallException or System.ComponentModel.Win32Exception)
         {
             console?.Dispose();
+            log?.Dispose();
             _context.RootFs.Unmount(_container);
             return Failed(e.Message, first);
         }
 
         using (console)
         using (crun)
-        using (var log = new JsonFileLog(layout.LogFile(id)))
+        using (log)
         {
-            // Interactive containers (-i, -t) also hand their output to attached clients as it comes.
-            var io = _container.Interactive ? _container.Io : null;
+            // Interactive containers (-i, -t), and those whose log driver cannot be followed, also hand their output
+            // to attached clients as it comes.
+            var io = _container.LiveOutput ? _container.Io : null;
             var stdout = log.PumpAsync(crun.StandardOutput.BaseStream, "stdout", io is null ? null : data => io.PublishAsync(1, data));
             var stderr = log.PumpAsync(crun.StandardError.BaseStream, "stderr", io is null ? null : data => io.PublishAsync(2, data));
             var exited = crun.WaitForExitAsync();
@@ -130,7 +134,7 @@ internal sealed class ContainerRun
                 terminalOutput = log.PumpAsync(terminal, "stdout", io is null ? null : data => io.PublishAsync(1, data));
             }
             var pid = await WaitForPidAsync(pidFile, exited);
-            if (pid > 0 && io is not null)
+            if (pid > 0 && io is not null && _container.Interactive)
             {
                 io.Started(terminal ?? crun.StandardInput.BaseStream, terminal?.SafeFileHandle);
             }
