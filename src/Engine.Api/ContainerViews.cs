@@ -57,6 +57,7 @@ public sealed class ContainerViews(ContainerLayout layout, ImageStore images)
                 Restarting = state.Status == ContainerStatus.Restarting,
                 Pid = state.Pid,
                 ExitCode = state.ExitCode,
+                OomKilled = state.OomKilled,
                 Error = state.Error,
                 StartedAt = ImageViews.Rfc3339(state.StartedAt ?? DateTimeOffset.MinValue),
                 FinishedAt = ImageViews.Rfc3339(state.FinishedAt ?? DateTimeOffset.MinValue),

@@ -93,6 +93,7 @@ internal sealed class ContainerRun
         var config = _container.Record.Config;
         Process? crun = null;
         ConsoleSocket? console = null;
+        string? cgroupsPath = null;
         LineLog? log = null;
         try
         {
@@ -101,6 +102,7 @@ internal sealed class ContainerRun
             File.Delete(crunLog);
             File.Delete(pidFile);
             var spec = _context.SpecBuilder.Build(_container);
+            cgroupsPath = spec["linux"]?["cgroupsPath"]?.GetValue<string>();
             spec["process"]!["terminal"] = config.Tty;
             Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()));
             console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
@@ -134,6 +136,7 @@ internal sealed class ContainerRun
                 terminalOutput = log.PumpAsync(terminal, "stdout", io is null ? null : data => io.PublishAsync(1, data));
             }
             var pid = await WaitForPidAsync(pidFile, exited);
+            using var oom = pid > 0 && cgroupsPath is not null ? OomWatch.Start(cgroupsPath) : null;
             if (pid > 0 && io is not null && _container.Interactive)
             {
                 io.Started(terminal ?? crun.StandardInput.BaseStream, terminal?.SafeFileHandle);
@@ -147,6 +150,7 @@ internal sealed class ContainerRun
                     s.StartedAt = DateTimeOffset.UtcNow;
                     s.Error = "";
                     s.ExitCode = 0;
+                    s.OomKilled = false;
                     s.StoppedByUser = false;
                 });
                 if (first)
@@ -167,6 +171,11 @@ internal sealed class ContainerRun
             {
                 return Failed(OciRuntime.LastError(crunLog) ?? $"{_context.Runtime.Binary} exited {exitCode.ToString(CultureInfo.InvariantCulture)} before the container started", first);
             }
+            var oomKilled = oom?.Killed(exitCode, _container.State.StoppedByUser) ?? false;
+            if (oomKilled)
+            {
+                _context.Events?.Container(_container, "oom");
+            }
             // Told before the state changes, so a client woken by the exit (wait) finds the event already there.
             _context.Events?.Container(_container, "die", ("exitCode", exitCode.ToString(CultureInfo.InvariantCulture)));
             _container.Update(s =>
@@ -174,6 +183,7 @@ internal sealed class ContainerRun
                 s.Status = ContainerStatus.Exited;
                 s.Pid = 0;
                 s.ExitCode = exitCode;
+                s.OomKilled = oomKilled;
                 s.FinishedAt = DateTimeOffset.UtcNow;
             });
             return (exitCode, null);

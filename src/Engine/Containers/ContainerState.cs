@@ -16,6 +16,9 @@ public sealed class ContainerState
     [JsonPropertyName("FinishedAt")] public DateTimeOffset? FinishedAt { get; set; }
     [JsonPropertyName("RestartCount")] public int RestartCount { get; set; }
 
+    /// <summary>The kernel's OOM killer struck the container's cgroup during its last run.</summary>
+    [JsonPropertyName("OOMKilled")] public bool OomKilled { get; set; }
+
     /// <summary>Stopped by a user (stop, kill, restart's stop): unless-stopped and always-after-restart respect it.</summary>
     [JsonPropertyName("StoppedByUser")] public bool StoppedByUser { get; set; }
 
