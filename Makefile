@@ -17,7 +17,7 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel images initrd iso floor-initrd run test bench clean
+.PHONY: all deps ros kernel images initrd iso floor-initrd run test bench bench-engine clean
 
 all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/corralos.iso
 
@@ -70,8 +70,12 @@ run: all
 test: all
 	build/run-tests.sh
 
-bench: all floor-initrd
+bench: all floor-initrd bench-engine
 	build/bench.sh
+
+# System Docker's figures alone (run --rm vs crun, idle RSS, ps -a, pull): needs dist/ros, not the ISO.
+bench-engine: $(DIST)/ros
+	build/bench-engine.sh
 
 clean:
 	rm -rf $(OUT) $(DIST) artifacts
