@@ -17,12 +17,15 @@ internal static class ModprobeApplet
         var all = new Option<bool>("--all", "-a") { Description = "Load every module named, not one module with parameters" };
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Print the files that would be loaded, load nothing" };
         var directory = new Option<string?>("--dirname", "-d") { Description = "Module directory root (default /)" };
+        // dockerd runs `modprobe -va bridge br_netfilter`: -v is accepted, and -va bundles it with -a.
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Accepted for compatibility; changes nothing" };
         command.Arguments.Add(module);
         command.Arguments.Add(parameters);
         command.Options.Add(quiet);
         command.Options.Add(all);
         command.Options.Add(dryRun);
         command.Options.Add(directory);
+        command.Options.Add(verbose);
         command.SetAction(parse =>
         {
             var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();

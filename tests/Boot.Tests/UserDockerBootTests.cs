@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using CorralOS.Testing;
+
+namespace CorralOS.Boot.Tests;
+
+/// <summary>
+/// User Docker as a console user meets it (PRODUCT.md §1, §4; docs/user-docker.md): the docker service runs Debian's
+/// dockerd, rancher (group docker) and sudo reach it with the docker CLI shared from the docker image, an image loaded
+/// from a tar runs, and a published port of a container on the default bridge answers from the console. One VM.
+/// </summary>
+public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : IClassFixture<UserDockerBootTests.DockerVm>
+{
+    [Fact]
+    public async Task The_docker_service_runs_and_answers_rancher_and_sudo()
+    {
+        var ps = await booted.SshAsync("sudo ros service ps");
+        Assert.Matches(new Regex(@"(?m)^docker\s+docker\s+system\s+corralos/os-docker:\S+\s+Up"), ps);
+        Assert.Equal("ok", (await booted.SshAsync("wait-for-docker --timeout 120 && echo ok")).Trim());
+        var info = await booted.SshAsync("docker info --format '{{.ServerVersion}} {{.Driver}} {{.CgroupVersion}}'");
+        Assert.Matches(new Regex(@"^20\.10\.\S+ overlay2 2$"), info.Trim());
+        Assert.Contains("Server Version", await booted.SshAsync("sudo docker info"), StringComparison.Ordinal);
+        Assert.Equal("srw-rw---- root docker", (await booted.SshAsync("stat -c '%A %U %G' /var/run/docker.sock")).Trim());
+        Assert.Contains("API listen on /var/run/docker.sock", await booted.SshAsync("cat /var/log/docker.log"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_image_loaded_from_a_tar_runs_and_a_published_port_answers_from_the_console()
+    {
+        await booted.SshAsync("wait-for-docker --timeout 120");
+        // A busybox image from a tar: System Docker's base image, saved with the project's own engine.
+        await booted.SshAsync($"sudo system-docker save -o /home/rancher/base.tar corralos/os-base:{RepoPaths.Version} && docker load -i /home/rancher/base.tar");
+        var image = $"corralos/os-base:{RepoPaths.Version}";
+        Assert.Equal("hello from user docker", (await booted.SshAsync($"docker run --rm {image} echo hello from user docker")).Trim());
+
+        await booted.SshAsync($"docker run -d --name web -p 8080:80 {image} sh -c 'mkdir -p /www && echo served-by-httpd > /www/index.html && exec httpd -f -p 80 -h /www'");
+        var page = await booted.SshAsync("for i in $(seq 1 30); do wget -q -O - http://127.0.0.1:8080/ && exit 0; sleep 1; done; exit 1");
+        Assert.Equal("served-by-httpd", page.Trim());
+        // The container reached the outside of its bridge through NAT: its default route is docker0's address.
+        Assert.Contains("172.17.0.1", await booted.SshAsync($"docker run --rm {image} ip route"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One VM with the console service and User Docker. 2 GiB: without a state disk every image (the initrd's archives,
+    /// System Docker's store, User Docker's) lives in RAM, and the root tmpfs gets half of it.
+    /// </summary>
+    public sealed class DockerVm : SshConsoleVm
+    {
+        protected override QemuOptions Options => new()
+        {
+            Name = "user-docker",
+            Boot = BootMode.DirectKernel,
+            InitShell = false,
+            MemoryMiB = 2048,
+            ExtraForwardedGuestPorts = [22],
+            CloudConfig = "#cloud-config\n" + AuthorizedKeys,
+        };
+    }
+}
