@@ -80,7 +80,13 @@ public static class ConfigYaml
     private static void EmitString(IEmitter emitter, string s)
     {
         ScalarStyle style;
-        if (s.Contains('\n', StringComparison.Ordinal))
+        if (s.Any(IsUnprintable))
+        {
+            // Only double quotes can carry them (as escapes): a literal or plain scalar with raw control characters
+            // does not read back (write_files content with gzip encoding is raw binary).
+            style = ScalarStyle.DoubleQuoted;
+        }
+        else if (s.Contains('\n', StringComparison.Ordinal))
         {
             style = ScalarStyle.Literal;
         }
@@ -95,6 +101,10 @@ public static class ConfigYaml
         }
         emitter.Emit(new Scalar(null, null, s, style, true, true));
     }
+
+    // YAML 1.1 §5.1: tab and line feed are printable; other control characters (NEL would read back as a line break), BOM and non-characters are not.
+    private static bool IsUnprintable(char c) =>
+        c is not ('\t' or '\n') && char.IsControl(c) || c is '\uFEFF' or '\uFFFE' or '\uFFFF';
 
     private static string FormatDouble(double d) => d switch
     {
