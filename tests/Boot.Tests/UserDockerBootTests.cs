@@ -28,7 +28,8 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
     {
         await booted.SshAsync("wait-for-docker --timeout 120");
         // A busybox image from a tar: System Docker's base image, saved with the project's own engine.
-        await booted.SshAsync($"sudo system-docker save -o /home/rancher/base.tar corralos/os-base:{RepoPaths.Version} && docker load -i /home/rancher/base.tar");
+        await booted.SshAsync($"sudo system-docker save -o /home/rancher/base.tar corralos/os-base:{RepoPaths.Version} && " +
+                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar");
         var image = $"corralos/os-base:{RepoPaths.Version}";
         Assert.Equal("hello from user docker", (await booted.SshAsync($"docker run --rm {image} echo hello from user docker")).Trim());
 
@@ -40,8 +41,8 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
     }
 
     /// <summary>
-    /// One VM with the console service and User Docker. 2 GiB: without a state disk every image (the initrd's archives,
-    /// System Docker's store, User Docker's) lives in RAM, and the root tmpfs gets half of it.
+    /// One VM with the console service and User Docker. 2 GiB (the harness default): without a state disk every image
+    /// (the initrd's archives, System Docker's store, User Docker's) lives in RAM, and the root tmpfs gets half of it.
     /// </summary>
     public sealed class DockerVm : SshConsoleVm
     {

@@ -73,7 +73,12 @@ public sealed record QemuOptions
 
     public UefiFirmware Uefi { get; init; } = UefiFirmware.Pflash;
 
-    public int MemoryMiB { get; init; } = 1024;
+    /// <summary>
+    /// 2 GiB: a VM with the console service also runs User Docker, whose image and data live in the RAM root (the root
+    /// tmpfs is half the memory; 1 GiB runs out loading the docker image, docs/user-docker.md). QEMU only allocates what
+    /// the guest touches, so VMs that never start User Docker cost the host no more.
+    /// </summary>
+    public int MemoryMiB { get; init; } = 2048;
 
     public int Cpus { get; init; } = 1;
 
