@@ -57,66 +57,15 @@ public sealed class ConsoleServiceBootTests(ConsoleServiceBootTests.ConsoleVm bo
     }
 
     /// <summary>One VM without rancher.init_shell, its SSH port forwarded, a fresh key on its config drive.</summary>
-    public sealed class ConsoleVm : BootedVm
+    public sealed class ConsoleVm : SshConsoleVm
     {
-        private readonly string _dir = Directory.CreateTempSubdirectory("corralos-console-").FullName;
-
-        private string Key => Path.Combine(_dir, "id_ed25519");
-
         protected override QemuOptions Options => new()
         {
             Name = "console",
             Boot = BootMode.DirectKernel,
             InitShell = false,
             ExtraForwardedGuestPorts = [22],
-            CloudConfig = $"#cloud-config\nssh_authorized_keys:\n  - {File.ReadAllText(Key + ".pub").Trim()}\n",
+            CloudConfig = "#cloud-config\n" + AuthorizedKeys,
         };
-
-        protected override async Task PrepareAsync()
-        {
-            var (code, output) = await Tools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Key], CancellationToken.None);
-            Assert.True(code == 0, output);
-        }
-
-        protected override async Task ReadyAsync(QemuVm vm)
-        {
-            await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), BootTimeout);
-            await vm.WaitForConsoleAsync(new Regex(@"login: "), ShellTimeout);
-            // sshd is up once the console prints its login prompt; DHCP may still be on its way.
-            var deadline = DateTime.UtcNow + ShellTimeout;
-            while (true)
-            {
-                try
-                {
-                    await SshAsync("true");
-                    return;
-                }
-                catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(3));
-                }
-            }
-        }
-
-        /// <summary>Runs a command over SSH as rancher; its stdout, or an exception with stderr.</summary>
-        public async Task<string> SshAsync(string command)
-        {
-            var (code, output) = await Tools.RunAsync("ssh",
-            [
-                "-i", Key, "-p", Vm.SshPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
-            ], CancellationToken.None);
-            return code == 0 ? output : throw new InvalidOperationException($"ssh '{command}' exited {code}: {output}");
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            if (Directory.Exists(_dir))
-            {
-                Directory.Delete(_dir, recursive: true);
-            }
-        }
     }
 }
