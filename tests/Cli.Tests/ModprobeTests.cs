@@ -56,4 +56,13 @@ public sealed class ModprobeTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public void Dockerds_verbose_all_form_loads_every_named_module()
+    {
+        // dockerd runs `modprobe -va bridge br_netfilter`.
+        var (exit, output, error) = Run("-n", "-va", "corral_test_dep", "corral-test-fs");
+        Assert.True(exit == 0, error);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
 }
