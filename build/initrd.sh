@@ -136,9 +136,13 @@ mkdir -p usr/share/ros/services
 (cd "$ROOT/images/services" && find . -type f -name '*.yml' -printf '%P\n' | LC_ALL=C sort) |
   while read -r f; do install -D -m 0644 "$ROOT/images/services/$f" "usr/share/ros/services/$f"; done
 
-# The system images PID 1 loads into System Docker at boot (build/images.sh).
+# The system images PID 1 loads into System Docker when a service needs one (build/images.sh): each archive's
+# manifest as NAME.json over one blobs/sha256 folder, so the base layer they all share is stored once.
 mkdir -p usr/share/ros/images
-cp "$IMAGES"/*.tar usr/share/ros/images/
+for archive in "$IMAGES"/*.tar; do
+  tar -xf "$archive" -C usr/share/ros/images blobs
+  tar -xOf "$archive" manifest.json >"usr/share/ros/images/$(basename "$archive" .tar).json"
+done
 
 make_console "$STAGE"
 
