@@ -129,7 +129,7 @@ public sealed class ServiceManager
         {
             var image = await _engineFor(service.Rancher.ServiceScope).InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
             images[service.Name] = image;
-            if (image is null)
+            if (image is null && options.LocalImages?.Holds(service.Image!) != true)
             {
                 missingImages.Add(service.Name);
             }
@@ -185,6 +185,12 @@ public sealed class ServiceManager
         var engine = _engineFor(service.Rancher.ServiceScope);
         var labels = service.Rancher;
         var name = service.EffectiveContainerName;
+        if (image is null && options.LocalImages is { } local && local.Holds(service.Image!))
+        {
+            await local.LoadAsync(engine, service.Image!, cancellationToken).ConfigureAwait(false);
+            image = await engine.InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false)
+                ?? throw new ServiceException($"image {service.Image} is still missing after loading it");
+        }
         if (image is null)
         {
             if (!options.PullMissing)

@@ -11,6 +11,9 @@ public sealed record UpOptions
     /// <summary>Create (or recreate) only, start nothing (`ros service create`).</summary>
     public bool CreateOnly { get; init; }
 
+    /// <summary>Images loaded (instead of pulled) when a service needing one converges: the system images of the initrd.</summary>
+    public ILocalImages? LocalImages { get; init; }
+
     /// <summary>Pull images the engine does not have (the pull error is the service's failure).</summary>
     public bool PullMissing { get; init; } = true;
 

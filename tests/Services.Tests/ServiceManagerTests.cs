@@ -208,6 +208,40 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
     }
 
     [Fact]
+    public async Task A_local_image_is_loaded_when_its_service_converges_and_does_not_make_it_wait_for_network()
+    {
+        // With a pull, a missing image makes its service wait for `network`: here network starts after them, a cycle.
+        var services = EngineFixture.Services($$$"""
+            local-a: {image: "corralos/os-local:1", command: [echo, a], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            local-b: {image: "corralos/os-local:1", command: [echo, b], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            network: {image: busybox:test, command: [echo, n], labels: {io.rancher.os.after: "local-a,local-b", io.rancher.os.detach: "false", {{{System}}}}}
+            """);
+        var local = new LocalImagesDouble("corralos/os-local:1");
+
+        (await _fixture.Manager().UpAsync(services, new UpOptions { PullMissing = false, LocalImages = local }, Token)).ThrowIfFailed();
+
+        Assert.InRange(local.Loads, 1, 2);
+        Assert.NotNull(await _fixture.Client.InspectImageAsync("corralos/os-local:1", Token));
+        await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+    }
+
+    private sealed class LocalImagesDouble(string image) : ILocalImages
+    {
+        private int _loads;
+
+        public int Loads => _loads;
+
+        public bool Holds(string name) => name == image;
+
+        public async Task LoadAsync(Engine.Client.EngineClient engine, string name, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _loads);
+            using var archive = new MemoryStream(Engine.Tests.TestImage.Tar(Engine.Tests.BusyboxImage.Create(name).DockerSaveFiles()));
+            await engine.LoadImageAsync(archive, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Engine_errors_are_one_line_with_the_engines_message()
     {
         var error = await Assert.ThrowsAsync<Engine.Client.EngineApiException>(() => _fixture.Client.StartContainerAsync("no-such-container", Token));

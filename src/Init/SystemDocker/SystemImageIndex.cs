@@ -67,27 +67,36 @@ public sealed class SystemImageIndex
             {
                 continue;
             }
-            var clock = Stopwatch.StartNew();
-            if (source.Manifest)
-            {
-                // The engine reads a docker save archive: compose it from the manifest and the shared blobs as it is read.
-                var pipe = new Pipe();
-                var writing = WriteArchiveAsync(source.Path, pipe.Writer.AsStream(), cancellationToken);
-                await using (var input = pipe.Reader.AsStream())
-                {
-                    await engine.LoadImageAsync(input, cancellationToken).ConfigureAwait(false);
-                }
-                await writing.ConfigureAwait(false);
-            }
-            else
-            {
-                await using var input = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-                await engine.LoadImageAsync(input, cancellationToken).ConfigureAwait(false);
-            }
-            log($"loaded {image} from {Path.GetFileName(source.Path)} in {clock.ElapsedMilliseconds} ms");
+            await LoadAsync(engine, image, source, log, cancellationToken).ConfigureAwait(false);
             loaded.Add(image);
         }
         return loaded;
+    }
+
+    /// <summary>Loads the manifest or archive that holds <paramref name="image"/> (which the index must hold).</summary>
+    public Task LoadAsync(EngineClient engine, string image, Action<string> log, CancellationToken cancellationToken) =>
+        LoadAsync(engine, image, _sourceOf[image], log, cancellationToken);
+
+    private static async Task LoadAsync(EngineClient engine, string image, ImageSource source, Action<string> log, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (source.Manifest)
+        {
+            // The engine reads a docker save archive: compose it from the manifest and the shared blobs as it is read.
+            var pipe = new Pipe();
+            var writing = WriteArchiveAsync(source.Path, pipe.Writer.AsStream(), cancellationToken);
+            await using (var input = pipe.Reader.AsStream())
+            {
+                await engine.LoadImageAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+            await writing.ConfigureAwait(false);
+        }
+        else
+        {
+            await using var input = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await engine.LoadImageAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        log($"loaded {image} from {Path.GetFileName(source.Path)} in {clock.ElapsedMilliseconds} ms");
     }
 
     /// <summary>

@@ -31,26 +31,12 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
 
-        var images = SystemImageIndex.Read(paths.SystemImages, problem => console.Info($"system-docker: {problem}"));
-        // Each round loads the system images its services need (a reload may enable a service with another image).
-        async Task<IReadOnlyList<ServiceDefinition>> LoadWithImagesAsync(CancellationToken ct)
-        {
-            var services = await LoadAsync(http, ct);
-            var needed = services.Where(s => s.Rancher.ServiceScope == ServiceScope.System && s.Image is not null).Select(s => s.Image!);
-            try
-            {
-                await images.LoadMissingAsync(systemDocker, needed, line => console.Info("system-docker: " + line), ct);
-            }
-            catch (EngineApiException e)
-            {
-                // The services whose image did not load fail on their own, each with its line.
-                console.Info($"system-docker: FAILED to load a system image: {e.Message}");
-            }
-            return services;
-        }
-
-        var services = await LoadWithImagesAsync(cancellationToken);
-        var report = await manager.UpAsync(services, new UpOptions { Reload = LoadWithImagesAsync }, cancellationToken);
+        // Each service's system image is loaded from the initrd when that service converges (a failed load is its failure).
+        var images = new InitrdImages(
+            SystemImageIndex.Read(paths.SystemImages, problem => console.Info($"system-docker: {problem}")),
+            line => console.Info("system-docker: " + line));
+        var services = await LoadAsync(http, cancellationToken);
+        var report = await manager.UpAsync(services, new UpOptions { Reload = ct => LoadAsync(http, ct), LocalImages = images }, cancellationToken);
         foreach (var (service, problem) in report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             console.Info($"service {service}: FAILED: {problem}");
