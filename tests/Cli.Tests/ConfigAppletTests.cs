@@ -245,7 +245,7 @@ public sealed class ConfigAppletTests : IDisposable
             """);
         // The file merges over the built-in defaults, whose system images carry the running version.
         var v = Config.SystemEnvironment.Version;
-        var system = string.Join(' ', new[] { "base", "console", "network", "ntp", "udev" }.Select(i => $"corralos/os-{i}:{v}"));
+        var system = string.Join(' ', new[] { "base", "console", "docker", "network", "ntp", "udev" }.Select(i => $"corralos/os-{i}:{v}"));
         Assert.Equal((0, $"alpha/a:2 {system} reg.example/os-udev:1 zeta/b:1\n", ""), Ros("images", "-i", file));
     }
 

@@ -24,7 +24,12 @@ public sealed class HostnamePhase : IBootPhase
 
     public string Run(BootContext context)
     {
+        // As the network service does later (netconf): hostname, else rancher.defaults.hostname, so the two agree.
         var name = ConfigTree.GetString(context.Config, "hostname");
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            name = ConfigTree.GetString(context.Config, "rancher.defaults.hostname");
+        }
         if (string.IsNullOrWhiteSpace(name))
         {
             name = DefaultHostname;
