@@ -5,7 +5,7 @@ namespace CorralOS.Engine.Api;
 /// are held back until the next byte shows whether it goes on; a full sequence is not passed on, ends the input
 /// (reads return 0) and completes <see cref="Detached"/>, so the connection closes while the process keeps running.
 /// </summary>
-public sealed class DetachingInput(Stream inner, byte[] keys) : Stream
+public sealed class DetachingInput(Stream inner, byte[] keys) : CorralOS.Engine.ForwardReadStream
 {
     private readonly TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<byte> _ready = new();
@@ -13,16 +13,6 @@ public sealed class DetachingInput(Stream inner, byte[] keys) : Stream
 
     /// <summary>Completes when the client typed the detach keys.</summary>
     public Task Detached => _detached.Task;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -106,14 +96,4 @@ public sealed class DetachingInput(Stream inner, byte[] keys) : Stream
             _ready.Enqueue(keys[i]);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

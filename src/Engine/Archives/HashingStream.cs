@@ -4,7 +4,7 @@ using CorralOS.Engine.Images;
 namespace CorralOS.Engine.Archives;
 
 /// <summary>A read-only pass-through that hashes (sha256) and counts every byte read through it.</summary>
-public sealed class HashingStream(Stream inner) : Stream
+public sealed class HashingStream(Stream inner) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -27,15 +27,7 @@ public sealed class HashingStream(Stream inner) : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException("this stream only reads forward");
-    public override long Position { get => BytesRead; set => throw new NotSupportedException("this stream only reads forward"); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("this stream only reads forward");
-    public override void SetLength(long value) => throw new NotSupportedException("this stream only reads forward");
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("this stream only reads forward");
+    public override long Position { get => BytesRead; set => base.Position = value; }
 
     protected override void Dispose(bool disposing)
     {

@@ -5,7 +5,7 @@ namespace CorralOS.Engine.Registry;
 /// progress lines of pulls and pushes); checks the token as it goes. Its length is the inner one, so an upload can
 /// send Content-Length.
 /// </summary>
-internal sealed class ProgressStream(Stream inner, Action<long> report, long every, CancellationToken cancellationToken = default) : Stream
+internal sealed class ProgressStream(Stream inner, Action<long> report, long every, CancellationToken cancellationToken = default) : ForwardReadStream
 {
     private long _read;
     private long _next;
@@ -35,15 +35,8 @@ internal sealed class ProgressStream(Stream inner, Action<long> report, long eve
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => inner.Length;
-    public override long Position { get => _read; set => throw new NotSupportedException("this stream only reads forward"); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("this stream only reads forward");
-    public override void SetLength(long value) => throw new NotSupportedException("this stream only reads forward");
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("this stream only reads forward");
+    public override long Position { get => _read; set => base.Position = value; }
 
     protected override void Dispose(bool disposing)
     {
