@@ -82,12 +82,16 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
         started.EnsureSuccess("starting the orphan");
         var pid = int.Parse(Regex.Match(started.Output, @"orphan=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
-        var stat = await Vm.RunAsync($"cat /proc/{pid}/stat", s_command, Ct);
-        stat.EnsureSuccess("reading the orphan's /proc/PID/stat");
+        // The forked child may not have exec'd sleep yet when sh has printed its pid, and busybox may re-exec itself
+        // through /proc/self/exe (comm "exe"): wait for argv[0] to say sleep, then read its parent.
+        var stat = await Vm.RunAsync(
+            $"i=0; until tr '\\0' ' ' < /proc/{pid}/cmdline | grep -q '^sleep 4' || [ $i -ge 20 ]; do sleep 0.1; i=$((i+1)); done; " +
+            $"tr '\\0' ' ' < /proc/{pid}/cmdline; echo; cat /proc/{pid}/stat", s_command, Ct);
+        stat.EnsureSuccess("reading the orphan's /proc/PID/cmdline and stat");
+        Assert.Matches(@"(?m)^sleep 4 ", stat.Output);
         // /proc/PID/stat: pid (comm) state ppid ...
         var fields = Regex.Match(stat.Output, $@"^{pid} \(([^)]*)\) (\S) (\d+)", RegexOptions.Multiline);
         Assert.True(fields.Success, "unexpected /proc/PID/stat: " + stat.Output);
-        Assert.Equal("sleep", fields.Groups[1].Value);
         Assert.Equal("1", fields.Groups[3].Value);
 
         // After it exits, PID 1 must reap it: no /proc entry (a zombie keeps one) and no Z in ps.
