@@ -1,78 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.RegularExpressions;
 using CorralOS.Testing;
 
 namespace CorralOS.Boot.Tests;
-
-/// <summary>
-/// A tiny HTTP server on 127.0.0.1 standing in for a cloud metadata service: answers every request with a fixed body
-/// that names the requested path.
-/// </summary>
-public sealed class FakeMetadataServer : IAsyncDisposable
-{
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
-    public FakeMetadataServer()
-    {
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = Task.Run(ServeAsync);
-    }
-
-    public int Port { get; }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            await using var stream = client.GetStream();
-            var buffer = new byte[4096];
-            var request = new StringBuilder();
-            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-            {
-                var n = await stream.ReadAsync(buffer, _stop.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                request.Append(Encoding.ASCII.GetString(buffer, 0, n));
-            }
-
-            var path = Regex.Match(request.ToString(), @"^GET (\S+)").Groups[1].Value;
-            var body = $"fake-metadata {path}\n";
-            var response = $"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
-        }
-    }
-}
 
 /// <summary>One direct-boot VM with everything the harness can attach: a config drive, two blank disks, a guestfwd.</summary>
 public sealed class HarnessVm : BootedVm
 {
     public const string UserData = "#cloud-config\nhostname: harness-check\n";
 
-    public FakeMetadataServer Metadata { get; } = new();
+    /// <summary>Answers every GET with a body naming the path it was asked for.</summary>
+    public CloudInitMetadataServer Metadata { get; } = new(request => MetadataAnswer.Ok($"fake-metadata {request.Path}\n"));
 
     protected override QemuOptions Options => new()
     {
