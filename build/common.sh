@@ -98,3 +98,12 @@ elf_closure() {
     done < <(readelf -dW "$file" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
   done
 }
+
+# image_load_mode RECIPE: `on-demand` when the image recipe (images/system/NAME/image.sh) sets LOAD=on-demand: the
+# initrd keeps it as an archive PID 1 loads when a service needs it; else `boot`: shipped ready in the engine's store.
+image_load_mode() (
+  LOAD=boot
+  # shellcheck source=/dev/null
+  if [[ -f $1 ]]; then . "$1"; fi
+  echo "$LOAD"
+)

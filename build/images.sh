@@ -28,7 +28,7 @@ created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 # stage_layer NAME: fills $STAGE/NAME/rootfs with the recipe's files, their libraries and rootfs/.
 stage_layer() {
   local name=$1 recipe=$RECIPES/$1 rel lib soname elves=() mode path
-  local FILES=() DLOPEN=() MODES=() CONFIG='' COMPRESS=''
+  local FILES=() DLOPEN=() MODES=() CONFIG='' COMPRESS='' LOAD=''
   # shellcheck source=/dev/null
   . "$recipe/image.sh"
   rm -rf "$STAGE/$name"

@@ -136,13 +136,37 @@ mkdir -p usr/share/ros/services
 (cd "$ROOT/images/services" && find . -type f -name '*.yml' -printf '%P\n' | LC_ALL=C sort) |
   while read -r f; do install -D -m 0644 "$ROOT/images/services/$f" "usr/share/ros/services/$f"; done
 
-# The system images PID 1 loads into System Docker when a service needs one (build/images.sh): each archive's
-# manifest as NAME.json over one blobs/sha256 folder, so the base layer they all share is stored once.
+# The system images (build/images.sh). Those the default boot runs are loaded at build time, by the engine's own
+# loader (every digest verified), into System Docker's store as PID 1 opens it (/var/lib/system-docker): each layer
+# already extracted, so the boot untars nothing and the RAM root holds each layer once. Their layer blobs are dropped
+# (only `save`/`push` read them); config blobs, digests and diff_ids stay, so `images` and `inspect` are unchanged.
+# Images a recipe marks LOAD=on-demand (User Docker's, the catalog's) stay as `docker save` manifests over one shared
+# blobs/sha256 folder in /usr/share/ros/images; PID 1 loads one when a service needing it converges.
 mkdir -p usr/share/ros/images
+store=var/lib/system-docker
+ready=()
 for archive in "$IMAGES"/*.tar; do
-  tar -xf "$archive" -C usr/share/ros/images blobs
-  tar -xOf "$archive" manifest.json >"usr/share/ros/images/$(basename "$archive" .tar).json"
+  name=$(basename "$archive" .tar)
+  if [[ $(image_load_mode "$ROOT/images/system/$name/image.sh") == on-demand ]]; then
+    tar -xf "$archive" -C usr/share/ros/images blobs
+    tar -xOf "$archive" manifest.json >"usr/share/ros/images/$name.json"
+  else
+    ready+=("$archive")
+  fi
 done
+if ((${#ready[@]} > 0)); then
+  "$ROS_BIN" system-dockerd --data-root "$store" --load-only "${ready[@]}" | sed 's/^/initrd: store: /'
+  created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%S+00:00)
+  for record in "$store"/image/images/sha256/*.json; do
+    jq -r '.Layers[].Blob | sub("^sha256:"; "")' "$record" | while read -r hex; do rm -f "$store/image/blobs/sha256/$hex"; done
+    # Reproducible: the build's time, not the load's.
+    jq -c --arg t "$created" '.Loaded = $t' "$record" >"$record.new" && mv "$record.new" "$record"
+  done
+  jq -c --arg t "$created" '.TagTimes |= map_values($t)' "$store/image/repositories.json" >"$store/image/repositories.json.new"
+  mv "$store/image/repositories.json.new" "$store/image/repositories.json"
+  chmod 0700 "$store"
+  rm -rf "${store:?}/tmp"
+fi
 
 make_console "$STAGE"
 

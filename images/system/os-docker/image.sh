@@ -8,6 +8,8 @@ FILES=(
   usr/sbin/xtables-nft-multi usr/lib/x86_64-linux-gnu/xtables
 )
 CONFIG='{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/usr/bin/ros","user-docker"]}'
-# The layer is stored gzip-compressed in the archive: it is most of the initrd's system images, and the archive sits in
-# RAM (the initrd's root) until System Docker loads it, which it does only when the docker service needs it.
+# Loaded when the docker service converges, not shipped ready in System Docker's store (build/initrd.sh): most of the
+# system images' bytes, needed by User Docker alone. Its layer is stored gzip-compressed meanwhile, as it sits in RAM
+# (the initrd's root) until then.
+LOAD=on-demand
 COMPRESS=gzip

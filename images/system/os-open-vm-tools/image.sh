@@ -5,3 +5,6 @@ FILES=(
   usr/lib/x86_64-linux-gnu/open-vm-tools etc/vmware-tools
 )
 CONFIG='{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/usr/bin/vmtoolsd"]}'
+# A catalog service (`ros service enable`): loaded when it converges, its layer gzip-compressed in the initrd meanwhile.
+LOAD=on-demand
+COMPRESS=gzip

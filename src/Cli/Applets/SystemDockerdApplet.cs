@@ -22,9 +22,21 @@ internal static class SystemDockerdApplet
         command.Options.Add(logLevel);
         command.Options.Add(logFile);
         command.Options.Add(insecure);
+        // The build (build/initrd.sh) ships the boot's system images already in the store layout: no daemon, no socket.
+        var loadOnly = new Option<string[]>("--load-only")
+        {
+            Description = "Load these docker save archives into --data-root's image store and exit",
+            Hidden = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
         command.Options.Add(authFile);
+        command.Options.Add(loadOnly);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(loadOnly) is { Length: > 0 } archives)
+            {
+                return StoreLoader.Load(Path.GetFullPath(parse.GetValue(dataRoot)!), archives, parse.InvocationConfiguration.Output);
+            }
             if (!OperatingSystem.IsLinux())
             {
                 throw new PlatformNotSupportedException("system-dockerd runs on Linux only");

@@ -79,6 +79,7 @@ public sealed class ImageArchiveWriter(StoreLayout layout)
         {
             return;
         }
+        StoreLayout.RequireBlob(digest, path);
         using var data = File.OpenRead(path);
         tar.WriteEntry(Entry(TarEntryType.RegularFile, BlobName(digest), data));
     }

@@ -6,6 +6,7 @@ namespace CorralOS.Engine.Images;
 /// <code>
 /// image/blobs/sha256/HEX            configs and layer blobs as received (content-addressed)
 /// image/layers/sha256/DIFFID/diff   a layer extracted once, an overlayfs lowerdir
+///                                   (CorralOS's boot images come in the initrd extracted, without their layer blobs)
 /// image/layers/sha256/DIFFID/layer.json
 /// image/images/sha256/ID.json       one record per image (its presence makes the image visible)
 /// image/repositories.json           tags and digest references to image IDs
@@ -36,6 +37,18 @@ public sealed class StoreLayout(string dataRoot)
     public string LayerDiff(Digest diffId) => Path.Combine(Layer(diffId), "diff");
 
     public string ImageFile(Digest id) => Path.Combine(Images, id.Hex + ".json");
+
+    /// <summary>
+    /// A layer blob save and push need. The initrd ships the boot's system images extracted, without layer blobs
+    /// (build/initrd.sh): they run, list and inspect as any image, but cannot be saved or pushed.
+    /// </summary>
+    public static void RequireBlob(Digest blob, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConflictException($"the layer blob {blob} is not kept (a system image shipped extracted in the initrd): it cannot be saved or pushed");
+        }
+    }
 
     public void Create()
     {

@@ -50,6 +50,7 @@ public sealed class ImagePusher(ImageStore store, RegistrySettings settings)
                     progress(new ProgressEvent("Layer already exists", id));
                     continue;
                 }
+                StoreLayout.RequireBlob(blob, store.Layout.Blob(blob));
                 await UploadAsync(session, blob, store.Layout.Blob(blob), read => progress(new ProgressEvent("Pushing", id, read, layer.BlobSize)), cancellationToken);
                 progress(new ProgressEvent("Pushed", id));
             }
