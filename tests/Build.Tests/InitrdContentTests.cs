@@ -45,6 +45,38 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Ships_the_boot_system_images_extracted_in_the_engine_store_and_os_docker_as_an_on_demand_manifest()
+    {
+        // The store PID 1's engine opens: the boot's images already loaded, each layer extracted, no layer blobs.
+        var store = Path.Combine(_tree, "var/lib/system-docker/image");
+        var refs = File.ReadAllText(Path.Combine(store, "repositories.json"));
+        foreach (var name in (string[])["os-base", "os-console", "os-network", "os-ntp", "os-udev"])
+        {
+            Assert.Contains($"corralos/{name}:", refs, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("corralos/os-docker:", refs, StringComparison.Ordinal);
+        var records = Directory.GetFiles(Path.Combine(store, "images/sha256"), "*.json");
+        Assert.NotEmpty(records);
+        foreach (var record in records)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(record)).RootElement;
+            Assert.True(File.Exists(Path.Combine(store, "blobs/sha256", json.GetProperty("Id").GetString()![7..])), $"{record}: config blob");
+            foreach (var layer in json.GetProperty("Layers").EnumerateArray())
+            {
+                var diff = layer.GetProperty("DiffId").GetString()![7..];
+                Assert.True(File.Exists(Path.Combine(store, "layers/sha256", diff, "layer.json")), $"{record}: layer {diff}");
+                Assert.True(Directory.Exists(Path.Combine(store, "layers/sha256", diff, "diff")), $"{record}: layer {diff} extracted");
+                Assert.False(File.Exists(Path.Combine(store, "blobs/sha256", layer.GetProperty("Blob").GetString()![7..])), $"{record}: layer blob kept");
+            }
+        }
+        AssertRegularExecutable(Directory.GetFiles(Path.Combine(store, "layers/sha256"), "busybox", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(_tree, f)).First());
+        // User Docker's image stays a manifest over the shared blobs until the docker service needs it.
+        Assert.True(File.Exists(Path.Combine(_tree, "usr/share/ros/images/os-docker.json")), "os-docker.json");
+        Assert.False(File.Exists(Path.Combine(_tree, "usr/share/ros/images/os-console.json")), "os-console.json is loaded at build time");
+    }
+
+    [Fact]
     public void Holds_dev_console_as_a_character_device_5_1()
     {
         Assert.True(_entries.TryGetValue("dev/console", out var console), "dev/console is not in the initrd: the kernel would start init without stdio");
