@@ -43,18 +43,22 @@ internal static class BootToSsh
         var started = new List<double>();
         var ssh = new List<double>();
         var inUse = new List<double>();
+        var floorInit = new List<double>();
+        var phases = new BootPhases();
         for (var run = 1; run <= runs; run++)
         {
             if (haveFloor)
             {
                 await using var vm = await QemuVm.StartAsync(new QemuOptions { Name = "bench-floor", InitrdPath = floorInitrd, Network = false });
                 floor.Add((await vm.WaitForConsoleAsync("FLOOR booted", s_timeout)).At.TotalSeconds);
+                floorInit.Add((await vm.WaitForConsoleAsync(BootPhases.RunInit, TimeSpan.FromSeconds(1))).At.TotalSeconds);
             }
             await using (var vm = await QemuVm.StartAsync(Options("bench-ssh", 1024, cloudConfig)))
             {
                 started.Add((await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), s_timeout)).At.TotalSeconds);
                 ssh.Add((await WaitForSshAsync(vm, key) ?? throw new TimeoutException("SSH did not answer")).TotalSeconds);
                 inUse.Add(await MemoryInUseMiBAsync(vm, key));
+                await phases.AddAsync(vm);
             }
             Console.Error.WriteLine($"  ssh run {run}/{runs}: {(haveFloor ? $"floor {floor[^1]:0.000} s, " : "")}started {started[^1]:0.000} s, " +
                                     $"SSH {ssh[^1]:0.000} s, {inUse[^1]:0} MiB in use");
@@ -74,7 +78,9 @@ internal static class BootToSsh
         {
             Console.WriteLine($"  `started` - floor                     {Median(started) - Median(floor),7:0.000} s");
             Console.WriteLine($"  SSH - floor                           {Median(ssh) - Median(floor),7:0.000} s");
+            Row("floor: kernel runs /init", floorInit, "s");
         }
+        phases.Print(Row);
     }
 
     /// <summary>Bisection in 16 MiB units between 64 MiB (assumed too small) and 1024 MiB (booted above).</summary>
@@ -152,6 +158,6 @@ internal static class BootToSsh
         return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
     }
 
-    private static void Row(string label, List<double> xs, string unit) =>
+    internal static void Row(string label, List<double> xs, string unit) =>
         Console.WriteLine($"  {label,-40} {Median(xs),8:0.000} {xs.Min(),8:0.000} {xs.Max(),8:0.000}{(unit.Length > 0 ? " " + unit : "")}");
 }
