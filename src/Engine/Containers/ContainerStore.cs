@@ -42,10 +42,7 @@ public sealed partial class ContainerStore
             {
                 var record = JsonSerializer.Deserialize(File.ReadAllBytes(layout.RecordFile(id)), StoreJson.Default.ContainerRecord)
                     ?? throw new InvalidDataException("empty record");
-                var state = File.Exists(layout.StateFile(id))
-                    ? JsonSerializer.Deserialize(File.ReadAllBytes(layout.StateFile(id)), StoreJson.Default.ContainerState) ?? new ContainerState()
-                    : new ContainerState();
-                store._byId[id] = new Container(record, state, layout);
+                store._byId[id] = new Container(record, ReadState(layout.StateFile(id)), layout);
             }
             catch (Exception e) when (e is IOException or JsonException or InvalidDataException)
             {
@@ -56,6 +53,20 @@ public sealed partial class ContainerStore
             }
         }
         return store;
+    }
+
+    // The state is not synced at each transition (Container.Update): one a power cut left empty or cut is read as a
+    // fresh state (created, never started) rather than costing the container.
+    private static ContainerState ReadState(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StoreJson.Default.ContainerState) ?? new ContainerState() : new ContainerState();
+        }
+        catch (JsonException)
+        {
+            return new ContainerState();
+        }
     }
 
     public IReadOnlyList<Container> List()
