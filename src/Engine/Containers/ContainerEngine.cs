@@ -254,7 +254,11 @@ public sealed class ContainerEngine
             await container.Run.Finished;
         }
         _context.RootFs.Unmount(container);
-        await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        // `crun run` deletes its state when it exits: a `crun delete` (a whole crun start) only for what one left.
+        if (_context.Runtime.HasState(container.Id))
+        {
+            await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        }
         // Before the container is gone for clients, so a `wait condition=removed` (docker run --rm) finds them gone too.
         if (removeVolumes)
         {
