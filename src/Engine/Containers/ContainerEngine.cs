@@ -123,6 +123,11 @@ public sealed class ContainerEngine
                 // Removed meanwhile by a client.
             }
         }
+        else if (container.Record.Config.HostConfig?.AutoRemove == true && !container.Removed)
+        {
+            // The loop leaves an auto-remove container's rootfs mounted for its removal, which the engine's stop skips.
+            _context.RootFs.Unmount(container);
+        }
     }
 
     /// <summary>SIGTERM (or the container's StopSignal), then SIGKILL after the timeout (seconds; negative waits forever).</summary>
@@ -253,7 +258,6 @@ public sealed class ContainerEngine
             await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
             await container.Run.Finished;
         }
-        _context.RootFs.Unmount(container);
         // `crun run` deletes its state when it exits: a `crun delete` (a whole crun start) only for what one left.
         if (_context.Runtime.HasState(container.Id))
         {
@@ -268,7 +272,7 @@ public sealed class ContainerEngine
             }
         }
         container.Removed = true;
-        Store.Remove(container);
+        var doomed = Store.Remove(container);
         var bundle = _context.Layout.Bundle(container.Id);
         if (Directory.Exists(bundle))
         {
@@ -277,6 +281,11 @@ public sealed class ContainerEngine
         container.MarkRemoved();
         ForgetLock(container);
         Events.Container(container, "destroy");
+        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): unmounting the
+        // rootfs waits for an RCU grace period in the kernel (tens of ms on a loaded host). The DELETE request still
+        // answers only after both.
+        RootFsMounter.Unmount(Path.Combine(doomed, "rootfs"));
+        Directory.Delete(doomed, recursive: true);
     }
 
     public void Rename(string nameOrId, string newName)

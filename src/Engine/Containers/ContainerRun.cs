@@ -167,7 +167,11 @@ internal sealed class ContainerRun
                 await terminal.DisposeAsync();
             }
             var exitCode = crun.ExitCode;
-            _context.RootFs.Unmount(_container);
+            // An auto-remove container's rootfs is unmounted by its removal, after the clients waiting for it are told.
+            if (pid <= 0 || config.HostConfig?.AutoRemove != true || _context.ShuttingDown)
+            {
+                _context.RootFs.Unmount(_container);
+            }
             if (pid <= 0)
             {
                 return Failed(OciRuntime.LastError(crunLog) ?? $"{_context.Runtime.Binary} exited {exitCode.ToString(CultureInfo.InvariantCulture)} before the container started", first);

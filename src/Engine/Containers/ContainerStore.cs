@@ -30,7 +30,9 @@ public sealed partial class ContainerStore
             var id = Path.GetFileName(dir);
             if (id.StartsWith(".removing-", StringComparison.Ordinal))
             {
-                // A removal the last engine did not finish: the container was already gone for clients.
+                // A removal the last engine did not finish: the container was already gone for clients. Its rootfs
+                // may still be mounted (the unmount follows the rename): never delete through it.
+                RootFsMounter.Unmount(Path.Combine(dir, "rootfs"));
                 Directory.Delete(dir, recursive: true);
                 continue;
             }
@@ -172,17 +174,20 @@ public sealed partial class ContainerStore
         }
     }
 
-    /// <summary>Forgets the container and deletes its directory (the caller has stopped it and unmounted its rootfs).</summary>
-    public void Remove(Container container)
+    /// <summary>
+    /// Forgets the container (the caller has stopped it) and renames its directory aside; returns that directory,
+    /// for the caller to unmount its rootfs (the mount moves with it) and delete. A crash before the delete leaves a
+    /// dot directory Open() never reads as a container and deletes.
+    /// </summary>
+    public string Remove(Container container)
     {
         lock (_gate)
         {
             _byId.Remove(container.Id);
         }
-        // Renamed first so a crash mid-delete leaves a dot directory Open() never reads as a container.
         var doomed = Path.Combine(Layout.Containers, $".removing-{container.Id}");
         Directory.Move(Layout.Dir(container.Id), doomed);
-        Directory.Delete(doomed, recursive: true);
+        return doomed;
     }
 
     /// <summary>A running container and any container that use the image (IDs), for the image-delete rules.</summary>
