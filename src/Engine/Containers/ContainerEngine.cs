@@ -233,8 +233,10 @@ public sealed class ContainerEngine
                 return (state.ExitCode, string.IsNullOrEmpty(state.Error) ? null : state.Error);
             }
             first = false;
-            // The loop ends just after the exit's state change: wake for either.
-            await Task.WhenAny(changed, container.Run?.Finished ?? Task.Delay(Timeout.Infinite, cancellationToken)).WaitAsync(cancellationToken);
+            // The loop ends just after the exit's state change: wake for either. A loop already over is no reason to
+            // wake (it made this a busy loop until the removal, which then waited for a thread pool thread).
+            var finished = container.Run?.Finished;
+            await Task.WhenAny(changed, finished is { IsCompleted: false } ? finished : Task.Delay(Timeout.Infinite, cancellationToken)).WaitAsync(cancellationToken);
         }
     }
 
