@@ -14,6 +14,7 @@ public sealed class ContainerEngine
     private readonly ContainerRuntimeContext _context;
     private readonly Dictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly Lock _locksGate = new();
+    private readonly HashSet<Task> _watches = [];
 
     public ContainerEngine(ImageStore images, ContainerStore store, OciRuntime runtime, bool deviceCgroupRules)
     {
@@ -105,7 +106,18 @@ public sealed class ContainerEngine
         SharedNamespaces.CheckTargets(container, Store.Get);
         container.Run = await ContainerRun.StartAsync(container, _context);
         Events.Container(container, "start");
-        _ = WatchAsync(container, container.Run);
+        var watch = WatchAsync(container, container.Run);
+        lock (_locksGate)
+        {
+            _watches.Add(watch);
+        }
+        _ = watch.ContinueWith(done =>
+        {
+            lock (_locksGate)
+            {
+                _watches.Remove(done);
+            }
+        }, TaskScheduler.Default);
     }
 
     // After the loop ends: auto-remove (--rm) containers go once they are done.
@@ -349,6 +361,13 @@ public sealed class ContainerEngine
             using var _ = await LockAsync(c, CancellationToken.None);
             await StopLockedAsync(c, null, byUser: false);
         }));
+        // Auto-removals still deleting files (their clients were answered before the unmount and the delete).
+        Task[] watches;
+        lock (_locksGate)
+        {
+            watches = [.. _watches];
+        }
+        await Task.WhenAll(watches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private string CrunLog(Container container) => Path.Combine(_context.Layout.Bundle(container.Id), "crun.json");
