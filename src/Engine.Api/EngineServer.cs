@@ -18,13 +18,15 @@ public sealed partial class EngineServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EngineOptions _options;
     private readonly FileLog? _fileLog;
+    private readonly IdleTrim _idleTrim;
     private bool _stopped;
 
-    private EngineServer(WebApplication app, EngineOptions options, FileLog? fileLog, ImageStore store, ContainerEngine containers)
+    private EngineServer(WebApplication app, EngineOptions options, FileLog? fileLog, IdleTrim idleTrim, ImageStore store, ContainerEngine containers)
     {
         _app = app;
         _options = options;
         _fileLog = fileLog;
+        _idleTrim = idleTrim;
         Store = store;
         Containers = containers;
     }
@@ -67,6 +69,8 @@ public sealed partial class EngineServer : IAsyncDisposable
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("system-dockerd");
+        var idleTrim = new IdleTrim();
+        app.Use(idleTrim.Middleware);
         app.Use(ErrorMapping.Middleware(logger));
         app.Use(ApiVersions.Middleware(options.Version));
         app.UseRouting();
@@ -97,7 +101,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         await containers.RestoreAsync(problem => LogStoreProblem(logger, problem), cancellationToken);
         File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
         LogListening(logger, options.SocketPath, options.DataRoot, store.Count);
-        return new EngineServer(app, options, fileLog, store, containers);
+        return new EngineServer(app, options, fileLog, idleTrim, store, containers);
     }
 
     /// <summary>Serves until the token is cancelled (SIGTERM/SIGINT in the applet), then stops gracefully.</summary>
@@ -129,6 +133,7 @@ public sealed partial class EngineServer : IAsyncDisposable
     {
         await StopAsync();
         await _app.DisposeAsync();
+        _idleTrim.Dispose();
         _fileLog?.Dispose();
     }
 

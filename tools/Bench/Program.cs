@@ -4,10 +4,13 @@ using CorralOS.Testing;
 
 // Figures only, no assertions. Usage: CorralOS.Bench [--runs N] [--floor-initrd PATH]
 //   or CorralOS.Bench --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] (BootToSsh.cs)
+//   or CorralOS.Bench --engine-run SOCKET IMAGE [--runs N] (EngineRun.cs: `run --rm IMAGE true` through the API)
 var runs = 5;
 var bootToSsh = false;
 var memorySteps = 3;
 var floorInitrd = Path.Combine(RepoPaths.Out, "bench", "floor-initrd");
+string? engineSocket = null;
+var engineImage = "";
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,13 +24,22 @@ for (var i = 0; i < args.Length; i++)
         case "--boot-to-ssh":
             bootToSsh = true;
             break;
+        case "--engine-run":
+            engineSocket = args[++i];
+            engineImage = args[++i];
+            break;
         case "--memory-steps":
             memorySteps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH]");
+            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] | --engine-run SOCKET IMAGE [--runs N]");
             return 2;
     }
+}
+
+if (engineSocket is not null)
+{
+    return await EngineRun.RunAsync(engineSocket, engineImage, runs, warmup: 3);
 }
 
 if (bootToSsh)

@@ -14,6 +14,7 @@ public sealed class ContainerEngine
     private readonly ContainerRuntimeContext _context;
     private readonly Dictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly Lock _locksGate = new();
+    private readonly HashSet<Task> _watches = [];
 
     public ContainerEngine(ImageStore images, ContainerStore store, OciRuntime runtime, bool deviceCgroupRules)
     {
@@ -105,7 +106,18 @@ public sealed class ContainerEngine
         SharedNamespaces.CheckTargets(container, Store.Get);
         container.Run = await ContainerRun.StartAsync(container, _context);
         Events.Container(container, "start");
-        _ = WatchAsync(container, container.Run);
+        var watch = WatchAsync(container, container.Run);
+        lock (_locksGate)
+        {
+            _watches.Add(watch);
+        }
+        _ = watch.ContinueWith(done =>
+        {
+            lock (_locksGate)
+            {
+                _watches.Remove(done);
+            }
+        }, TaskScheduler.Default);
     }
 
     // After the loop ends: auto-remove (--rm) containers go once they are done.
@@ -122,6 +134,11 @@ public sealed class ContainerEngine
             {
                 // Removed meanwhile by a client.
             }
+        }
+        else if (container.Record.Config.HostConfig?.AutoRemove == true && !container.Removed)
+        {
+            // The loop leaves an auto-remove container's rootfs mounted for its removal, which the engine's stop skips.
+            _context.RootFs.Unmount(container);
         }
     }
 
@@ -228,8 +245,10 @@ public sealed class ContainerEngine
                 return (state.ExitCode, string.IsNullOrEmpty(state.Error) ? null : state.Error);
             }
             first = false;
-            // The loop ends just after the exit's state change: wake for either.
-            await Task.WhenAny(changed, container.Run?.Finished ?? Task.Delay(Timeout.Infinite, cancellationToken)).WaitAsync(cancellationToken);
+            // The loop ends just after the exit's state change: wake for either. A loop already over is no reason to
+            // wake (it made this a busy loop until the removal, which then waited for a thread pool thread).
+            var finished = container.Run?.Finished;
+            await Task.WhenAny(changed, finished is { IsCompleted: false } ? finished : Task.Delay(Timeout.Infinite, cancellationToken)).WaitAsync(cancellationToken);
         }
     }
 
@@ -253,8 +272,11 @@ public sealed class ContainerEngine
             await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
             await container.Run.Finished;
         }
-        _context.RootFs.Unmount(container);
-        await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        // `crun run` deletes its state when it exits: a `crun delete` (a whole crun start) only for what one left.
+        if (_context.Runtime.HasState(container.Id))
+        {
+            await _context.Runtime.DeleteAsync(container.Id, CrunLog(container), CancellationToken.None);
+        }
         // Before the container is gone for clients, so a `wait condition=removed` (docker run --rm) finds them gone too.
         if (removeVolumes)
         {
@@ -264,7 +286,7 @@ public sealed class ContainerEngine
             }
         }
         container.Removed = true;
-        Store.Remove(container);
+        var doomed = Store.Remove(container);
         var bundle = _context.Layout.Bundle(container.Id);
         if (Directory.Exists(bundle))
         {
@@ -273,6 +295,11 @@ public sealed class ContainerEngine
         container.MarkRemoved();
         ForgetLock(container);
         Events.Container(container, "destroy");
+        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): unmounting the
+        // rootfs waits for an RCU grace period in the kernel (tens of ms on a loaded host). The DELETE request still
+        // answers only after both.
+        RootFsMounter.Unmount(Path.Combine(doomed, "rootfs"));
+        Directory.Delete(doomed, recursive: true);
     }
 
     public void Rename(string nameOrId, string newName)
@@ -334,6 +361,13 @@ public sealed class ContainerEngine
             using var _ = await LockAsync(c, CancellationToken.None);
             await StopLockedAsync(c, null, byUser: false);
         }));
+        // Auto-removals still deleting files (their clients were answered before the unmount and the delete).
+        Task[] watches;
+        lock (_locksGate)
+        {
+            watches = [.. _watches];
+        }
+        await Task.WhenAll(watches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private string CrunLog(Container container) => Path.Combine(_context.Layout.Bundle(container.Id), "crun.json");

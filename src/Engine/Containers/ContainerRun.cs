@@ -104,7 +104,8 @@ internal sealed class ContainerRun
             var spec = _context.SpecBuilder.Build(_container);
             cgroupsPath = spec["linux"]?["cgroupsPath"]?.GetValue<string>();
             spec["process"]!["terminal"] = config.Tty;
-            Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()));
+            // The bundle is runtime state under the exec root, rewritten at each start: no sync needed.
+            Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()), durable: false);
             console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
             log = LogDrivers.Open(_container, layout);
             crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog, console?.Path, keepStdin: config.OpenStdin && !config.Tty);
@@ -166,7 +167,11 @@ internal sealed class ContainerRun
                 await terminal.DisposeAsync();
             }
             var exitCode = crun.ExitCode;
-            _context.RootFs.Unmount(_container);
+            // An auto-remove container's rootfs is unmounted by its removal, after the clients waiting for it are told.
+            if (pid <= 0 || config.HostConfig?.AutoRemove != true || _context.ShuttingDown)
+            {
+                _context.RootFs.Unmount(_container);
+            }
             if (pid <= 0)
             {
                 return Failed(OciRuntime.LastError(crunLog) ?? $"{_context.Runtime.Binary} exited {exitCode.ToString(CultureInfo.InvariantCulture)} before the container started", first);
@@ -204,9 +209,13 @@ internal sealed class ContainerRun
         return (128, error);
     }
 
-    // crun writes the pid file once the container exists; if crun exits first, the container never started.
+    // crun writes the pid file once the container exists; if crun exits first, the container never started. Woken
+    // by inotify when the file is created or written (checked after the watch is set, so no write is missed).
     internal static async Task<int> WaitForPidAsync(string pidFile, Task exited)
     {
+        // Not disposed: a late event of the watcher may still release it (it holds no handle until one is asked for).
+        var written = new SemaphoreSlim(0);
+        using var watcher = PidFileWatcher(pidFile, written);
         while (true)
         {
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
@@ -217,7 +226,29 @@ internal sealed class ContainerRun
             {
                 return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) ? pid : 0;
             }
-            await Task.WhenAny(exited, Task.Delay(5));
+            // Without a watch (no inotify instance left), a short poll.
+            await Task.WhenAny(exited, watcher is null ? Task.Delay(5) : written.WaitAsync());
+        }
+    }
+
+    private static FileSystemWatcher? PidFileWatcher(string pidFile, SemaphoreSlim written)
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = new FileSystemWatcher(Path.GetDirectoryName(pidFile)!, Path.GetFileName(pidFile))
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            watcher.Created += (_, _) => written.Release();
+            watcher.Changed += (_, _) => written.Release();
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            watcher?.Dispose();
+            return null;
         }
     }
 }

@@ -30,7 +30,9 @@ public sealed partial class ContainerStore
             var id = Path.GetFileName(dir);
             if (id.StartsWith(".removing-", StringComparison.Ordinal))
             {
-                // A removal the last engine did not finish: the container was already gone for clients.
+                // A removal the last engine did not finish: the container was already gone for clients. Its rootfs
+                // may still be mounted (the unmount follows the rename): never delete through it.
+                RootFsMounter.Unmount(Path.Combine(dir, "rootfs"));
                 Directory.Delete(dir, recursive: true);
                 continue;
             }
@@ -42,10 +44,7 @@ public sealed partial class ContainerStore
             {
                 var record = JsonSerializer.Deserialize(File.ReadAllBytes(layout.RecordFile(id)), StoreJson.Default.ContainerRecord)
                     ?? throw new InvalidDataException("empty record");
-                var state = File.Exists(layout.StateFile(id))
-                    ? JsonSerializer.Deserialize(File.ReadAllBytes(layout.StateFile(id)), StoreJson.Default.ContainerState) ?? new ContainerState()
-                    : new ContainerState();
-                store._byId[id] = new Container(record, state, layout);
+                store._byId[id] = new Container(record, ReadState(layout.StateFile(id)), layout);
             }
             catch (Exception e) when (e is IOException or JsonException or InvalidDataException)
             {
@@ -56,6 +55,20 @@ public sealed partial class ContainerStore
             }
         }
         return store;
+    }
+
+    // The state is not synced at each transition (Container.Update): one a power cut left empty or cut is read as a
+    // fresh state (created, never started) rather than costing the container.
+    private static ContainerState ReadState(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), StoreJson.Default.ContainerState) ?? new ContainerState() : new ContainerState();
+        }
+        catch (JsonException)
+        {
+            return new ContainerState();
+        }
     }
 
     public IReadOnlyList<Container> List()
@@ -161,17 +174,20 @@ public sealed partial class ContainerStore
         }
     }
 
-    /// <summary>Forgets the container and deletes its directory (the caller has stopped it and unmounted its rootfs).</summary>
-    public void Remove(Container container)
+    /// <summary>
+    /// Forgets the container (the caller has stopped it) and renames its directory aside; returns that directory,
+    /// for the caller to unmount its rootfs (the mount moves with it) and delete. A crash before the delete leaves a
+    /// dot directory Open() never reads as a container and deletes.
+    /// </summary>
+    public string Remove(Container container)
     {
         lock (_gate)
         {
             _byId.Remove(container.Id);
         }
-        // Renamed first so a crash mid-delete leaves a dot directory Open() never reads as a container.
         var doomed = Path.Combine(Layout.Containers, $".removing-{container.Id}");
         Directory.Move(Layout.Dir(container.Id), doomed);
-        Directory.Delete(doomed, recursive: true);
+        return doomed;
     }
 
     /// <summary>A running container and any container that use the image (IDs), for the image-delete rules.</summary>

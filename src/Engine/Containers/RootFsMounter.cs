@@ -26,9 +26,11 @@ public sealed class RootFsMounter(ContainerLayout layout, Images.ImageStore imag
         Mounts.Mount("overlay", rootfs, "overlay", MountFlags.None, $"lowerdir={string.Join(':', lowers)},upperdir={layout.Upper(id)},workdir={layout.Work(id)}");
     }
 
-    public void Unmount(Container container)
+    public void Unmount(Container container) => Unmount(layout.RootFs(container.Id));
+
+    /// <summary>Unmounts the rootfs at <paramref name="rootfs"/> if mounted (also once its directory was renamed aside).</summary>
+    public static void Unmount(string rootfs)
     {
-        var rootfs = layout.RootFs(container.Id);
         if (Mounts.IsMountPoint(rootfs))
         {
             // Detached: a process the container left behind in the mount must not keep the engine from going on.

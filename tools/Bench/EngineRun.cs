@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+/// <summary>
+/// `make bench-engine`'s client for `run --rm IMAGE true`: the API requests the docker CLI makes for it, from one
+/// process that stays up, so no client start is charged to the engine. Per run: create (AutoRemove), attach (hijacked,
+/// stdout and stderr), wait condition=removed (headers read before start, as the CLI does), start, then the wait's
+/// answer and the end of the attach stream. Each request on its own connection. Prints each run's wall time in
+/// microseconds, one a line, after <c>warmup</c> unprinted runs.
+/// </summary>
+internal static partial class EngineRun
+{
+    public static async Task<int> RunAsync(string socket, string image, int runs, int warmup)
+    {
+        var create = Encoding.UTF8.GetBytes(
+            "{\"Image\":\"" + image + "\",\"Cmd\":[\"true\"],\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{\"AutoRemove\":true}}");
+        for (var i = 0; i < warmup + runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var exit = await OneAsync(socket, create);
+            clock.Stop();
+            if (exit != 0)
+            {
+                Console.Error.WriteLine($"bench: run --rm exited {exit}");
+                return 1;
+            }
+            if (i >= warmup)
+            {
+                Console.WriteLine((clock.Elapsed.Ticks / 10).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<int> OneAsync(string socket, byte[] createBody)
+    {
+        var created = await RequestAsync(socket, "POST", "/v1.41/containers/create", createBody);
+        var id = IdField().Match(created).Groups[1].Value;
+        if (id.Length == 0)
+        {
+            throw new InvalidOperationException($"create: {created}");
+        }
+        using var attach = await OpenAsync(socket, $"POST /v1.41/containers/{id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n");
+        await ReadHeadersAsync(attach);
+        using var wait = await OpenAsync(socket, $"POST /v1.41/containers/{id}/wait?condition=removed HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        await ReadHeadersAsync(wait);
+        await RequestAsync(socket, "POST", $"/v1.41/containers/{id}/start", []);
+        var waited = await ReadToEndAsync(wait);
+        await ReadToEndAsync(attach);
+        var code = ExitField().Match(waited);
+        return code.Success ? int.Parse(code.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException($"wait: {waited}");
+    }
+
+    private static async Task<string> RequestAsync(string socket, string method, string path, byte[] body)
+    {
+        using var connection = await OpenAsync(socket,
+            $"{method} {path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n", body);
+        var answer = await ReadToEndAsync(connection);
+        if (!answer.StartsWith("HTTP/1.1 2", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{method} {path}: {answer}");
+        }
+        return answer;
+    }
+
+    private static async Task<Socket> OpenAsync(string socket, string head, byte[]? body = null)
+    {
+        var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+        await connection.SendAsync(Encoding.ASCII.GetBytes(head));
+        if (body is { Length: > 0 })
+        {
+            await connection.SendAsync(body);
+        }
+        return connection;
+    }
+
+    // Byte by byte up to the blank line, so nothing of the body (or the raw stream) is consumed.
+    private static async Task ReadHeadersAsync(Socket connection)
+    {
+        var seen = new StringBuilder();
+        var one = new byte[1];
+        while (!seen.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await connection.ReceiveAsync(one) == 0)
+            {
+                throw new InvalidOperationException($"connection closed in the headers: {seen}");
+            }
+            seen.Append((char)one[0]);
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket connection)
+    {
+        var all = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await connection.ReceiveAsync(buffer)) > 0)
+        {
+            all.Write(buffer, 0, read);
+        }
+        return Encoding.UTF8.GetString(all.ToArray());
+    }
+
+    [GeneratedRegex("\"Id\":\"([0-9a-f]{64})\"")]
+    private static partial Regex IdField();
+
+    [GeneratedRegex("\"StatusCode\":(-?[0-9]+)")]
+    private static partial Regex ExitField();
+}
