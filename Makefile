@@ -17,9 +17,9 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel images initrd iso floor-initrd run test bench bench-engine clean
+.PHONY: all deps ros kernel images initrd os-image iso floor-initrd run test bench bench-engine clean
 
-all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/corralos.iso
+all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/corralos.iso
 
 # Installs the Debian packages the build, `run` and tests need (only those missing).
 deps:
@@ -52,7 +52,13 @@ $(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/ini
 
 initrd: $(DIST)/initrd
 
-$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
+# The OS image corralos/os:$(VERSION) (images/os): one OS version's files (images/os/files.list) and the installer.
+$(DIST)/images/os.tar: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os-base.tar build/os-image.sh build/common.sh $(shell find images/os -type f 2>/dev/null) | deps
+	build/os-image.sh
+
+os-image: $(DIST)/images/os.tar
+
+$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
 	build/iso.sh
 
 iso: $(DIST)/corralos.iso

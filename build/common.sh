@@ -107,3 +107,23 @@ image_load_mode() (
   if [[ -f $1 ]]; then . "$1"; fi
   echo "$LOAD"
 )
+
+# Docker image archives (build/images.sh, build/os-image.sh).
+
+# layer_tar ROOTFS OUT: a reproducible tar of the tree (sorted names without ./, fixed mtime, 0:0).
+layer_tar() {
+  find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  (cd "$1" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+    tar --no-recursion --owner=0 --group=0 --numeric-owner --format=posix \
+      --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime --mtime="@$SOURCE_DATE_EPOCH" \
+      -cf - -T -) >"$2"
+}
+
+# add_blob FILE DIR: moves FILE into DIR/blobs/sha256/<hex>; prints the hex.
+add_blob() {
+  local hex
+  hex=$(sha256sum "$1" | cut -d' ' -f1)
+  mkdir -p "$2/blobs/sha256"
+  mv "$1" "$2/blobs/sha256/$hex"
+  echo "$hex"
+}

@@ -146,6 +146,7 @@ mkdir -p usr/share/ros/images
 store=var/lib/system-docker
 ready=()
 for archive in "$IMAGES"/*.tar; do
+  [[ $(basename "$archive") == os.tar ]] && continue  # the OS image holds this initrd (build/os-image.sh)
   name=$(basename "$archive" .tar)
   if [[ $(image_load_mode "$ROOT/images/system/$name/image.sh") == on-demand ]]; then
     tar -xf "$archive" -C usr/share/ros/images blobs

@@ -11,6 +11,7 @@ OUT=${OUT:-$ROOT/out}
 DIST=${DIST:-$ROOT/dist}
 VMLINUZ=${VMLINUZ:-$DIST/vmlinuz}
 INITRD=${INITRD:-$DIST/initrd}
+OS_IMAGE=${OS_IMAGE:-$DIST/images/os.tar}  # the OS image (build/os-image.sh), for `ros install` from this medium
 ISO=${ISO:-$DIST/corralos.iso}
 GRUB_CFG=${GRUB_CFG:-$ROOT/images/iso/grub.cfg}
 GRUB_LIB=${GRUB_LIB:-/usr/lib/grub}
@@ -19,11 +20,11 @@ VOLUME_ID=${VOLUME_ID:-CORRALOS}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
-for v in OUT DIST VMLINUZ INITRD ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+for v in OUT DIST VMLINUZ INITRD OS_IMAGE ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 # xorriso and mtools read it too: volume dates, FAT timestamps.
 export SOURCE_DATE_EPOCH
 
-for f in "$VMLINUZ" "$INITRD" "$GRUB_CFG"; do [[ -s $f ]] || { echo "iso: missing $f" >&2; exit 1; }; done
+for f in "$VMLINUZ" "$INITRD" "$OS_IMAGE" "$GRUB_CFG"; do [[ -s $f ]] || { echo "iso: missing $f" >&2; exit 1; }; done
 
 rm -rf "$WORK"
 mkdir -p "$WORK/tree/boot/grub/i386-pc" "$WORK/efi"
@@ -55,6 +56,7 @@ MTOOLS_SKIP_CHECK=1 mcopy -m -i "$efi_img" "$WORK/efi/BOOTX64.EFI" ::/EFI/BOOT/B
 
 install -m 0644 "$VMLINUZ" "$WORK/tree/boot/vmlinuz"
 install -m 0644 "$INITRD" "$WORK/tree/boot/initrd"
+install -D -m 0644 "$OS_IMAGE" "$WORK/tree/images/os.tar"
 sed "s/@VERSION@/$VERSION/g" "$GRUB_CFG" >"$WORK/tree/boot/grub/grub.cfg"
 find "$WORK/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
@@ -71,4 +73,4 @@ xorriso -as mkisofs -quiet \
   "$WORK/tree" 2>"$WORK/xorriso.log" || { cat "$WORK/xorriso.log" >&2; exit 1; }
 chmod 0644 "$iso_tmp"
 mv "$iso_tmp" "$ISO"
-echo "iso: $ISO $(stat -c %s "$ISO") bytes (vmlinuz $(stat -c %s "$VMLINUZ"), initrd $(stat -c %s "$INITRD"))"
+echo "iso: $ISO $(stat -c %s "$ISO") bytes (vmlinuz $(stat -c %s "$VMLINUZ"), initrd $(stat -c %s "$INITRD"), os.tar $(stat -c %s "$OS_IMAGE"))"

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace CorralOS.Build.Tests;
 
-/// <summary>Two builds of the initrd and the ISO from the same inputs give the same bytes.</summary>
+/// <summary>Two builds of the system images, the initrd, the OS image and the ISO from the same inputs give the same bytes.</summary>
 public sealed class ReproducibilityTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("corralos-repro-").FullName;
@@ -46,7 +46,8 @@ public sealed class ReproducibilityTests : IDisposable
             ["OUT"] = Path.Combine(root, "out"),
             ["DIST"] = Path.Combine(root, "dist"),
         };
-        var scripts = $"umask {umask}; {Shell.Quote(BuildPaths.Script("images.sh"))} && {Shell.Quote(BuildPaths.Script("initrd.sh"))} && {Shell.Quote(BuildPaths.Script("iso.sh"))}";
+        var scripts = $"umask {umask}; {Shell.Quote(BuildPaths.Script("images.sh"))} && {Shell.Quote(BuildPaths.Script("initrd.sh"))} && " +
+                      $"{Shell.Quote(BuildPaths.Script("os-image.sh"))} && {Shell.Quote(BuildPaths.Script("iso.sh"))}";
         Directory.CreateDirectory(root);
         await Shell.RunAsync(scripts, environment, workingDirectory: root, cancellation);
         return (Path.Combine(root, "dist", "initrd"), Path.Combine(root, "dist", "corralos.iso"));

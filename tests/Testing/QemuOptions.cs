@@ -11,6 +11,12 @@ public enum BootMode
 
     /// <summary>QEMU loads dist/vmlinuz + dist/initrd itself; <see cref="QemuOptions.ExtraCmdline"/> is appended.</summary>
     DirectKernel,
+
+    /// <summary>The firmware boots <see cref="QemuOptions.DiskImage"/> (an installed disk), SeaBIOS.</summary>
+    DiskBios,
+
+    /// <summary>The firmware boots <see cref="QemuOptions.DiskImage"/> (an installed disk), OVMF (fresh variables: the removable-media path).</summary>
+    DiskUefi,
 }
 
 /// <summary>Which OVMF build a UEFI boot uses.</summary>
@@ -96,6 +102,12 @@ public sealed record QemuOptions
     /// ISO boots without a <see cref="CloudConfig"/> on a config drive. Off for tests of the console service itself.
     /// </summary>
     public bool InitShell { get; init; } = true;
+
+    /// <summary>
+    /// A raw disk image file the test owns (it outlives the VM), attached as the first virtio disk (/dev/vda, before
+    /// <see cref="Disks"/>); the boot disk in the Disk boot modes.
+    /// </summary>
+    public string? DiskImage { get; init; }
 
     /// <summary>Blank virtio disks, attached in order before the config drive (so the first is /dev/vda).</summary>
     public IReadOnlyList<BlankDisk> Disks { get; init; } = [];

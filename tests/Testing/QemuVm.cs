@@ -476,6 +476,25 @@ public sealed class QemuVm : IAsyncDisposable
                 }
 
                 break;
+            case BootMode.DiskBios or BootMode.DiskUefi:
+                if (o.DiskImage is null)
+                {
+                    throw new InvalidOperationException($"{o.Boot} needs QemuOptions.DiskImage");
+                }
+
+                if (o.Boot == BootMode.DiskUefi)
+                {
+                    a.AddRange(await UefiArgsAsync(cancellationToken).ConfigureAwait(false));
+                }
+
+                break;
+        }
+
+        if (o.DiskImage is { } image)
+        {
+            var bootIndex = o.Boot is BootMode.DiskBios or BootMode.DiskUefi ? 0 : 1;
+            a.AddRange(["-drive", $"if=none,id=disk,format=raw,file={EscapeComma(RepoPaths.RequireFile(image))}"]);
+            a.AddRange(["-device", $"virtio-blk-pci,drive=disk,bootindex={bootIndex}"]);
         }
 
         for (var i = 0; i < o.Disks.Count; i++)

@@ -54,7 +54,7 @@ internal static class PowerApplets
             });
         });
 
-    private static int Execute(PowerAction action, bool force)
+    internal static int Execute(PowerAction action, bool force)
     {
         if (force)
         {

@@ -1,0 +1,51 @@
+namespace CorralOS.Install;
+
+/// <summary>
+/// GRUB for both firmwares, made with grub-mkimage like the ISO's (build/iso.sh): every module the menu needs is built
+/// into the image, and its embedded config finds the boot filesystem by UUID and reads /boot/grub/grub.cfg there, so
+/// no module directory is installed. BIOS: grub-bios-setup writes boot.img into the MBR and the core image into the BIOS
+/// boot partition (GPT) or the gap before the first partition (MBR). UEFI: the image is the removable-media loader
+/// EFI/BOOT/BOOTX64.EFI on the ESP, written with mtools (no mount, no NVRAM entry), so firmware finds it by itself.
+/// </summary>
+public sealed class Grub(string libDirectory = "/usr/lib/grub", string mkimage = "grub-mkimage")
+{
+    private static readonly string[] s_modules =
+    [
+        "normal", "configfile", "search", "search_fs_uuid", "search_label", "ext2", "fat", "part_gpt", "part_msdos",
+        "linux", "echo", "test", "serial", "terminal", "sleep", "reboot", "halt", "ls", "cat", "loadenv",
+    ];
+
+    private static readonly Dictionary<string, string> s_mtools = new() { ["MTOOLS_SKIP_CHECK"] = "1" };
+
+    /// <summary>The config built into the image: where the boot filesystem is.</summary>
+    public static string EmbeddedConfig(string bootUuid) =>
+        $"search --no-floppy --fs-uuid --set=root {bootUuid}\nset prefix=($root)/boot/grub\n";
+
+    public void InstallBios(TargetDisk disk, string bootUuid, string work)
+    {
+        var platform = Path.Combine(libDirectory, "i386-pc");
+        var core = MakeImage("i386-pc", Path.Combine(work, "core.img"), bootUuid, work, "biosdisk");
+        File.Copy(Path.Combine(platform, "boot.img"), Path.Combine(work, "boot.img"), overwrite: true);
+        Tool.Run(Path.Combine(platform, "grub-bios-setup"),
+            ["--directory", work, "--boot-image", "boot.img", "--core-image", Path.GetFileName(core), "--device-map", Path.Combine(work, "device.map"), disk.Device]);
+    }
+
+    public void InstallEfi(string esp, string bootUuid, string work)
+    {
+        var image = MakeImage("x86_64-efi", Path.Combine(work, "BOOTX64.EFI"), bootUuid, work, "efi_gop", "efi_uga", "all_video");
+        Tool.Run("mmd", ["-i", esp, "::/EFI", "::/EFI/BOOT"], environment: s_mtools);
+        Tool.Run("mcopy", ["-i", esp, image, "::/EFI/BOOT/BOOTX64.EFI"], environment: s_mtools);
+    }
+
+    private string MakeImage(string format, string output, string bootUuid, string work, params string[] platformModules)
+    {
+        var config = Path.Combine(work, "embed.cfg");
+        File.WriteAllText(config, EmbeddedConfig(bootUuid));
+        Tool.Run(mkimage,
+        [
+            "-O", format, "-d", Path.Combine(libDirectory, format), "-p", "/boot/grub", "-c", config, "-o", output,
+            .. s_modules, .. platformModules,
+        ]);
+        return output;
+    }
+}

@@ -1,0 +1,82 @@
+using CorralOS.Testing;
+
+namespace CorralOS.Install.Tests;
+
+/// <summary>
+/// Installs from the ISO booted with SeaBIOS onto a blank disk (generic: GPT with BIOS boot partition and ESP), then
+/// boots that disk alone with SeaBIOS: the version, the -c cloud-config and -a append are in effect, /home persists
+/// across a reboot, and the disk in use is refused by a second install.
+/// </summary>
+public sealed class InstallBiosTests
+{
+    [Fact]
+    public async Task The_ISO_installs_a_disk_that_boots_with_BIOS_keeps_home_and_refuses_a_second_install_while_in_use()
+    {
+        await using var disk = new InstalledDisk(uefi: false);
+        var output = await disk.InstallAsync();
+        InstallChecks.AssertInstallOutput(output);
+
+        await disk.BootAsync();
+        await InstallChecks.AssertInstalledSystemAsync(disk);
+        Assert.Contains("GNU GRUB", SerialConsole.Clean(disk.Vm.Console.Text), StringComparison.Ordinal);
+        Assert.Equal("absent", (await disk.SshAsync("[ -d /sys/firmware/efi ] && echo present || echo absent")).Trim());
+
+        // The state partition is mounted (bound at /home and friends): a new install onto the disk is refused.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => disk.SshAsync("sudo ros install -d /dev/vda -f --no-reboot"));
+        Assert.Contains("ros: /dev/vda is in use: /dev/vda3 is mounted at ", refused.Message, StringComparison.Ordinal);
+
+        await InstallChecks.AssertHomePersistsAsync(disk);
+    }
+}
+
+/// <summary>The same with OVMF: the ISO booted with UEFI installs, and the disk boots by its ESP's removable path.</summary>
+public sealed class InstallUefiTests
+{
+    [Fact]
+    public async Task The_ISO_installs_a_disk_that_boots_with_UEFI_and_keeps_home()
+    {
+        await using var disk = new InstalledDisk(uefi: true);
+        var output = await disk.InstallAsync();
+        InstallChecks.AssertInstallOutput(output);
+
+        await disk.BootAsync();
+        await InstallChecks.AssertInstalledSystemAsync(disk);
+        Assert.Equal("present", (await disk.SshAsync("[ -d /sys/firmware/efi ] && echo present || echo absent")).Trim());
+        await InstallChecks.AssertHomePersistsAsync(disk);
+    }
+}
+
+internal static class InstallChecks
+{
+    public static void AssertInstallOutput(string output)
+    {
+        Assert.Contains("install: loading the OS image from /dev/sr0 (/images/os.tar)", output, StringComparison.Ordinal);
+        Assert.Contains($"install: loaded corralos/os:{RepoPaths.Version}", output, StringComparison.Ordinal);
+        Assert.Contains("install: partitioning /dev/vda: GPT, BIOS boot, EFI System, RANCHER_STATE", output, StringComparison.Ordinal);
+        Assert.Contains($"install: writing /boot/initrd-{RepoPaths.Version} (", output, StringComparison.Ordinal);
+        Assert.Contains("install: installing GRUB for BIOS on /dev/vda", output, StringComparison.Ordinal);
+        Assert.Contains("install: installing GRUB for UEFI on /dev/vda2", output, StringComparison.Ordinal);
+        Assert.Contains($"install: CorralOS {RepoPaths.Version} installed on /dev/vda", output, StringComparison.Ordinal);
+    }
+
+    public static async Task AssertInstalledSystemAsync(InstalledDisk disk)
+    {
+        Assert.Equal(RepoPaths.Version, (await disk.SshAsync("ros os version")).Trim());
+        Assert.Equal(disk.Hostname, (await disk.SshAsync("hostname")).Trim());
+        var cmdline = await disk.SshAsync("cat /proc/cmdline");
+        Assert.Contains($"/boot/vmlinuz-{RepoPaths.Version} ", cmdline, StringComparison.Ordinal);
+        Assert.Contains("rancher.state.dev=LABEL=RANCHER_STATE", cmdline, StringComparison.Ordinal);
+        Assert.EndsWith(InstalledDisk.Append, cmdline.Trim(), StringComparison.Ordinal);
+        var state = await disk.SshAsync("sudo ls /var/lib/rancher/conf/cloud-config.d; sudo stat -c %a /var/lib/rancher/conf/cloud-config.d/user_config.yml; ros os persistence | tail -1");
+        Assert.Contains("user_config.yml\n600\n", state, StringComparison.Ordinal);
+        Assert.Contains("state disk /dev/vda3 (ext4)", state, StringComparison.Ordinal);
+    }
+
+    public static async Task AssertHomePersistsAsync(InstalledDisk disk)
+    {
+        await disk.SshAsync("echo kept > /home/rancher/keep && sync");
+        await disk.RebootAsync();
+        Assert.Equal("kept", (await disk.SshAsync("cat /home/rancher/keep")).Trim());
+        Assert.Equal(disk.Hostname, (await disk.SshAsync("hostname")).Trim());
+    }
+}

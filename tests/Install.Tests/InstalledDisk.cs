@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using CorralOS.Testing;
+
+namespace CorralOS.Install.Tests;
+
+/// <summary>
+/// One install scenario: a blank disk file, an SSH key, the ISO booted (PID 1's shell on the serial console) with the
+/// disk as /dev/vda, `ros install` run there, then the disk booted alone with the same firmware. The cloud-config given
+/// with -c authorizes the key and sets the hostname, so logging in over SSH shows it was applied.
+/// </summary>
+public sealed class InstalledDisk : IAsyncDisposable
+{
+    public const string Append = "corralos.install_test=kept";
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-install-").FullName;
+    private readonly bool _uefi;
+    private QemuVm? _vm;
+
+    public InstalledDisk(bool uefi)
+    {
+        _uefi = uefi;
+        Disk = Path.Combine(_dir, "disk.img");
+        using var file = File.Create(Disk);
+        file.SetLength(2L * 1024 * 1024 * 1024);
+    }
+
+    public string Disk { get; }
+
+    public string Hostname => _uefi ? "installed-uefi" : "installed-bios";
+
+    private string Key => Path.Combine(_dir, "id_ed25519");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public QemuVm Vm => _vm ?? throw new InvalidOperationException("the installed disk has not booted");
+
+    /// <summary>Boots the ISO with the blank disk and runs `ros install`; returns its output.</summary>
+    public async Task<string> InstallAsync()
+    {
+        var (code, output) = await Tools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Key], Ct);
+        Assert.True(code == 0, output);
+        var cloudConfig = $"#cloud-config\nhostname: {Hostname}\nssh_authorized_keys:\n  - {File.ReadAllText(Key + ".pub").Trim()}\n";
+        await using var iso = await QemuVm.StartAsync(new QemuOptions
+        {
+            Name = _uefi ? "install-iso-uefi" : "install-iso-bios",
+            Boot = _uefi ? BootMode.IsoUefi : BootMode.IsoBios,
+            DiskImage = Disk,
+            Network = false,
+        }, Ct);
+        try
+        {
+            await iso.WaitForConsoleAsync(new Regex("init: boot phases done"), BootTimeout, cancellationToken: Ct);
+            await iso.WaitForShellAsync(TimeSpan.FromMinutes(2), cancellationToken: Ct);
+            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(cloudConfig));
+            (await iso.RunAsync($"echo {encoded} | base64 -d > /tmp/user_config.yml", cancellationToken: Ct)).EnsureSuccess("writing the cloud-config");
+            var install = await iso.RunAsync($"ros install -d /dev/vda -f --no-reboot -c /tmp/user_config.yml -a '{Append}'", s_installTimeout, Ct);
+            install.EnsureSuccess("ros install");
+            await iso.SendLineAsync("poweroff", Ct);
+            Assert.Equal(0, await iso.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct));
+            return install.Output;
+        }
+        catch
+        {
+            iso.MarkFailed();
+            throw;
+        }
+    }
+
+    /// <summary>Boots the installed disk alone (guest reboots restart it) and waits until SSH answers.</summary>
+    public async Task BootAsync()
+    {
+        _vm = await QemuVm.StartAsync(new QemuOptions
+        {
+            Name = _uefi ? "installed-uefi" : "installed-bios",
+            Boot = _uefi ? BootMode.DiskUefi : BootMode.DiskBios,
+            DiskImage = Disk,
+            InitShell = false,
+            AllowReboot = true,
+        }, Ct);
+        await WaitForSshAsync(0);
+    }
+
+    /// <summary>Waits for `started` after console offset <paramref name="from"/>, then for sshd to let the key in.</summary>
+    public async Task WaitForSshAsync(int from)
+    {
+        try
+        {
+            await Vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), BootTimeout, from, Ct);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (true)
+            {
+                try
+                {
+                    await SshAsync("true");
+                    return;
+                }
+                catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+                }
+            }
+        }
+        catch
+        {
+            Vm.MarkFailed();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a command over SSH as rancher; its output, or an exception with it.</summary>
+    public async Task<string> SshAsync(string command)
+    {
+        var (code, output) = await Tools.RunAsync("ssh",
+        [
+            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
+        ], Ct);
+        return code == 0 ? output : throw new InvalidOperationException($"ssh '{command}' exited {code}: {output}");
+    }
+
+    /// <summary>Reboots the guest from inside and waits for it to answer again.</summary>
+    public async Task RebootAsync()
+    {
+        var from = Vm.Console.Length;
+        await Tools.RunAsync("ssh",
+        [
+            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR", "rancher@127.0.0.1", "sudo reboot",
+        ], Ct);
+        await WaitForSshAsync(from);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_vm is not null)
+        {
+            await _vm.DisposeAsync();
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+}
