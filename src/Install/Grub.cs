@@ -21,13 +21,17 @@ public sealed class Grub(string libDirectory = "/usr/lib/grub", string mkimage =
     public static string EmbeddedConfig(string bootUuid) =>
         $"search --no-floppy --fs-uuid --set=root {bootUuid}\nset prefix=($root)/boot/grub\n";
 
-    public void InstallBios(TargetDisk disk, string bootUuid, string work)
+    /// <summary>
+    /// <paramref name="images"/> is a directory on the boot filesystem (/boot/grub/i386-pc, mounted): grub-bios-setup
+    /// reads boot.img and core.img there and probes which filesystem holds them.
+    /// </summary>
+    public void InstallBios(TargetDisk disk, string bootUuid, string images)
     {
         var platform = Path.Combine(libDirectory, "i386-pc");
-        var core = MakeImage("i386-pc", Path.Combine(work, "core.img"), bootUuid, work, "biosdisk");
-        File.Copy(Path.Combine(platform, "boot.img"), Path.Combine(work, "boot.img"), overwrite: true);
+        MakeImage("i386-pc", Path.Combine(images, "core.img"), bootUuid, images, "biosdisk");
+        File.Copy(Path.Combine(platform, "boot.img"), Path.Combine(images, "boot.img"), overwrite: true);
         Tool.Run(Path.Combine(platform, "grub-bios-setup"),
-            ["--directory", work, "--boot-image", "boot.img", "--core-image", Path.GetFileName(core), "--device-map", Path.Combine(work, "device.map"), disk.Device]);
+            ["--directory", images, "--boot-image", "boot.img", "--core-image", "core.img", "--device-map", Path.Combine(images, "device.map"), disk.Device]);
     }
 
     public void InstallEfi(string esp, string bootUuid, string work)

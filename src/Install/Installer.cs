@@ -51,11 +51,14 @@ public sealed class Installer(Progress progress, Grub? grub = null, string mount
                 CloudConfigFile.Write(state.Path, config);
                 progress.Step($"wrote the cloud-config to /{CloudConfigFile.RelativePath}");
             }
-        }
-        if (layout.BiosBoot)
-        {
-            progress.Step($"installing GRUB for BIOS on {disk.Device}");
-            _grub.InstallBios(disk, bootUuid, work);
+            if (layout.BiosBoot)
+            {
+                // grub-bios-setup finds the boot filesystem from where its images are, as grub-install keeps them.
+                progress.Step($"installing GRUB for BIOS on {disk.Device}");
+                var images = Path.Combine(boot?.Path ?? state.Path, "boot", "grub", "i386-pc");
+                Directory.CreateDirectory(images);
+                _grub.InstallBios(disk, bootUuid, images);
+            }
         }
         if (layout.Esp is { } efi)
         {

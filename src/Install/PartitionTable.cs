@@ -11,7 +11,7 @@ namespace CorralOS.Install;
 public static class PartitionTable
 {
     public const string StateLabel = "RANCHER_STATE";
-    private const string BiosBootType = "21686148-6449-6E74-6E49-656564454649";
+    private const string BiosBootType = "21686148-6449-6E6F-744E-656564454649";
     private const string EspType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
     private const string LinuxType = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
     private static readonly TimeSpan s_nodeWait = TimeSpan.FromSeconds(15);

@@ -47,7 +47,9 @@ public static class Tool
             var all = output.Result + error.Result;
             if (process.ExitCode != 0)
             {
-                var reason = all.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+                // The last line, after any warnings that explain it (grub-bios-setup warns first, then fails).
+                var lines = all.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var reason = string.Join("; ", lines.Where(l => l.Contains("warning:", StringComparison.OrdinalIgnoreCase)).TakeLast(2).Append(lines.LastOrDefault() ?? "").Where(l => l.Length > 0));
                 throw new InstallException($"{Path.GetFileName(program)} failed (exit {process.ExitCode}){(reason.Length > 0 ? ": " + reason : "")}");
             }
             return all;

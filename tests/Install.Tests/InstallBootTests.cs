@@ -14,7 +14,7 @@ public sealed class InstallBiosTests
     {
         await using var disk = new InstalledDisk(uefi: false);
         var output = await disk.InstallAsync();
-        InstallChecks.AssertInstallOutput(output);
+        InstallChecks.AssertInstallOutput(output, disk);
 
         await disk.BootAsync();
         await InstallChecks.AssertInstalledSystemAsync(disk);
@@ -29,6 +29,22 @@ public sealed class InstallBiosTests
     }
 }
 
+/// <summary>msdos: MBR with one bootable RANCHER_STATE, GRUB's core image in the gap before it; boots with SeaBIOS.</summary>
+public sealed class InstallMsdosTests
+{
+    [Fact]
+    public async Task An_msdos_install_boots_with_BIOS_and_keeps_home()
+    {
+        await using var disk = new InstalledDisk(uefi: false, installType: "msdos");
+        var output = await disk.InstallAsync();
+        InstallChecks.AssertInstallOutput(output, disk);
+
+        await disk.BootAsync();
+        await InstallChecks.AssertInstalledSystemAsync(disk);
+        await InstallChecks.AssertHomePersistsAsync(disk);
+    }
+}
+
 /// <summary>The same with OVMF: the ISO booted with UEFI installs, and the disk boots by its ESP's removable path.</summary>
 public sealed class InstallUefiTests
 {
@@ -37,7 +53,7 @@ public sealed class InstallUefiTests
     {
         await using var disk = new InstalledDisk(uefi: true);
         var output = await disk.InstallAsync();
-        InstallChecks.AssertInstallOutput(output);
+        InstallChecks.AssertInstallOutput(output, disk);
 
         await disk.BootAsync();
         await InstallChecks.AssertInstalledSystemAsync(disk);
@@ -48,14 +64,16 @@ public sealed class InstallUefiTests
 
 internal static class InstallChecks
 {
-    public static void AssertInstallOutput(string output)
+    public static void AssertInstallOutput(string output, InstalledDisk disk)
     {
         Assert.Contains("install: loading the OS image from /dev/sr0 (/images/os.tar)", output, StringComparison.Ordinal);
         Assert.Contains($"install: loaded corralos/os:{RepoPaths.Version}", output, StringComparison.Ordinal);
-        Assert.Contains("install: partitioning /dev/vda: GPT, BIOS boot, EFI System, RANCHER_STATE", output, StringComparison.Ordinal);
+        Assert.Contains(disk.InstallType == "msdos"
+            ? "install: partitioning /dev/vda: MBR, bootable RANCHER_STATE"
+            : "install: partitioning /dev/vda: GPT, BIOS boot, EFI System, RANCHER_STATE", output, StringComparison.Ordinal);
         Assert.Contains($"install: writing /boot/initrd-{RepoPaths.Version} (", output, StringComparison.Ordinal);
         Assert.Contains("install: installing GRUB for BIOS on /dev/vda", output, StringComparison.Ordinal);
-        Assert.Contains("install: installing GRUB for UEFI on /dev/vda2", output, StringComparison.Ordinal);
+        Assert.Equal(disk.InstallType == "generic", output.Contains("install: installing GRUB for UEFI on /dev/vda2", StringComparison.Ordinal));
         Assert.Contains($"install: CorralOS {RepoPaths.Version} installed on /dev/vda", output, StringComparison.Ordinal);
     }
 
@@ -69,7 +87,7 @@ internal static class InstallChecks
         Assert.EndsWith(InstalledDisk.Append, cmdline.Trim(), StringComparison.Ordinal);
         var state = await disk.SshAsync("sudo ls /var/lib/rancher/conf/cloud-config.d; sudo stat -c %a /var/lib/rancher/conf/cloud-config.d/user_config.yml; ros os persistence | tail -1");
         Assert.Contains("user_config.yml\n600\n", state, StringComparison.Ordinal);
-        Assert.Contains("state disk /dev/vda3 (ext4)", state, StringComparison.Ordinal);
+        Assert.Contains($"state disk {disk.StatePartition} (ext4)", state, StringComparison.Ordinal);
     }
 
     public static async Task AssertHomePersistsAsync(InstalledDisk disk)

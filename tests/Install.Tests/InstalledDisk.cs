@@ -19,9 +19,12 @@ public sealed class InstalledDisk : IAsyncDisposable
     private readonly bool _uefi;
     private QemuVm? _vm;
 
-    public InstalledDisk(bool uefi)
+    /// <param name="uefi">OVMF for both boots, else SeaBIOS.</param>
+    /// <param name="installType">`ros install -t`: generic or msdos.</param>
+    public InstalledDisk(bool uefi, string installType = "generic")
     {
         _uefi = uefi;
+        InstallType = installType;
         Disk = Path.Combine(_dir, "disk.img");
         using var file = File.Create(Disk);
         file.SetLength(2L * 1024 * 1024 * 1024);
@@ -29,7 +32,12 @@ public sealed class InstalledDisk : IAsyncDisposable
 
     public string Disk { get; }
 
-    public string Hostname => _uefi ? "installed-uefi" : "installed-bios";
+    public string InstallType { get; }
+
+    /// <summary>The RANCHER_STATE partition the layout makes.</summary>
+    public string StatePartition => InstallType == "msdos" ? "/dev/vda1" : "/dev/vda3";
+
+    public string Hostname => $"installed-{InstallType}-{(_uefi ? "uefi" : "bios")}";
 
     private string Key => Path.Combine(_dir, "id_ed25519");
 
@@ -45,7 +53,7 @@ public sealed class InstalledDisk : IAsyncDisposable
         var cloudConfig = $"#cloud-config\nhostname: {Hostname}\nssh_authorized_keys:\n  - {File.ReadAllText(Key + ".pub").Trim()}\n";
         await using var iso = await QemuVm.StartAsync(new QemuOptions
         {
-            Name = _uefi ? "install-iso-uefi" : "install-iso-bios",
+            Name = $"install-iso-{InstallType}-{(_uefi ? "uefi" : "bios")}",
             Boot = _uefi ? BootMode.IsoUefi : BootMode.IsoBios,
             DiskImage = Disk,
             Network = false,
@@ -56,7 +64,7 @@ public sealed class InstalledDisk : IAsyncDisposable
             await iso.WaitForShellAsync(TimeSpan.FromMinutes(2), cancellationToken: Ct);
             var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(cloudConfig));
             (await iso.RunAsync($"echo {encoded} | base64 -d > /tmp/user_config.yml", cancellationToken: Ct)).EnsureSuccess("writing the cloud-config");
-            var install = await iso.RunAsync($"ros install -d /dev/vda -f --no-reboot -c /tmp/user_config.yml -a '{Append}'", s_installTimeout, Ct);
+            var install = await iso.RunAsync($"ros install -d /dev/vda -t {InstallType} -f --no-reboot -c /tmp/user_config.yml -a '{Append}'", s_installTimeout, Ct);
             install.EnsureSuccess("ros install");
             await iso.SendLineAsync("poweroff", Ct);
             Assert.Equal(0, await iso.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct));
@@ -74,7 +82,7 @@ public sealed class InstalledDisk : IAsyncDisposable
     {
         _vm = await QemuVm.StartAsync(new QemuOptions
         {
-            Name = _uefi ? "installed-uefi" : "installed-bios",
+            Name = $"installed-{InstallType}-{(_uefi ? "uefi" : "bios")}",
             Boot = _uefi ? BootMode.DiskUefi : BootMode.DiskBios,
             DiskImage = Disk,
             InitShell = false,

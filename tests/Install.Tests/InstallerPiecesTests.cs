@@ -15,7 +15,7 @@ public sealed class InstallerPiecesTests : IDisposable
     {
         var generic = PartitionTable.Script(InstallType.Generic).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("label: gpt", generic[0]);
-        Assert.StartsWith("size=1MiB, type=21686148-6449-6E74-6E49-656564454649", generic[1], StringComparison.Ordinal);
+        Assert.StartsWith("size=1MiB, type=21686148-6449-6E6F-744E-656564454649", generic[1], StringComparison.Ordinal);
         Assert.StartsWith("size=100MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B", generic[2], StringComparison.Ordinal);
         Assert.Equal("type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=\"RANCHER_STATE\"", generic[3]);
         Assert.Equal("label: dos\ntype=83, bootable\n", PartitionTable.Script(InstallType.Msdos));
