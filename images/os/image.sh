@@ -5,7 +5,6 @@
 # grub-bios-setup in usr/lib/grub/i386-pc.
 FILES=(
   sbin/sfdisk sbin/mke2fs sbin/mkfs.ext4 etc/mke2fs.conf sbin/mkfs.fat sbin/mkfs.vfat
-  usr/bin/mtools usr/bin/mcopy usr/bin/mmd usr/bin/mdir
   usr/bin/grub-mkimage usr/lib/grub/i386-pc usr/lib/grub/x86_64-efi
 )
 CONFIG='{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Entrypoint":["/usr/bin/ros","install"],"Labels":{"io.rancher.os.image":"os"}}'

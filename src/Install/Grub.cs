@@ -5,7 +5,7 @@ namespace CorralOS.Install;
 /// into the image, and its embedded config finds the boot filesystem by UUID and reads /boot/grub/grub.cfg there, so
 /// no module directory is installed. BIOS: grub-bios-setup writes boot.img into the MBR and the core image into the BIOS
 /// boot partition (GPT) or the gap before the first partition (MBR). UEFI: the image is the removable-media loader
-/// EFI/BOOT/BOOTX64.EFI on the ESP, written with mtools (no mount, no NVRAM entry), so firmware finds it by itself.
+/// EFI/BOOT/BOOTX64.EFI on the ESP (no NVRAM entry), so firmware finds it by itself.
 /// </summary>
 public sealed class Grub(string libDirectory = "/usr/lib/grub", string mkimage = "grub-mkimage")
 {
@@ -14,8 +14,6 @@ public sealed class Grub(string libDirectory = "/usr/lib/grub", string mkimage =
         "normal", "configfile", "search", "search_fs_uuid", "search_label", "ext2", "fat", "part_gpt", "part_msdos",
         "linux", "echo", "test", "serial", "terminal", "sleep", "reboot", "halt", "ls", "cat", "loadenv",
     ];
-
-    private static readonly Dictionary<string, string> s_mtools = new() { ["MTOOLS_SKIP_CHECK"] = "1" };
 
     /// <summary>The config built into the image: where the boot filesystem is.</summary>
     public static string EmbeddedConfig(string bootUuid) =>
@@ -34,11 +32,18 @@ public sealed class Grub(string libDirectory = "/usr/lib/grub", string mkimage =
             ["--directory", images, "--boot-image", "boot.img", "--core-image", "core.img", "--device-map", Path.Combine(images, "device.map"), disk.Device]);
     }
 
-    public void InstallEfi(string esp, string bootUuid, string work)
+    /// <summary><paramref name="espRoot"/> is the mounted ESP; the image goes to its removable-media path.</summary>
+    public void InstallEfi(string espRoot, string bootUuid, string work)
     {
         var image = MakeImage("x86_64-efi", Path.Combine(work, "BOOTX64.EFI"), bootUuid, work, "efi_gop", "efi_uga", "all_video");
-        Tool.Run("mmd", ["-i", esp, "::/EFI", "::/EFI/BOOT"], environment: s_mtools);
-        Tool.Run("mcopy", ["-i", esp, image, "::/EFI/BOOT/BOOTX64.EFI"], environment: s_mtools);
+        var target = Path.Combine(espRoot, "EFI", "BOOT");
+        Directory.CreateDirectory(target);
+        using (var input = File.OpenRead(image))
+        using (var output = new FileStream(Path.Combine(target, "BOOTX64.EFI"), FileMode.Create, FileAccess.Write))
+        {
+            input.CopyTo(output);
+            output.Flush(flushToDisk: true);
+        }
     }
 
     private string MakeImage(string format, string output, string bootUuid, string work, params string[] platformModules)

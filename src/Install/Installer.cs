@@ -63,7 +63,8 @@ public sealed class Installer(Progress progress, Grub? grub = null, string mount
         if (layout.Esp is { } efi)
         {
             progress.Step($"installing GRUB for UEFI on {efi} (EFI/BOOT/BOOTX64.EFI)");
-            _grub.InstallEfi(efi, bootUuid, work);
+            using var esp = MountedFileSystem.Mount(efi, Path.Combine(mountRoot, "esp"));
+            _grub.InstallEfi(esp.Path, bootUuid, work);
         }
         if (!layout.BiosBoot && layout.Esp is null)
         {
