@@ -13,7 +13,7 @@ namespace CorralOS.Install.Tests;
 public sealed class InstalledDisk : IAsyncDisposable
 {
     public const string Append = "corralos.install_test=kept";
-    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
     private readonly string _dir = Directory.CreateTempSubdirectory("corralos-install-").FullName;
     private readonly bool _uefi;
@@ -91,12 +91,16 @@ public sealed class InstalledDisk : IAsyncDisposable
         await WaitForSshAsync(0);
     }
 
-    /// <summary>Waits for `started` after console offset <paramref name="from"/>, then for sshd to let the key in.</summary>
+    /// <summary>
+    /// Waits for the console's login prompt after console offset <paramref name="from"/> (sshd runs in the console), then
+    /// for sshd to let the key in. Not for `started`: that waits for User Docker too, whose image takes minutes to load
+    /// under TCG.
+    /// </summary>
     public async Task WaitForSshAsync(int from)
     {
         try
         {
-            await Vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), BootTimeout, from, Ct);
+            await Vm.WaitForConsoleAsync(new Regex(@"login: "), BootTimeout, from, Ct);
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             while (true)
             {
