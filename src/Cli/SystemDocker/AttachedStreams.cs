@@ -35,10 +35,12 @@ internal sealed class AttachedStreams
     /// <summary>The local terminal's size when a TTY is attached and stdout (or stdin) is a terminal.</summary>
     public static (int Rows, int Columns)? TerminalSize() => RawTerminal.Size(1) ?? RawTerminal.Size(0);
 
+    /// <summary>The local terminal in raw mode while a TTY takes stdin (before the start, so no key is cooked); null otherwise.</summary>
+    public RawTerminal? EnterRawMode() => _tty && _stdin ? RawTerminal.Enter(0) : null;
+
     /// <summary>Pumps until the engine ends the output; <paramref name="resize"/> is called with the terminal's size now and on SIGWINCH.</summary>
     public async Task RunAsync(Func<int, int, Task>? resize, CancellationToken cancellationToken)
     {
-        using var raw = _tty && _stdin ? RawTerminal.Enter(0) : null;
         using var winch = _tty && resize is not null ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, context =>
         {
             context.Cancel = true;

@@ -57,6 +57,7 @@ internal static class ExecCommand
             await using (var connection = await context.Client.HijackAsync($"/exec/{Uri.EscapeDataString(id)}/start", body, cancellationToken))
             {
                 var streams = new AttachedStreams(connection, spec.Tty, spec.AttachStdin, spec.DetachKeys);
+                using var raw = streams.EnterRawMode();
                 await streams.RunAsync((rows, columns) => context.Client.ResizeAsync("exec", id, rows, columns, CancellationToken.None), CancellationToken.None);
                 if (streams.Detached)
                 {

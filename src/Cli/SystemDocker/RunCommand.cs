@@ -49,6 +49,12 @@ internal static class RunCommand
         // As the docker CLI: the wait is registered before the start, so an exit right after it is not missed.
         var exited = await context.Client.BeginWaitAsync(id, spec.HostConfig.AutoRemove ? "removed" : "next-exit", CancellationToken.None);
         var streams = new AttachedStreams(connection, spec.Tty, spec.OpenStdin, detachKeys);
+        using var raw = streams.EnterRawMode();
+        // The engine keeps a size given before the start for the TTY it makes, so the first screen is already right.
+        if (spec.Tty && AttachedStreams.TerminalSize() is { } size)
+        {
+            await context.Client.ResizeAsync("containers", id, size.Rows, size.Columns, cancellationToken);
+        }
         await StartAsync(context, id, cancellationToken);
         // Without a TTY, ctrl-c and SIGTERM go to the container (docker's --sig-proxy); with one, the keys do.
         using var interrupt = spec.Tty ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Forward(c, context, id, "SIGINT"));

@@ -78,7 +78,8 @@ public sealed class GoTemplate
     /// <summary>The field paths the template reads at its top level ("ID" of {{.ID}}), for table headers.</summary>
     public IEnumerable<string> Fields => _nodes.OfType<PipelineNode>().SelectMany(p => p.Fields);
 
-    // Go's %v of a decoded JSON value: strings bare, arrays [a b], objects map[k:v] with sorted keys, null <nil>.
+    // Go's %v of a decoded JSON value: strings bare, arrays [a b], objects map[k:v] with sorted keys. A null prints
+    // empty: the docker CLI reads inspect data into typed structs, where the engine's nulls are mostly empty strings.
     public static string Format(Value value) => value switch
     {
         { Missing: true } => "<no value>",
@@ -92,7 +93,7 @@ public sealed class GoTemplate
         JsonValueKind.Number => element.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
-        JsonValueKind.Null or JsonValueKind.Undefined => "<nil>",
+        JsonValueKind.Null or JsonValueKind.Undefined => "",
         JsonValueKind.Array => "[" + string.Join(' ', element.EnumerateArray().Select(FormatElement)) + "]",
         _ => "map[" + string.Join(' ', element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Name + ":" + FormatElement(p.Value))) + "]",
     };
