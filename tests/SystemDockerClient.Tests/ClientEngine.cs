@@ -12,6 +12,9 @@ public sealed class ClientEngine : IAsyncLifetime
 {
     public TestEngine Engine { get; private set; } = null!;
 
+    /// <summary>A PATH without the docker CLI, as in the console.</summary>
+    public const string NoDockerPath = "/usr/sbin:/usr/bin:/sbin:/bin";
+
     public string Host => "unix://" + Engine.Socket;
 
     /// <summary>The ros binary: $CORRALOS_DIST/ros (a published image's) when set, else the one built next to these tests.</summary>
@@ -45,6 +48,8 @@ public sealed class ClientEngine : IAsyncLifetime
             info.ArgumentList.Add(arg);
         }
         info.Environment["SYSTEM_DOCKER_HOST"] = Host;
+        // The console has no docker CLI: neither has the client here (the CLI is /usr/local/bin/docker).
+        info.Environment["PATH"] = file == Ros ? NoDockerPath : Environment.GetEnvironmentVariable("PATH");
         info.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "corralos-docker-config");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

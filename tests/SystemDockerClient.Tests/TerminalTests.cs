@@ -89,6 +89,7 @@ public sealed class TerminalTests(ClientEngine engine) : IClassFixture<ClientEng
             }
             info.Environment["SYSTEM_DOCKER_HOST"] = engine.Host;
             info.Environment["ROS"] = ClientEngine.Ros;
+            info.Environment["PATH"] = ClientEngine.NoDockerPath;
             info.Environment["TERM"] = "dumb";
             return new Session(Process.Start(info)!);
         }
