@@ -47,9 +47,15 @@ internal static class Dispatcher
         var applet = Find(invokedAs);
         if (applet is not null)
         {
-            return Invoke(BuildStandalone(applet), applet.Name, args, output, error);
+            return Invoke(BuildStandalone(applet), applet.Name, applet.NormalizeArguments?.Invoke(args) ?? args, output, error, applet);
         }
-        return Invoke(BuildRos(), CliName, args, output, error);
+        // `ros APPLET ARGS...`: the applet's own rewriting applies to what follows its name.
+        var named = args.Length > 0 ? Applets.FirstOrDefault(a => a.Name == args[0]) : null;
+        if (named?.NormalizeArguments is { } normalize)
+        {
+            args = [args[0], .. normalize(args[1..])];
+        }
+        return Invoke(BuildRos(), CliName, args, output, error, named);
     }
 
     /// <summary>The applet argv[0] selects; `ros`-only commands never match a program name.</summary>
@@ -100,7 +106,7 @@ internal static class Dispatcher
         return root;
     }
 
-    private static int Invoke(Command root, string name, string[] args, TextWriter output, TextWriter error)
+    private static int Invoke(Command root, string name, string[] args, TextWriter output, TextWriter error, Applet? applet)
     {
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -108,7 +114,7 @@ internal static class Dispatcher
         if (parse.Errors.Count > 0 && parse.Action is not (HelpAction or PrintVersion))
         {
             error.WriteLine($"{name}: {parse.Errors[0].Message} (see '{name} --help')");
-            return 2;
+            return applet?.UsageExitCode?.Invoke(parse.Errors[0]) ?? 2;
         }
         try
         {

@@ -5,6 +5,7 @@ namespace CorralOS.Engine.Client;
 /// <summary>Source-generated JSON for every body this client sends or reads; nulls are left out of requests.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerSpec))]
+[JsonSerializable(typeof(ExecSpec))]
 [JsonSerializable(typeof(CreateResponse))]
 [JsonSerializable(typeof(WaitResponse))]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -20,6 +20,11 @@ public sealed class ContainerSpec
     [JsonPropertyName("Tty")] public bool Tty { get; set; }
     [JsonPropertyName("OpenStdin")] public bool OpenStdin { get; set; }
     [JsonPropertyName("StopSignal")] public string? StopSignal { get; set; }
+    [JsonPropertyName("Volumes")] public Dictionary<string, Dictionary<string, string>>? Volumes { get; set; }
+    [JsonPropertyName("AttachStdin")] public bool AttachStdin { get; set; }
+    [JsonPropertyName("AttachStdout")] public bool AttachStdout { get; set; }
+    [JsonPropertyName("AttachStderr")] public bool AttachStderr { get; set; }
+    [JsonPropertyName("StdinOnce")] public bool StdinOnce { get; set; }
     [JsonPropertyName("HostConfig")] public HostSpec HostConfig { get; set; } = new();
 }
 
@@ -48,6 +53,24 @@ public sealed class HostSpec
     [JsonPropertyName("DnsSearch")] public List<string>? DnsSearch { get; set; }
     [JsonPropertyName("ExtraHosts")] public List<string>? ExtraHosts { get; set; }
     [JsonPropertyName("RestartPolicy")] public RestartPolicySpec? RestartPolicy { get; set; }
+    [JsonPropertyName("AutoRemove")] public bool AutoRemove { get; set; }
+    [JsonPropertyName("ConsoleSize")] public List<int>? ConsoleSize { get; set; }
+}
+
+/// <summary>The body of POST /containers/{id}/exec: Docker's ExecConfig.</summary>
+public sealed class ExecSpec
+{
+    [JsonPropertyName("AttachStdin")] public bool AttachStdin { get; set; }
+    [JsonPropertyName("AttachStdout")] public bool AttachStdout { get; set; }
+    [JsonPropertyName("AttachStderr")] public bool AttachStderr { get; set; }
+    [JsonPropertyName("Tty")] public bool Tty { get; set; }
+    [JsonPropertyName("Privileged")] public bool Privileged { get; set; }
+    [JsonPropertyName("User")] public string? User { get; set; }
+    [JsonPropertyName("WorkingDir")] public string? WorkingDir { get; set; }
+    [JsonPropertyName("Env")] public List<string>? Env { get; set; }
+    [JsonPropertyName("Cmd")] public List<string> Cmd { get; set; } = [];
+    [JsonPropertyName("DetachKeys")] public string? DetachKeys { get; set; }
+    [JsonPropertyName("ConsoleSize")] public List<int>? ConsoleSize { get; set; }
 }
 
 public sealed record DeviceMapping(

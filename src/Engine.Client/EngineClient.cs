@@ -13,11 +13,11 @@ namespace CorralOS.Engine.Client;
 /// The Docker Engine API calls the service manager and `ros service` need, over a unix socket, API v1.41. Every
 /// failure is an <see cref="EngineApiException"/> with one line: the engine's message, or why it could not be reached.
 /// </summary>
-public sealed class EngineClient : IDisposable
+public sealed partial class EngineClient : IDisposable
 {
     public const string SystemDockerHost = "unix:///var/run/system-docker.sock";
     public const string UserDockerHost = "unix:///var/run/docker.sock";
-    private const string Prefix = "/v1.41";
+    internal const string Prefix = "/v1.41";
 
     private readonly HttpClient _http;
 
@@ -200,7 +200,7 @@ public sealed class EngineClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static string Escape(string id) => Uri.EscapeDataString(id);
+    internal static string Escape(string id) => Uri.EscapeDataString(id);
 
     private async Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
@@ -209,14 +209,14 @@ public sealed class EngineClient : IDisposable
             ?? throw new EngineApiException($"the engine answered {path} with an empty body");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, Prefix + path) { Content = content };
         return await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
     }
 
     // The one place where transport failures and error answers become EngineApiException.
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try

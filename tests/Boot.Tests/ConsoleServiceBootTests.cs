@@ -39,6 +39,22 @@ public sealed class ConsoleServiceBootTests(ConsoleServiceBootTests.ConsoleVm bo
     }
 
     [Fact]
+    public async Task Sudo_system_docker_ps_in_the_console_lists_the_system_services()
+    {
+        // The native client (no docker CLI in the console), found on PATH as a link to the bind-mounted ros.
+        Assert.Equal("/usr/bin/system-docker", (await booted.SshAsync("command -v system-docker")).Trim());
+        var ps = await booted.SshAsync("sudo system-docker ps");
+        Assert.StartsWith("CONTAINER ID   IMAGE", ps, StringComparison.Ordinal);
+        foreach (var service in (string[])["console", "network", "ntp", "udev", "syslog"])
+        {
+            Assert.True(new Regex($@"(?m)^[0-9a-f]{{12}}\s+\S+\s+"".*""\s+.+\s+Up .*\s{service}$").IsMatch(ps), $"{service} is not listed as up:\n{ps}");
+        }
+        var names = await booted.SshAsync("sudo system-docker ps -a --format '{{.Names}} {{.State}}'");
+        Assert.Contains("all-volumes created\n", names, StringComparison.Ordinal);
+        Assert.Equal("running", (await booted.SshAsync("sudo system-docker inspect -f '{{.State.Status}}' console")).Trim());
+    }
+
+    [Fact]
     public async Task The_network_service_got_a_dhcp_lease_and_wrote_resolv_conf()
     {
         var address = await booted.SshAsync("ip -4 addr show eth0");
