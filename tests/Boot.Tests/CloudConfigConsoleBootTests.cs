@@ -8,8 +8,9 @@ using CorralOS.Testing;
 namespace CorralOS.Boot.Tests;
 
 /// <summary>
-/// The reference's console end-to-end cases (§8.2: write_files in the console, restart_services, start commands, sysctl, modules, environment, hostname,
-/// os-release, preload; §1.9 autologin and password; §1.10 shutdown order) in ONE VM, booted once with a rich
+/// The reference's console end-to-end cases (§8.2: write_files in the console and in other system containers,
+/// restart_services, start commands, sysctl, modules, environment, hostname, os-release, preload; §1.9 autologin and
+/// password; §1.10 shutdown order) in ONE VM, booted once with a rich
 /// cloud-config, a state disk and `rancher.autologin=ttyS0 rancher.password=...`, then rebooted once (last test) for
 /// what only a second boot shows: the preloaded image and the order the first shutdown stopped the services in.
 /// </summary>
@@ -102,6 +103,14 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
     }
 
     [Fact]
+    public async Task Write_files_for_another_system_container_land_in_that_container_only()
+    {
+        Assert.Equal("written into ntp\n", await booted.SshAsync("sudo system-docker exec ntp cat /etc/corral-in-ntp"));
+        Assert.Equal("written into syslog\n", await booted.SshAsync("sudo system-docker exec syslog cat /etc/corral-in-syslog"));
+        Assert.Equal("absent\n", await booted.SshAsync("test -e /etc/corral-in-ntp || test -e /etc/corral-in-syslog || echo absent"));
+    }
+
+    [Fact]
     public async Task Autologin_gives_rancher_a_shell_on_the_serial_console()
     {
         var from = booted.Vm.Console.Length;
@@ -185,6 +194,12 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
               - path: /var/lib/rancher/preload/system-docker/probe.tar
                 encoding: b64
                 content: {{Convert.ToBase64String(ProbeImageArchive())}}
+              - path: /etc/corral-in-ntp
+                container: ntp
+                content: "written into ntp\n"
+              - path: /etc/corral-in-syslog
+                container: syslog
+                content: "written into syslog\n"
               - path: /opt/rancher/bin/start.sh
                 permissions: "0755"
                 content: |
