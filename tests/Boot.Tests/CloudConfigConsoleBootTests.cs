@@ -9,8 +9,8 @@ namespace CorralOS.Boot.Tests;
 
 /// <summary>
 /// The reference's console end-to-end cases (§8.2: write_files in the console and in other system containers,
-/// restart_services, start commands, sysctl, modules, environment, hostname, os-release, preload; §1.9 autologin and
-/// password; §1.10 shutdown order) in ONE VM, booted once with a rich
+/// restart_services, start commands, sysctl, modules, environment, hostname, os-release, preload into System Docker and
+/// User Docker; §1.9 autologin and password; §1.10 shutdown order) in ONE VM, booted once with a rich
 /// cloud-config, a state disk and `rancher.autologin=ttyS0 rancher.password=...`, then rebooted once (last test) for
 /// what only a second boot shows: the preloaded image and the order the first shutdown stopped the services in.
 /// </summary>
@@ -111,6 +111,18 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
     }
 
     [Fact]
+    public async Task A_preloaded_archive_loads_into_user_docker()
+    {
+        // preload-user-images waits for User Docker, then loads the archive write_files put in the preload folder.
+        var images = await booted.SshAsync("for i in $(seq 1 150); do docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | " +
+                                           "grep -x corralos/user-probe:1 && exit 0; sleep 2; done; exit 1");
+        Assert.Equal("corralos/user-probe:1\n", images);
+        Assert.Equal("user-probe.tar\nuser-probe.tar.done\n", await booted.SshAsync("ls /var/lib/rancher/preload/docker"));
+        Assert.Contains("preload-images: /var/lib/rancher/preload/docker/user-probe.tar: Loaded image: corralos/user-probe:1",
+            await booted.SshAsync("cat /var/log/docker.log"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Autologin_gives_rancher_a_shell_on_the_serial_console()
     {
         var from = booted.Vm.Console.Length;
@@ -154,6 +166,13 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
         Assert.Contains("init: system-docker: preloaded corralos/preload-probe:1", shutdown, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"(?m)^preloaded\s+preloaded\s+system\s+corralos/preload-probe:1\s+Created"), await booted.SshAsync("sudo ros service ps"));
         Assert.Equal("probe.tar\nprobe.tar.done\n", await booted.SshAsync("ls /var/lib/rancher/preload/system-docker"));
+
+        // User Docker's preloaded archive is not loaded a second time (its stamp matches).
+        var log = await booted.SshAsync("wait-for-docker --timeout 300 && for i in $(seq 1 150); do grep -q 'user-probe.tar: already loaded' /var/log/docker.log && break; sleep 2; done; " +
+                                        "grep 'preload-images: /var/lib/rancher/preload/docker/user-probe.tar' /var/log/docker.log");
+        Assert.Equal(1, Regex.Count(log, "Loaded image: corralos/user-probe:1"));
+        Assert.Contains("user-probe.tar: already loaded", log, StringComparison.Ordinal);
+        Assert.Equal("corralos/user-probe:1\n", await booted.SshAsync("docker images --format '{{.Repository}}:{{.Tag}}' | grep -x corralos/user-probe:1"));
     }
 
     /// <summary>The VM: a state disk (the reboot keeps the preload folder), auto-login and a password on the serial console.</summary>
@@ -193,7 +212,10 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
                 content: {{Convert.ToBase64String(Gzip("from gzip and base64\n"))}}
               - path: /var/lib/rancher/preload/system-docker/probe.tar
                 encoding: b64
-                content: {{Convert.ToBase64String(ProbeImageArchive())}}
+                content: {{Convert.ToBase64String(ProbeImageArchive("corralos/preload-probe:1"))}}
+              - path: /var/lib/rancher/preload/docker/user-probe.tar
+                encoding: b64
+                content: {{Convert.ToBase64String(ProbeImageArchive("corralos/user-probe:1"))}}
               - path: /etc/corral-in-ntp
                 container: ntp
                 content: "written into ntp\n"
@@ -280,8 +302,8 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
             return buffer.ToArray();
         }
 
-        /// <summary>A `docker save` archive of a one-file image, corralos/preload-probe:1 (a few KiB, so it fits the user data).</summary>
-        private static byte[] ProbeImageArchive()
+        /// <summary>A `docker save` archive of a one-file image tagged <paramref name="tag"/> (a few KiB, so it fits the user data).</summary>
+        private static byte[] ProbeImageArchive(string tag)
         {
             var layer = TarOf([("probe", "preloaded\n"u8.ToArray())]);
             var layerDigest = Convert.ToHexStringLower(SHA256.HashData(layer));
@@ -289,7 +311,7 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
                 """{"architecture":"amd64","os":"linux","config":{"Cmd":["/probe"]},"rootfs":{"type":"layers","diff_ids":["sha256:""" + layerDigest + "\"]}}");
             var configDigest = Convert.ToHexStringLower(SHA256.HashData(config));
             var manifest = Encoding.UTF8.GetBytes(
-                $$"""[{"Config":"blobs/sha256/{{configDigest}}","RepoTags":["corralos/preload-probe:1"],"Layers":["blobs/sha256/{{layerDigest}}"]}]""");
+                $$"""[{"Config":"blobs/sha256/{{configDigest}}","RepoTags":["{{tag}}"],"Layers":["blobs/sha256/{{layerDigest}}"]}]""");
             return TarOf([($"blobs/sha256/{layerDigest}", layer), ($"blobs/sha256/{configDigest}", config), ("manifest.json", manifest)]);
         }
 
