@@ -10,9 +10,10 @@ namespace CorralOS.Boot.Tests;
 /// <summary>
 /// The reference's console end-to-end cases (§8.2: write_files in the console and in other system containers,
 /// restart_services, start commands, sysctl, modules, environment, hostname, os-release, preload into System Docker and
-/// User Docker; §1.9 autologin and password; §1.10 shutdown order) in ONE VM, booted once with a rich
-/// cloud-config, a state disk and `rancher.autologin=ttyS0 rancher.password=...`, then rebooted once (last test) for
-/// what only a second boot shows: the preloaded image and the order the first shutdown stopped the services in.
+/// User Docker, a user container with a restart policy across a reboot; §1.9 autologin and password; §1.10 shutdown
+/// order) in ONE VM, booted once with a rich cloud-config, a state disk and `rancher.autologin=ttyS0
+/// rancher.password=...`, then rebooted once (last test) for what only a second boot shows: the preloaded images, the
+/// restart-policy container running again and the order the first shutdown stopped the services in.
 /// </summary>
 public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.RichVm booted) : IClassFixture<CloudConfigConsoleBootTests.RichVm>
 {
@@ -123,6 +124,17 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
     }
 
     [Fact]
+    public async Task A_user_container_with_a_restart_policy_runs()
+    {
+        // For the reboot test: a container with a restart policy, from System Docker's busybox image.
+        var image = $"corralos/os-base:{RepoPaths.Version}";
+        await booted.SshAsync($"wait-for-docker --timeout 300 && sudo system-docker save -o /home/rancher/base.tar {image} && " +
+                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar && rm /home/rancher/base.tar && " +
+                              $"docker run -d --restart always --name keeper {image} sleep 1000000");
+        Assert.Equal("running\n", await booted.SshAsync("docker inspect -f '{{.State.Status}}' keeper"));
+    }
+
+    [Fact]
     public async Task Autologin_gives_rancher_a_shell_on_the_serial_console()
     {
         var from = booted.Vm.Console.Length;
@@ -167,8 +179,13 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
         Assert.Matches(new Regex(@"(?m)^preloaded\s+preloaded\s+system\s+corralos/preload-probe:1\s+Created"), await booted.SshAsync("sudo ros service ps"));
         Assert.Equal("probe.tar\nprobe.tar.done\n", await booted.SshAsync("ls /var/lib/rancher/preload/system-docker"));
 
-        // User Docker's preloaded archive is not loaded a second time (its stamp matches).
-        var log = await booted.SshAsync("wait-for-docker --timeout 300 && for i in $(seq 1 150); do grep -q 'user-probe.tar: already loaded' /var/log/docker.log && break; sleep 2; done; " +
+        // User Docker: its data is on the state disk, so the restart-policy container is running again; the preloaded
+        // archive is not loaded a second time (its stamp matches).
+        var keeper = await booted.SshAsync("wait-for-docker --timeout 300 && for i in $(seq 1 60); do " +
+                                           "docker inspect -f '{{.State.Status}}' keeper | grep -x running && exit 0; sleep 2; done; " +
+                                           "docker inspect -f '{{.State.Status}}' keeper");
+        Assert.Equal("running\n", keeper);
+        var log = await booted.SshAsync("for i in $(seq 1 150); do grep -q 'user-probe.tar: already loaded' /var/log/docker.log && break; sleep 2; done; " +
                                         "grep 'preload-images: /var/lib/rancher/preload/docker/user-probe.tar' /var/log/docker.log");
         Assert.Equal(1, Regex.Count(log, "Loaded image: corralos/user-probe:1"));
         Assert.Contains("user-probe.tar: already loaded", log, StringComparison.Ordinal);
