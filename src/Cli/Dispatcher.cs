@@ -37,6 +37,7 @@ internal static class Dispatcher
         EntrypointApplet.Create(),
         UserDockerApplet.Create(),
         WaitForDockerApplet.Create(),
+        PreloadImagesApplet.Create(),
     ];
 
     public static int Run(string argv0, string[] args, TextWriter? output = null, TextWriter? error = null)

@@ -17,7 +17,9 @@ public sealed record UserDockerLaunch
 
     public string CliShare { get; init; } = EngineCliShare.DefaultDirectory;
 
-    public string LogFile { get; init; } = "/var/log/docker.log";
+    public const string DefaultLogFile = "/var/log/docker.log";
+
+    public string LogFile { get; init; } = DefaultLogFile;
 
     public string MountInfo { get; init; } = "/proc/self/mountinfo";
 

@@ -167,12 +167,34 @@ public sealed partial class EngineClient : IDisposable
         }
     }
 
-    /// <summary>Loads a `docker save` archive (POST /images/load); an archive the engine refuses is an <see cref="EngineApiException"/>.</summary>
-    public async Task LoadImageAsync(Stream archive, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Loads a `docker save` archive (POST /images/load) and returns the engine's `Loaded image: X` lines. An archive the
+    /// engine refuses is an <see cref="EngineApiException"/>, also when dockerd says so inside a 200 answer's stream.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LoadImageAsync(Stream archive, CancellationToken cancellationToken = default)
     {
         using var content = new StreamContent(archive);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
         using var response = await SendAsync(HttpMethod.Post, "/images/load?quiet=1", content, cancellationToken).ConfigureAwait(false);
+        var loaded = new List<string>();
+        using var reader = new StringReader(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line[0] != '{')
+            {
+                continue;
+            }
+            using var document = JsonDocument.Parse(line);
+            if (document.RootElement.TryGetProperty("error", out var error))
+            {
+                throw new EngineApiException(error.GetString()?.Trim() ?? line);
+            }
+            if (document.RootElement.TryGetProperty("stream", out var stream) && stream.GetString()?.Trim() is { Length: > 0 } text)
+            {
+                loaded.Add(text);
+            }
+        }
+        return loaded;
     }
 
     /// <summary>Pulls an image (POST /images/create), reading the progress stream to its end; a streamed error is thrown.</summary>

@@ -20,6 +20,7 @@ public sealed class ModuleLoaderTests : IDisposable
             kernel/fs/jbd2/jbd2.ko:
             kernel/lib/crc16.ko:
             kernel/crypto/crc32c_generic.ko:
+            kernel/arch/x86/crypto/crc32c-intel.ko:
             kernel/drivers/net/dummy-net.ko:
             """);
         File.WriteAllText(Path.Combine(_root, "modules.alias"), """
@@ -28,6 +29,8 @@ public sealed class ModuleLoaderTests : IDisposable
             alias virtio:d00000002v* virtio_blk
             alias fs-ext4 ext4
             alias fs-ext3 ext4
+            alias crypto-crc32c crc32c_intel
+            alias crypto-crc32c crc32c_generic
             """);
         File.WriteAllText(Path.Combine(_root, "modules.softdep"), "softdep ext4 pre: crc32c_generic\n");
         File.WriteAllText(Path.Combine(_root, "modules.builtin"), "kernel/drivers/tty/serial/8250/8250.ko\n");
@@ -114,5 +117,29 @@ public sealed class ModuleLoaderTests : IDisposable
 
         Assert.Equal(["virtio", "virtio_ring"], loader.Inserted);
         Assert.Equal(["virtio_blk: No such device"], loader.Errors);
+    }
+
+    [Fact]
+    public void Every_module_an_alias_matches_is_tried_when_the_kernel_refuses_the_first()
+    {
+        // crc32c_intel needs SSE4.2, which plain TCG does not offer: the kernel refuses it and crc32c_generic must load.
+        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
+            file.EndsWith("crc32c-intel.ko", StringComparison.Ordinal) ? throw new IOException("No such device") : true);
+
+        loader.Load("crypto-crc32c");
+
+        Assert.Equal(["crc32c_generic"], loader.Inserted);
+        Assert.Equal(["crc32c_intel: No such device"], loader.Errors);
+    }
+
+    [Fact]
+    public void An_alias_whose_every_module_is_refused_is_an_error()
+    {
+        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (_, _) => throw new IOException("No such device"));
+
+        var error = Assert.Throws<IOException>(() => loader.Load("crypto-crc32c"));
+
+        Assert.Equal("No such device", error.Message);
+        Assert.Empty(loader.Inserted);
     }
 }

@@ -17,7 +17,7 @@ public sealed class NtpCommandTests : IDisposable
         Assert.Equal(
             ["/usr/sbin/chronyd", "-d", "-u", "root",
              "server ntp1.example.test iburst", "server 192.0.2.123 iburst", "pool pool.example.test iburst maxsources 2",
-             "makestep 1.0 3", "rtcsync", "cmdport 0"],
+             "makestep 1.0 3", "rtcsync", "cmdport 0", "pidfile /run/chrony/chronyd.pid"],
             line);
     }
 
@@ -47,6 +47,26 @@ public sealed class NtpCommandTests : IDisposable
         var result = Tool.Run(Path.Combine(AppContext.BaseDirectory, "ros"), "ntp", "--print", "--root", _root);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal("chronyd\n-d\n-u\nroot\nserver time.example.test iburst\nmakestep 1.0 3\nrtcsync\ncmdport 0\n", result.Output);
+        Assert.Equal($"chronyd\n-d\n-u\nroot\nserver time.example.test iburst\nmakestep 1.0 3\nrtcsync\ncmdport 0\npidfile {_root}/run/chrony/chronyd.pid\n", result.Output);
+    }
+
+    [Fact]
+    public void A_pidfile_left_by_a_killed_chronyd_is_removed_before_chronyd_starts()
+    {
+        // restart_services on ntp: the old chronyd was killed, its pidfile (in the host's /run) held the PID the new
+        // chronyd gets in the new container's PID namespace, and chronyd refused to start ("Another chronyd may
+        // already be running"). Here the stale file holds this test's own PID, which is alive as in that case.
+        var pidFile = Path.Combine(_root, "run/chrony/chronyd.pid");
+        Directory.CreateDirectory(Path.GetDirectoryName(pidFile)!);
+        File.WriteAllText(pidFile, $"{Environment.ProcessId}\n");
+        var check = Path.Combine(_root, "check-pidfile");
+        File.WriteAllText(check, $"#!/bin/sh\ntest ! -e {pidFile}\n");
+        File.SetUnixFileMode(check, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // The program in chronyd's place exits 0 only if the pidfile is gone when it starts.
+        var result = Tool.Run(Path.Combine(AppContext.BaseDirectory, "ros"), "ntp", "--root", _root, "--chronyd", check);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"ntp: removed {pidFile} (pid {Environment.ProcessId}) left by a chronyd that was killed", result.Error, StringComparison.Ordinal);
     }
 }

@@ -24,4 +24,22 @@ public class DefaultServicesTests
             Assert.True(order.IndexOf("network") < order.IndexOf("console"), string.Join(", ", order));
         }
     }
+
+    [Fact]
+    public void Every_default_service_but_the_console_runs_under_the_entrypoint_with_its_own_name()
+    {
+        // `ros entrypoint --container NAME` writes the write_files entries with `container: NAME` before the command;
+        // the console applies its own (console-init). /usr/bin/ros comes from command-volumes (or all-volumes).
+        var tree = YamlDocument.Parse(BuiltInOsConfig.Text, "os-config.yml").Tree;
+        var services = (IReadOnlyDictionary<string, object?>)ConfigTree.Get(tree, "rancher.services")!;
+        var parsed = ComposeParser.ParseServices(services, "os-config.yml", "rancher.services", Interpolation.Environment(tree));
+
+        var running = parsed.Services.Where(s => !s.Rancher.IsCreateOnly && s.Name != "console").ToList();
+        Assert.Contains(running, s => s.Name == "ntp");
+        foreach (var service in running)
+        {
+            Assert.Equal(["/usr/bin/ros", "entrypoint", "--container", service.Name], service.Entrypoint);
+            Assert.True(service.VolumesFrom.Intersect(["command-volumes", "all-volumes"]).Any(), $"{service.Name}: no /usr/bin/ros");
+        }
+    }
 }

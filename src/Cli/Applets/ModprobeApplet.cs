@@ -4,8 +4,9 @@ using CorralOS.Init.Modules;
 namespace CorralOS.Cli.Applets;
 
 /// <summary>
-/// `modprobe`: loads a module (by name or alias) and what it needs. The kernel runs /sbin/modprobe -q -- ALIAS
-/// by itself, for example to get a filesystem driver when something mounts iso9660.
+/// `modprobe`: loads a module (by name or alias) and what it needs; every module an alias matches is tried, and it
+/// fails only when none loads. The kernel runs /sbin/modprobe -q -- ALIAS by itself, for example to get a filesystem
+/// driver when something mounts iso9660.
 /// </summary>
 internal static class ModprobeApplet
 {
@@ -52,6 +53,14 @@ internal static class ModprobeApplet
                 catch (FileNotFoundException) when (parse.GetValue(quiet))
                 {
                     return 1;
+                }
+            }
+            // Candidates of an alias the kernel refused while another one loaded: said, but not a failure.
+            if (!parse.GetValue(quiet))
+            {
+                foreach (var refused in loader.Errors)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine($"modprobe: {refused}");
                 }
             }
             return 0;

@@ -8,7 +8,8 @@ namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `ntp`: runs chronyd in the foreground with the servers from rancher.ntp.servers (the ntp system container's
-/// command); SIGTERM and SIGINT are passed on and chronyd's exit code is returned. --print shows the command instead.
+/// command); a pidfile left by a killed chronyd is removed first; SIGTERM and SIGINT are passed on and chronyd's exit
+/// code is returned. --print shows the command instead.
 /// </summary>
 internal static class NtpApplet
 {
@@ -28,10 +29,11 @@ internal static class NtpApplet
             }
             var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
             var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var pidFile = Path.Combine(paths.Root, NtpCommand.DefaultPidFile.TrimStart('/'));
             IReadOnlyList<string> line;
             try
             {
-                line = NtpCommand.Build(new ConfigLoader(paths).Load().Model.Rancher?.Ntp, parse.GetValue(chronyd)!);
+                line = NtpCommand.Build(new ConfigLoader(paths).Load().Model.Rancher?.Ntp, parse.GetValue(chronyd)!, pidFile);
             }
             catch (NetworkConfigException e)
             {
@@ -45,6 +47,17 @@ internal static class NtpApplet
                     parse.InvocationConfiguration.Output.WriteLine(argument);
                 }
                 return 0;
+            }
+            try
+            {
+                if (NtpCommand.StalePidFile(pidFile) is { } held)
+                {
+                    parse.InvocationConfiguration.Error.WriteLine($"ntp: removed {pidFile} (pid {held}) left by a chronyd that was killed");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"ntp: {pidFile}: {e.Message}");
             }
             return Run(line);
         });

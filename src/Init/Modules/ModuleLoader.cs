@@ -28,7 +28,11 @@ public sealed class ModuleLoader
     public static IEnumerable<string> ReadLoaded(string procModules = "/proc/modules") =>
         File.Exists(procModules) ? File.ReadLines(procModules).Select(l => l.Split(' ', 2)[0]) : [];
 
-    /// <summary>Loads a module by name or alias, dependencies first. Throws if nothing provides it.</summary>
+    /// <summary>
+    /// Loads a module by name or alias, dependencies first. Every module an alias matches is tried, as modprobe does:
+    /// one the kernel refuses (crc32c_intel without SSE4.2 under plain TCG) goes to <see cref="Errors"/> and the next
+    /// (crc32c_generic) still loads. Throws if nothing provides it, or the first failure if every candidate failed.
+    /// </summary>
     public void Load(string nameOrAlias, string parameters = "")
     {
         var modules = _index.Resolve(nameOrAlias);
@@ -36,10 +40,23 @@ public sealed class ModuleLoader
         {
             throw new FileNotFoundException($"module {nameOrAlias} not found in {_index.Directory}");
         }
+        var failures = new List<(string Module, IOException Error)>();
         foreach (var module in modules)
         {
-            LoadWithDependencies(module, parameters);
+            try
+            {
+                LoadWithDependencies(module, parameters);
+            }
+            catch (IOException e) when (modules.Count > 1)
+            {
+                failures.Add((module, e));
+            }
         }
+        if (failures.Count == modules.Count)
+        {
+            throw failures[0].Error;
+        }
+        Errors.AddRange(failures.Select(f => $"{f.Module}: {f.Error.Message}"));
     }
 
     /// <summary>Loads drivers for every device modalias under <paramref name="devicesRoot"/> until no new ones appear.</summary>
@@ -95,9 +112,17 @@ public sealed class ModuleLoader
             LoadWithDependencies(dependency, "");
         }
         _loaded.Add(module);
-        if (_loadFile(_index.PathOf(module), parameters))
+        try
         {
-            Inserted.Add(module);
+            if (_loadFile(_index.PathOf(module), parameters))
+            {
+                Inserted.Add(module);
+            }
+        }
+        catch (IOException)
+        {
+            _loaded.Remove(module); // not in the kernel: a later request may try it again
+            throw;
         }
     }
 

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using CorralOS.Docker;
+using CorralOS.Engine.Client;
+
+namespace CorralOS.Cli.Applets;
+
+/// <summary>
+/// `preload-images`: the preload-user-images service's command (docs/user-docker.md). Waits for User Docker, then loads
+/// the new archives of /var/lib/rancher/preload/docker; each line goes to stdout and to User Docker's log.
+/// </summary>
+internal static class PreloadImagesApplet
+{
+    public static Applet Create() => new("preload-images", "Load the image archives in /var/lib/rancher/preload/docker into User Docker, once each", command =>
+    {
+        var host = new Option<string>("--host", "-H") { Description = "The engine's socket", DefaultValueFactory = _ => EngineClient.UserDockerHost };
+        var folder = new Option<string>("--dir", "-d") { Description = "The folder of archives", DefaultValueFactory = _ => UserImagePreload.DefaultFolder };
+        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait for the engine at most", DefaultValueFactory = _ => 300 };
+        var logFile = new Option<string>("--log") { Description = "File each line is also appended to (empty: none)", DefaultValueFactory = _ => UserDockerLaunch.DefaultLogFile };
+        command.Options.Add(host);
+        command.Options.Add(folder);
+        command.Options.Add(timeout);
+        command.Options.Add(logFile);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var appendTo = parse.GetValue(logFile);
+            void Log(string line)
+            {
+                line = $"preload-images: {line}";
+                output.WriteLine(line);
+                if (!string.IsNullOrEmpty(appendTo))
+                {
+                    try
+                    {
+                        File.AppendAllText(appendTo, line + "\n");
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        output.WriteLine($"preload-images: {appendTo}: {e.Message}");
+                        appendTo = null;
+                    }
+                }
+            }
+            var directory = parse.GetValue(folder)!;
+            if (!Directory.Exists(directory) || !Directory.EnumerateFiles(directory).Any())
+            {
+                return 0; // nothing to wait for the engine for
+            }
+            try
+            {
+                await DockerWait.WaitAsync(parse.GetValue(host)!, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken);
+            }
+            catch (Exception e) when (e is TimeoutException or ArgumentException)
+            {
+                Log(e.Message);
+                return 1;
+            }
+            using var engine = new EngineClient(parse.GetValue(host)!);
+            return await new UserImagePreload(engine, Log).RunAsync(directory, cancellationToken) == 0 ? 0 : 1;
+        });
+    });
+}
