@@ -53,4 +53,51 @@ public static class Processes
         }
         return pids;
     }
+
+    /// <summary>
+    /// Every live descendant of <paramref name="pid"/> (children, their children, ...), from the parent pid in each
+    /// /proc/PID/stat; a process that ends meanwhile is left out.
+    /// </summary>
+    public static IReadOnlyList<int> Descendants(int pid, string procRoot = "/proc")
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories(procRoot))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var child) || ParentOf(dir) is not { } parent)
+            {
+                continue;
+            }
+            if (!children.TryGetValue(parent, out var list))
+            {
+                children[parent] = list = [];
+            }
+            list.Add(child);
+        }
+        var found = new List<int>();
+        var pending = new Queue<int>([pid]);
+        while (pending.TryDequeue(out var next))
+        {
+            foreach (var child in children.GetValueOrDefault(next) ?? [])
+            {
+                found.Add(child);
+                pending.Enqueue(child);
+            }
+        }
+        return found;
+    }
+
+    // /proc/PID/stat is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+    private static int? ParentOf(string procDir)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(procDir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 1 && int.TryParse(fields[1], out var ppid) ? ppid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // it ended while we looked
+        }
+    }
 }

@@ -106,6 +106,26 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         Assert.Equal(0, ProcessesNamed(marker));
     }
 
+    [Fact]
+    public async Task Stop_of_a_host_pid_container_ends_a_process_that_left_its_cgroup()
+    {
+        // As User Docker's containers do: a process started from the container moves to another cgroup (here the
+        // root), out of reach of `crun kill --all`, and ignores SIGTERM; crun run, its subreaper, would wait for it.
+        var seconds = Random.Shared.Next(1_000_000, 9_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var marker = "sleep\0" + seconds;
+        var escape = $"echo $$ > /sys/fs/cgroup/cgroup.procs; trap '' TERM; exec sleep {seconds}";
+        var id = await CreateAsync(new JsonObject { ["PidMode"] = "host", ["Privileged"] = true },
+            "sh", "-c", $"sh -c \"{escape}\" & trap '' TERM; while :; do sleep 1; done");
+        Assert.Equal(HttpStatusCode.NoContent, await PostAsync($"/containers/{id}/start"));
+        await EventuallyAsync(() => Task.FromResult(ProcessesNamed(marker) > 0), "the escaped process to start");
+
+        var stop = PostAsync($"/containers/{id}/stop?t=1");
+        Assert.True(await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(30), Ct)) == stop, "stop did not finish within 30 s");
+        Assert.Equal(HttpStatusCode.NoContent, await stop);
+        Assert.False((await StateAsync(id)).GetProperty("Running").GetBoolean());
+        Assert.Equal(0, ProcessesNamed(marker));
+    }
+
     private static int ProcessesNamed(string name) =>
         Directory.GetDirectories("/proc").Count(d => File.Exists(Path.Combine(d, "cmdline")) && Try(() => File.ReadAllText(Path.Combine(d, "cmdline"))).StartsWith(name, StringComparison.Ordinal));
 

@@ -10,6 +10,8 @@ namespace CorralOS.Engine.Containers;
 /// </summary>
 public sealed class ContainerEngine
 {
+    // How long `crun kill --all` has to end a run before what escaped the container's cgroup is killed by hand.
+    private static readonly TimeSpan s_stragglerGrace = TimeSpan.FromSeconds(2);
     private readonly ImageStore _images;
     private readonly ContainerRuntimeContext _context;
     private readonly Dictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -181,6 +183,10 @@ public sealed class ContainerEngine
             {
                 Events.Container(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None, all: true);
+                if (await Task.WhenAny(run.Finished, Task.Delay(s_stragglerGrace)) != run.Finished)
+                {
+                    run.KillStragglers();
+                }
             }
         }
         await run.Finished;

@@ -13,6 +13,7 @@ internal sealed class ContainerRun
     private readonly ContainerRuntimeContext _context;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string?> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile int _runtimePid; // `crun run`'s pid while it runs, else 0
 
     private ContainerRun(Container container, ContainerRuntimeContext context)
     {
@@ -42,6 +43,31 @@ internal sealed class ContainerRun
 
     /// <summary>No more restarts; the caller then signals the container.</summary>
     public void RequestStop() => _stop.Cancel();
+
+    /// <summary>
+    /// SIGKILLs every process left under the current `crun run`. crun run is a subreaper and waits for all of them, but
+    /// `crun kill --all` reaches only the container's cgroup: in a container without a PID namespace of its own, a
+    /// process that moved to another cgroup (a user container of the Docker running in it) would keep it waiting for ever.
+    /// </summary>
+    public void KillStragglers()
+    {
+        var runtime = _runtimePid;
+        if (runtime == 0)
+        {
+            return;
+        }
+        foreach (var pid in Linux.Processes.Descendants(runtime))
+        {
+            try
+            {
+                Linux.Processes.Kill(pid, Linux.Signals.SIGKILL);
+            }
+            catch (Linux.SystemCallException)
+            {
+                // It ended meanwhile.
+            }
+        }
+    }
 
     private async Task LoopAsync()
     {
@@ -109,6 +135,7 @@ internal sealed class ContainerRun
             console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
             log = LogDrivers.Open(_container, layout);
             crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog, console?.Path, keepStdin: config.OpenStdin && !config.Tty);
+            _runtimePid = crun.Id;
         }
         catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException or Linux.SystemCallException or System.ComponentModel.Win32Exception)
         {
@@ -160,6 +187,7 @@ internal sealed class ContainerRun
                 }
             }
             await exited;
+            _runtimePid = 0;
             await Task.WhenAll(stdout, stderr, terminalOutput);
             io?.Ended();
             if (terminal is not null)
