@@ -100,6 +100,9 @@ public sealed class ServiceDefinition
 
     public string? StopSignal { get; set; }
 
+    /// <summary>stop_grace_period in seconds: how long a stop waits after the stop signal before SIGKILL.</summary>
+    public int? StopGracePeriod { get; set; }
+
     /// <summary>The io.rancher.os.* and io.docker.compose.rebuild labels, read.</summary>
     public RancherLabels Rancher => new(Labels);
 

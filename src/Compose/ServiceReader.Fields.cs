@@ -50,6 +50,7 @@ internal sealed partial class ServiceReader
         ["dns_search"] = (r, s, f) => s.DnsSearch = r.Strings(f),
         ["extra_hosts"] = (r, s, f) => s.ExtraHosts = r.ExtraHosts(f),
         ["stop_signal"] = (r, s, f) => s.StopSignal = r.String(f),
+        ["stop_grace_period"] = (r, s, f) => s.StopGracePeriod = r.Duration(f),
     };
 
     /// <summary>The compose keys this parser reads (documentation and tests list them from here).</summary>
@@ -238,6 +239,36 @@ internal sealed partial class ServiceReader
         Problem(field, field.Node, $"expected a size such as 512m, 1g or a number of bytes, got \"{text}\"");
         return null;
     }
+
+    /// <summary>A compose duration (1m30s, 10s, 500ms, 2h): whole seconds, a fraction rounded up.</summary>
+    private int? Duration(Field field)
+    {
+        if (IsNull(field.Node))
+        {
+            return null;
+        }
+        var text = Text(field, field.Node, "a duration");
+        if (text is null)
+        {
+            return null;
+        }
+        var parts = DurationPattern().Match(text.Trim());
+        if (parts.Success && parts.Groups[1].Captures.Count > 0)
+        {
+            var total = 0.0;
+            for (var i = 0; i < parts.Groups[1].Captures.Count; i++)
+            {
+                var number = double.Parse(parts.Groups[1].Captures[i].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+                total += number * parts.Groups[2].Captures[i].Value switch { "h" => 3600, "m" => 60, "s" => 1, "ms" => 1e-3, _ => 1e-6 };
+            }
+            return (int)Math.Ceiling(total);
+        }
+        Problem(field, field.Node, $"expected a duration such as 30s, 1m30s or 500ms, got \"{text}\"");
+        return null;
+    }
+
+    [GeneratedRegex("^(?:([0-9]+(?:\\.[0-9]+)?)(h|ms|m|s|us))+$")]
+    private static partial Regex DurationPattern();
 
     [GeneratedRegex("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")]
     private static partial Regex RestartPattern();

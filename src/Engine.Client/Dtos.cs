@@ -20,6 +20,7 @@ public sealed class ContainerSpec
     [JsonPropertyName("Tty")] public bool Tty { get; set; }
     [JsonPropertyName("OpenStdin")] public bool OpenStdin { get; set; }
     [JsonPropertyName("StopSignal")] public string? StopSignal { get; set; }
+    [JsonPropertyName("StopTimeout")] public int? StopTimeout { get; set; }
     [JsonPropertyName("Volumes")] public Dictionary<string, Dictionary<string, string>>? Volumes { get; set; }
     [JsonPropertyName("AttachStdin")] public bool AttachStdin { get; set; }
     [JsonPropertyName("AttachStdout")] public bool AttachStdout { get; set; }

@@ -117,7 +117,7 @@ public sealed class InitProcess
 
     /// <summary>
     /// The services in reverse dependency order, dependents first (the console before network, network before udev),
-    /// each with 10 s before SIGKILL, all within rancher.shutdown_timeout (default 60 s); what is left is the engine's
+    /// each with its stop_grace_period (else 10 s) before SIGKILL, all within rancher.shutdown_timeout (default 60 s); what is left is the engine's
     /// to stop. PID 1 runs the shutdown itself, so no container has to outlive the others to finish it.
     /// </summary>
     private async Task StopServicesInOrderAsync()
@@ -127,7 +127,7 @@ public sealed class InitProcess
         try
         {
             var initShell = Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell");
-            await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths, initShell).StopAsync(10, timeout.Token);
+            await new SystemServices(_console, new Config.ConfigPaths(), _systemDockerPaths, initShell).StopAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {

@@ -71,6 +71,7 @@ public sealed class ContainerSpecBuilder
             Tty = service.Tty,
             OpenStdin = service.StdinOpen,
             StopSignal = service.StopSignal,
+            StopTimeout = service.StopGracePeriod,
             HostConfig = host,
         };
         labels[ManagedLabels.ConfigHash] = Hash(spec);

@@ -215,6 +215,25 @@ public class ComposeParserTests
         Assert.Equal("web", parsed.Services[0].EffectiveContainerName);
     }
 
+    [Theory]
+    [InlineData("30s", 30)]
+    [InlineData("1m30s", 90)]
+    [InlineData("1.5s", 2)]
+    [InlineData("500ms", 1)]
+    [InlineData("2h", 7200)]
+    public void Stop_grace_period_is_a_compose_duration_in_whole_seconds(string text, int seconds)
+    {
+        Assert.Equal(seconds, Single($"slow:\n  image: busybox\n  stop_grace_period: {text}\n").StopGracePeriod);
+    }
+
+    [Fact]
+    public void A_stop_grace_period_that_is_no_duration_is_reported()
+    {
+        var parsed = Parse("slow:\n  image: busybox\n  stop_grace_period: 30 seconds\n");
+        Assert.Equal(["services.yml:3:22: slow.stop_grace_period: expected a duration such as 30s, 1m30s or 500ms, got \"30 seconds\""],
+            parsed.Problems.Select(p => p.ToString()));
+    }
+
     [Fact]
     public void Every_problem_is_reported_with_line_column_service_and_field()
     {

@@ -44,6 +44,8 @@ public sealed class ContainerSpecBuilderTests : IDisposable
               stdin_open: true
               dns: [1.1.1.1]
               extra_hosts: ["db:10.0.0.2"]
+              stop_signal: SIGINT
+              stop_grace_period: 1m
             """);
         var spec = new ContainerSpecBuilder("os", services, _dir).Build(services[1]);
         var host = spec.HostConfig;
@@ -66,6 +68,7 @@ public sealed class ContainerSpecBuilderTests : IDisposable
         Assert.Equal(("app", "/home/app", "box"), (spec.User, spec.WorkingDir, spec.Hostname));
         Assert.Equal(["1.1.1.1"], host.Dns);
         Assert.Equal(["db:10.0.0.2"], host.ExtraHosts);
+        Assert.Equal(("SIGINT", 60), (spec.StopSignal, spec.StopTimeout));
     }
 
     [Fact]

@@ -77,17 +77,17 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
 
     /// <summary>
     /// At shutdown: stops the services' containers in reverse dependency order (the console before network, network
-    /// before udev...), each with its stop signal and <paramref name="timeoutSeconds"/> before SIGKILL. Each stop is
+    /// before udev...), each with its stop signal and its stop_grace_period (else 10 s) before SIGKILL. Each stop is
     /// printed as `service NAME: stopped`.
     /// </summary>
-    public async Task StopAsync(int timeoutSeconds, CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         using var systemDocker = new EngineClient("unix://" + paths.Socket);
         using var userDocker = new EngineClient("unix:///var/run/docker.sock");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
         var services = await LoadAsync(http, cancellationToken);
-        await manager.StopAsync(services.Where(s => s.Rancher.ServiceScope == ServiceScope.System).ToList(), null, timeoutSeconds, cancellationToken);
+        await manager.StopAsync(services.Where(s => s.Rancher.ServiceScope == ServiceScope.System).ToList(), null, timeoutSeconds: null, cancellationToken);
     }
 
     /// <summary>
