@@ -66,7 +66,7 @@ public static class ExecEndpoints
                 var input = new DetachingInput(hijack.Input, instance.Config.Tty ? keys : []);
                 var streams = new ExecStreams(
                     instance.Config.AttachStdin ? input : null,
-                    (stream, data) => Wanted(instance.Config, stream) && !input.Detached.IsCompleted ? hijack.WriteAsync(stream, data) : Task.CompletedTask);
+                    (stream, data) => Wanted(instance.Config, stream) && !input.Detached.IsCompleted ? WriteOrDropAsync(hijack, stream, data) : Task.CompletedTask);
                 var run = execs.RunAsync(instance, streams);
                 // Detached: the connection ends here and the process runs on; its output goes nowhere.
                 if (await Task.WhenAny(run, input.Detached) == run)
@@ -159,6 +159,22 @@ public static class ExecEndpoints
         catch (JsonException e)
         {
             throw new InvalidArgumentException($"invalid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Output for a client that may be gone (detached a moment ago, or disconnected): the process runs on and its output
+    /// goes nowhere, as with Docker. A failed write must not end the output pump, which would close the terminal and
+    /// hang the process up.
+    /// </summary>
+    private static async Task WriteOrDropAsync(Hijack hijack, int stream, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            await hijack.WriteAsync(stream, data);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
         }
     }
 }

@@ -239,6 +239,8 @@ internal sealed class ContainerRun
 
     // crun writes the pid file once the container exists; if crun exits first, the container never started. Woken
     // by inotify when the file is created or written (checked after the watch is set, so no write is missed).
+    private static readonly TimeSpan s_pidFilePoll = TimeSpan.FromMilliseconds(50);
+
     internal static async Task<int> WaitForPidAsync(string pidFile, Task exited)
     {
         // Not disposed: a late event of the watcher may still release it (it holds no handle until one is asked for).
@@ -254,8 +256,9 @@ internal sealed class ContainerRun
             {
                 return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) ? pid : 0;
             }
-            // Without a watch (no inotify instance left), a short poll.
-            await Task.WhenAny(exited, watcher is null ? Task.Delay(5) : written.WaitAsync());
+            // Without a watch (no inotify instance left), a short poll; with one, still a slow poll, since a runtime
+            // may write the file in a way no event announces as this name (a temporary file renamed over it).
+            await Task.WhenAny(exited, watcher is null ? Task.Delay(5) : written.WaitAsync(s_pidFilePoll));
         }
     }
 
@@ -270,6 +273,7 @@ internal sealed class ContainerRun
             };
             watcher.Created += (_, _) => written.Release();
             watcher.Changed += (_, _) => written.Release();
+            watcher.Renamed += (_, _) => written.Release();
             watcher.EnableRaisingEvents = true;
             return watcher;
         }
