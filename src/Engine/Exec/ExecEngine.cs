@@ -74,7 +74,14 @@ public sealed class ExecEngine
         int exitCode;
         try
         {
-            Images.AtomicFile.Write(processFile, System.Text.Encoding.UTF8.GetBytes(ExecProcessSpec.Build(instance.Config, instance.Container, layout).ToJsonString()));
+            var process = ExecProcessSpec.Build(instance.Config, instance.Container, layout);
+            // The runtime sizes the pty before the process starts: a resize once the master arrives would come after
+            // the process may already have read its size.
+            if (instance.Config.Tty && instance.RequestedSize is { } size)
+            {
+                process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
+            }
+            Images.AtomicFile.Write(processFile, System.Text.Encoding.UTF8.GetBytes(process.ToJsonString()));
             started?.Invoke();
             Notify?.Invoke(instance, "exec_start", null);
             exitCode = instance.Config.Tty

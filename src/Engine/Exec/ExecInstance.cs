@@ -52,6 +52,18 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
         }
     }
 
+    /// <summary>The terminal size asked for so far (start's ConsoleSize or a resize), if any.</summary>
+    internal (int Rows, int Columns)? RequestedSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _size;
+            }
+        }
+    }
+
     /// <summary>The pty master once the runtime sent it; a size asked for earlier is applied now.</summary>
     internal void AttachTerminal(SafeFileHandle terminal)
     {
