@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using CorralOS.Engine.Client;
 
@@ -7,8 +6,9 @@ namespace CorralOS.Docker;
 /// <summary>
 /// Loads the image archives in /var/lib/rancher/preload/docker into User Docker, once each (reference §1.6's
 /// preload-user-images): `.tar`, `.tar.gz`, `.tgz`, `.gz` in name order, gzip undone here. After a load the stamp
-/// `FILE.done` records the archive's size and modification time; an archive whose stamp matches (or whose stamp is
-/// empty, as RancherOS wrote them) is skipped, one that changed since is loaded again. A failure is reported and the
+/// `FILE.done` records the archive's sha256; an archive whose stamp matches (or whose stamp is empty, as RancherOS wrote
+/// them) is skipped, one whose content changed since is loaded again. The content, not the file's time: write_files
+/// rewrites the same archive at every boot. A failure is reported and the
 /// other archives still load; no stamp is written for it, so the next boot tries again.
 /// </summary>
 public sealed class UserImagePreload(EngineClient engine, Action<string> log)
@@ -53,11 +53,11 @@ public sealed class UserImagePreload(EngineClient engine, Action<string> log)
         return failed;
     }
 
-    /// <summary>What the stamp records: the archive's size and modification time (seconds since the epoch, UTC).</summary>
+    /// <summary>What the stamp records: the sha256 of the archive's bytes.</summary>
     public static string KeyOf(string archive)
     {
-        var info = new FileInfo(archive);
-        return string.Create(CultureInfo.InvariantCulture, $"size={info.Length} mtime={new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}");
+        using var file = File.OpenRead(archive);
+        return "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }
 
     private static bool IsArchiveName(string path) =>
