@@ -6,9 +6,8 @@ namespace CorralOS.Docker;
 /// <summary>
 /// Loads the image archives in /var/lib/rancher/preload/docker into User Docker, once each (reference §1.6's
 /// preload-user-images): `.tar`, `.tar.gz`, `.tgz`, `.gz` in name order, gzip undone here. After a load the stamp
-/// `FILE.done` records the archive's sha256; an archive whose stamp matches (or whose stamp is empty, as RancherOS wrote
-/// them) is skipped, one whose content changed since is loaded again. The content, not the file's time: write_files
-/// rewrites the same archive at every boot. A failure is reported and the
+/// `FILE.done` records the archive's size; an archive whose stamp matches (or whose stamp is empty, as RancherOS wrote
+/// them) is skipped, one replaced by an archive of another size is loaded again. A failure is reported and the
 /// other archives still load; no stamp is written for it, so the next boot tries again.
 /// </summary>
 public sealed class UserImagePreload(EngineClient engine, Action<string> log)
@@ -53,12 +52,12 @@ public sealed class UserImagePreload(EngineClient engine, Action<string> log)
         return failed;
     }
 
-    /// <summary>What the stamp records: the sha256 of the archive's bytes.</summary>
-    public static string KeyOf(string archive)
-    {
-        using var file = File.OpenRead(archive);
-        return "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
-    }
+    /// <summary>
+    /// What the stamp records: the archive's size. Not its time (write_files rewrites the same archive at every boot),
+    /// and not a digest: the preload runs in os-base, which has no libcrypto for .NET's hashing.
+    /// </summary>
+    public static string KeyOf(string archive) =>
+        "size=" + new FileInfo(archive).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsArchiveName(string path) =>
         !path.EndsWith(StampSuffix, StringComparison.Ordinal) && s_archiveSuffixes.Any(s => path.EndsWith(s, StringComparison.Ordinal));
