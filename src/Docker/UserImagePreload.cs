@@ -54,7 +54,8 @@ public sealed class UserImagePreload(EngineClient engine, Action<string> log)
 
     /// <summary>
     /// What the stamp records: the archive's size. Not its time (write_files rewrites the same archive at every boot),
-    /// and not a digest: the preload runs in os-base, which has no libcrypto for .NET's hashing.
+    /// and not a digest: with a sha256 key the first-boot preload failed in the VM (cause not confirmed; os-base has
+    /// libcrypto but maybe not all .NET's hashing needs), and the size needs no reading of the archive.
     /// </summary>
     public static string KeyOf(string archive) =>
         "size=" + new FileInfo(archive).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
