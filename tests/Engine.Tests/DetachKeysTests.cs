@@ -96,7 +96,8 @@ public sealed class DetachKeysTests : IAsyncLifetime
             }
             var inspect = await _engine.GetJsonAsync($"/v1.41/exec/{id}/json");
             Assert.True(inspect.GetProperty("Running").GetBoolean(), $"the exec stopped after detaching with {query}{createKeys}");
-            Assert.True(Directory.Exists($"/proc/{inspect.GetProperty("Pid").GetInt32()}"));
+            var pid = inspect.GetProperty("Pid").GetInt32();
+            Assert.True(pid > 0 && Directory.Exists($"/proc/{pid}"), $"the exec's Pid {pid} is not a running process after detaching with {query}{createKeys}: {inspect}");
         }
 
         using var bad = await _engine.Http.PostAsync("/v1.41/containers/box/exec", new StringContent("{\"Cmd\":[\"true\"],\"DetachKeys\":\"ctrl-é\"}", Encoding.UTF8, "application/json"), Ct);

@@ -161,7 +161,7 @@ internal sealed class ContainerRun
             {
                 // Unbuffered: reads and writes go straight to the pty.
                 terminal = new FileStream(master, FileAccess.ReadWrite, bufferSize: 0);
-                terminalOutput = log.PumpAsync(terminal, "stdout", io is null ? null : data => io.PublishAsync(1, data));
+                terminalOutput = log.PumpAsync(TerminalOutput.Start(terminal), "stdout", io is null ? null : data => io.PublishAsync(1, data));
             }
             var pid = await WaitForPidAsync(pidFile, exited);
             using var oom = pid > 0 && cgroupsPath is not null ? OomWatch.Start(cgroupsPath) : null;

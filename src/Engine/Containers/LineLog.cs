@@ -12,7 +12,7 @@ public abstract class LineLog : IDisposable
         var buffer = new byte[16384];
         var pending = new List<byte>();
         int read;
-        while ((read = await ReadAsync(source, buffer)) > 0)
+        while ((read = await source.ReadAsync(buffer)) > 0)
         {
             if (tee is not null)
             {
@@ -40,19 +40,6 @@ public abstract class LineLog : IDisposable
         if (pending.Count > 0)
         {
             Write(stream, pending);
-        }
-    }
-
-    // A terminal's master reads EIO once the container's side is closed: that is its end.
-    private static async Task<int> ReadAsync(Stream source, byte[] buffer)
-    {
-        try
-        {
-            return await source.ReadAsync(buffer);
-        }
-        catch (IOException) when (source is FileStream)
-        {
-            return 0;
         }
     }
 

@@ -1,27 +1,14 @@
 namespace CorralOS.Engine.Containers;
 
-/// <summary>Copies between (a FileStream over) a pty master and a client: output until the terminal's other side is closed (EIO), input until the client's end.</summary>
+/// <summary>Copies between a pty master and a client: output (from <see cref="TerminalOutput"/>) until the terminal's other side is closed, input until the client's end.</summary>
 internal static class TerminalPump
 {
-    public static async Task OutputAsync(Stream master, Func<ReadOnlyMemory<byte>, Task> write)
+    public static async Task OutputAsync(Stream output, Func<ReadOnlyMemory<byte>, Task> write)
     {
         var buffer = new byte[16384];
-        while (true)
+        int read;
+        while ((read = await output.ReadAsync(buffer)) > 0)
         {
-            int read;
-            try
-            {
-                read = await master.ReadAsync(buffer);
-            }
-            catch (IOException)
-            {
-                // EIO: every process holding the terminal's slave side is gone.
-                return;
-            }
-            if (read <= 0)
-            {
-                return;
-            }
             await write(buffer.AsMemory(0, read));
         }
     }

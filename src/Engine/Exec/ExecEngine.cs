@@ -138,7 +138,7 @@ public sealed class ExecEngine
             var input = instance.Config.AttachStdin && streams.Input is not null
                 ? TerminalPump.InputAsync(streams.Input, terminal, stopInput.Token)
                 : Task.CompletedTask;
-            var output = TerminalPump.OutputAsync(terminal, data => streams.Output(1, data));
+            var output = TerminalPump.OutputAsync(TerminalOutput.Start(terminal), data => streams.Output(1, data));
             instance.SetPid(await ContainerRun.WaitForPidAsync(pidFile, exited));
             await exited;
             await output;
