@@ -249,7 +249,8 @@ public sealed class QemuVm : IAsyncDisposable
             ConsoleMatch end;
             try
             {
-                end = await WaitForConsoleAsync(new Regex($@"__CE{id}__ (\d+)"), limit, from, cancellationToken).ConfigureAwait(false);
+                // Up to the line's end: "137" may arrive as "1" and then "37".
+                end = await WaitForConsoleAsync(new Regex($@"__CE{id}__ (\d+)\r?\n"), limit, from, cancellationToken).ConfigureAwait(false);
             }
             catch (ConsoleTimeoutException e)
             {
