@@ -33,6 +33,11 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
         // --rm: nothing left once the CLI returns.
         Assert.Equal("", await DockerOkAsync("ps", "-aq"));
 
+        // A --rm container's root is a volatile overlay (its changes are thrown away, so never synced); a kept one's is not.
+        Assert.Contains("volatile", RootMountOptions(await DockerOkAsync("run", "--rm", "busybox:test", "cat", "/proc/self/mountinfo")), StringComparison.Ordinal);
+        Assert.DoesNotContain("volatile", RootMountOptions(await DockerOkAsync("run", "--name", "kept", "busybox:test", "cat", "/proc/self/mountinfo")), StringComparison.Ordinal);
+        await DockerOkAsync("rm", "kept");
+
         (exit, output, error) = await _engine.DockerAsync("run", "--name", "opts", "-e", "A=1", "-w", "/tmp", "-u", "app", "--net", "none", "-l", "k=v", "busybox:test", "sh", "-c", "echo $A $(pwd) $(id -u)");
         Assert.True(exit == 0, error);
         Assert.Equal("1 /tmp 1234\n", output);
@@ -90,4 +95,8 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
         Assert.Equal("sleeper\n", await DockerOkAsync("rm", "-f", "sleeper"));
         Assert.Equal("", await DockerOkAsync("ps", "-aq"));
     }
+
+    // The super options of the container's root mount, from its /proc/self/mountinfo.
+    private static string RootMountOptions(string mountinfo) =>
+        mountinfo.Split('\n').Select(line => line.Split(' ')).Single(fields => fields.Length > 4 && fields[4] == "/")[^1];
 }
