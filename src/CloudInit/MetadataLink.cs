@@ -8,7 +8,8 @@ namespace CorralOS.CloudInit;
 /// step 1: RancherOS applied its network config first). Debian's dhcpcd in oneshot mode leases an IPv4 address,
 /// adds the subnet and default routes and exits, leaving them in place (-p) for the network service, whose own
 /// dhcpcd takes the link over. No hooks run (the host name is the network service's; PID 1 writes its resolv.conf from the
-/// lease file, <see cref="BootResolvConf"/>), no ARP
+/// lease file, <see cref="BootResolvConf"/>; the DNS options are asked for on the command line, since without a
+/// /etc/dhcpcd.conf, which the initrd has none of, dhcpcd would not request them), no ARP
 /// probe and no IPv4LL fallback: a link without DHCP gives up at the timeout instead of inventing an address.
 /// </summary>
 public sealed class MetadataLink
@@ -34,6 +35,7 @@ public sealed class MetadataLink
     /// <summary>dhcpcd's arguments for one oneshot lease.</summary>
     public static IReadOnlyList<string> Arguments(string link, TimeSpan timeout) =>
         ["--oneshot", "--ipv4only", "--noarp", "--noipv4ll", "--persistent", "--nodev", "--script", "/bin/true",
+         "--option", "domain_name_servers,domain_name,domain_search",
          "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), "--waitip=4", link];
 
     /// <summary>Leases <paramref name="link"/>; returns a line saying what was leased, or throws <see cref="IOException"/> with dhcpcd's reason.</summary>

@@ -278,8 +278,8 @@ public sealed class PacketBootTests(PacketVm vm) : CloudInitHttpBootTests<Packet
 /// data, hostname and key included. The name resolves only through the nameserver rancher.network.dns.nameservers
 /// gives, which PID 1 writes into its resolv.conf before the fetch: a dnsmasq on the host's loopback answering
 /// metadata.test with the metadata address, reached by guestfwd at 169.254.169.53:53 over TCP (RES_OPTIONS=use-vc in
-/// PID 1's environment from the kernel command line, since a guestfwd carries no UDP). Slirp's own DNS (the lease's
-/// 169.254.169.3) cannot stand in: restrict=on drops it and a guestfwd cannot take its address.
+/// PID 1's environment from the kernel command line, since a guestfwd carries no UDP). The lease cannot name it:
+/// under restrict=on slirp's DHCP sends no DNS option, and its own DNS address is one a guestfwd cannot take.
 /// </summary>
 public sealed class CmdlineUrlVm : CloudInitHttpVm
 {
