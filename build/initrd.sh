@@ -72,13 +72,15 @@ install -m 0755 "$SYSROOT/sbin/mke2fs" sbin/mke2fs
 ln -s mke2fs sbin/mkfs.ext4
 # resize2fs grows the ext4 of rancher.resize_device after its disk was made larger.
 install -m 0755 "$SYSROOT/sbin/resize2fs" sbin/resize2fs
+# sfdisk (util-linux) moves a grown GPT disk's backup header to its end and grows the last partition.
+install -m 0755 "$SYSROOT/sbin/sfdisk" sbin/sfdisk
 install -m 0644 "$SYSROOT/etc/mke2fs.conf" etc/mke2fs.conf
 # dhcpcd: PID 1's cloud-init phase leases eth0 (oneshot) when a listed datasource needs the network.
 install -m 0755 "$SYSROOT/usr/sbin/dhcpcd" usr/sbin/dhcpcd
 # open-vm-tools' vmware-rpctool (31 KB, libc only): the vmware datasource reads guestinfo with it.
 install -m 0755 "$SYSROOT/usr/bin/vmware-rpctool" usr/bin/vmware-rpctool
 
-# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, resize2fs, dhcpcd, vmware-rpctool and the dlopen()ed libraries.
+# ELF NEEDED closure (plus the program interpreter) of ros, crun, mke2fs, resize2fs, sfdisk, dhcpcd, vmware-rpctool and the dlopen()ed libraries.
 dlopened=()
 while read -r soname; do
   soname=${soname%%#*}; soname=${soname//[[:space:]]/}
@@ -86,7 +88,7 @@ while read -r soname; do
   lib=$(find_lib "$soname") || { echo "initrd: $soname (dlopen.list) not in the sysroot; add its Debian package to packages.list" >&2; exit 1; }
   dlopened+=("$(copy_from_sysroot "$lib")")
 done <"$DLOPEN_LIST"
-elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs sbin/resize2fs usr/sbin/dhcpcd usr/bin/vmware-rpctool "${dlopened[@]}"
+elf_closure usr/bin/ros usr/bin/crun sbin/mke2fs sbin/resize2fs sbin/sfdisk usr/sbin/dhcpcd usr/bin/vmware-rpctool "${dlopened[@]}"
 
 # CA bundle as update-ca-certificates would write it, in a fixed (sorted) order; OpenSSL's
 # default paths (Debian's openssl package links) point at it too.

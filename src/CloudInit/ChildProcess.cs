@@ -10,13 +10,19 @@ public sealed record ChildResult(int ExitCode, string Output, string Error)
         (Error.Trim().Length > 0 ? Error : Output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
 }
 
-/// <summary>Runs the helper programs cloud-init needs (dhcpcd, vmware-rpctool) with ArgumentList, bounded in time.</summary>
+/// <summary>Runs the helper programs cloud-init needs (dhcpcd, vmware-rpctool, sfdisk, resize2fs) with ArgumentList, bounded in time.</summary>
 internal static class ChildProcess
 {
-    /// <summary>Runs to the end; null when it has not exited within <paramref name="limit"/> (it is killed then). Throws IOException when it cannot start.</summary>
-    public static async Task<ChildResult?> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs to the end, with <paramref name="input"/> (if any) as its whole standard input; null when it has not exited
+    /// within <paramref name="limit"/> (it is killed then). Throws IOException when it cannot start.
+    /// </summary>
+    public static async Task<ChildResult?> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan limit, CancellationToken cancellationToken, string? input = null)
     {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = input is not null, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -34,6 +40,11 @@ internal static class ChildProcess
         {
             var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            if (input is not null)
+            {
+                await process.StandardInput.WriteAsync(input).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bound.CancelAfter(limit);
             try

@@ -44,8 +44,11 @@ public abstract class CloudInitHttpVm : BootedVm
         Name = "ci-" + Regex.Replace(Datasource, "[^a-z0-9]", ""),
         Boot = BootMode.DirectKernel,
         ExtraCmdline = Cmdline,
-        GuestForwards = [new GuestForward(Metadata.Port)],
+        GuestForwards = [new GuestForward(Metadata.Port), .. ExtraForwards],
     };
+
+    /// <summary>More guestfwds than the metadata service's (a DNS server).</summary>
+    protected virtual IEnumerable<GuestForward> ExtraForwards => [];
 
     public override async ValueTask DisposeAsync()
     {
@@ -270,14 +273,40 @@ public sealed class PacketVm : CloudInitHttpVm
 
 public sealed class PacketBootTests(PacketVm vm) : CloudInitHttpBootTests<PacketVm>(vm), IClassFixture<PacketVm>;
 
-/// <summary>cloud-config-url= on the kernel command line (the cmdline datasource): the URL's body is the user data, hostname and key included.</summary>
+/// <summary>
+/// cloud-config-url= on the kernel command line (the cmdline datasource) with a host name: the URL's body is the user
+/// data, hostname and key included. The name resolves only through the nameserver rancher.network.dns.nameservers
+/// gives, which PID 1 writes into its resolv.conf before the fetch: a dnsmasq on the host's loopback answering
+/// metadata.test with the metadata address, reached by guestfwd at 169.254.169.53:53 over TCP (RES_OPTIONS=use-vc in
+/// PID 1's environment from the kernel command line, since a guestfwd carries no UDP). The lease cannot name it:
+/// under restrict=on slirp's DHCP sends no DNS option, and its own DNS address is one a guestfwd cannot take.
+/// </summary>
 public sealed class CmdlineUrlVm : CloudInitHttpVm
 {
+    public const string Nameserver = "169.254.169.53";
+    private LoopbackDns? _dns;
+
     public override string Datasource => "cmdline";
 
     public override string Hostname => "from-cmdline-url";
 
-    protected override string Cmdline => "rancher.cloud_init.datasources=[cmdline] cloud-config-url=http://169.254.169.254/rancher/cloud-config.yml";
+    protected override string Cmdline =>
+        $"rancher.cloud_init.datasources=[cmdline] cloud-config-url=http://metadata.test/rancher/cloud-config.yml rancher.network.dns.nameservers=[{Nameserver}] RES_OPTIONS=use-vc";
+
+    protected override IEnumerable<GuestForward> ExtraForwards =>
+        [new GuestForward((_dns ?? throw new InvalidOperationException("not started")).Port, Nameserver, 53)];
+
+    protected override Task PrepareAsync()
+    {
+        _dns = new LoopbackDns(new Dictionary<string, string> { ["metadata.test"] = "169.254.169.254" });
+        return base.PrepareAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _dns?.Dispose();
+    }
 
     protected override CloudInitMetadataServer Serve() => CloudInitMetadataServer.FromPaths(new Dictionary<string, MetadataAnswer>
     {
@@ -285,4 +314,11 @@ public sealed class CmdlineUrlVm : CloudInitHttpVm
     });
 }
 
-public sealed class CmdlineUrlBootTests(CmdlineUrlVm vm) : CloudInitHttpBootTests<CmdlineUrlVm>(vm), IClassFixture<CmdlineUrlVm>;
+public sealed class CmdlineUrlBootTests(CmdlineUrlVm vm) : CloudInitHttpBootTests<CmdlineUrlVm>(vm), IClassFixture<CmdlineUrlVm>
+{
+    [Fact]
+    public void PID_1_resolved_the_url_through_the_configured_nameserver()
+    {
+        Assert.Contains($"init: phase cloud-init: /etc/resolv.conf: nameserver {CmdlineUrlVm.Nameserver} (from rancher.network.dns)", Console, StringComparison.Ordinal);
+    }
+}

@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using CorralOS.CloudInit.Resize;
 
 namespace CorralOS.CloudInit.Tests;
 
 /// <summary>
 /// rancher.resize_device: the MBR entry of partition 1 grown to the end of a disk image made larger (as qemu-img
-/// resize does), refusals (GPT, a partition behind it), and the whole-disk ext4 of a real loop device grown by
+/// resize does), refusals (a GPT as MBR, a partition behind it), the last partition of a GPT image grown with Debian's
+/// sfdisk after its backup header was moved to the new end, and the whole-disk ext4 of a real loop device grown by
 /// resize2fs, once. The kernel side of a mounted partition (BLKPG, online resize, which needs CAP_SYS_RESOURCE this
 /// build host does not give) is proven by the QEMU boot test CloudInitResizeBootTests.
 /// </summary>
@@ -82,8 +84,51 @@ public sealed class DiskResizeTests : IDisposable
         Assert.Equal($"{image}: partition 2 lies behind partition 1, which cannot grow", behind.Message);
 
         var gpt = PartitionedImage(64 * MiB, type: 0xEE); // the protective MBR of a GPT disk
-        var refused = Assert.Throws<IOException>(() => MbrPartition.RefuseGpt(gpt));
-        Assert.Equal($"{gpt}: GPT partition tables are not grown (only MBR)", refused.Message);
+        var refused = Assert.Throws<IOException>(() => MbrPartition.GrowFirst(gpt, 128 * MiB / 512));
+        Assert.Equal($"{gpt}: a GPT disk (its protective MBR), not grown as MBR", refused.Message);
+        Assert.True(GptPartition.IsGpt(gpt));
+    }
+
+    // `ros install`'s layout written by the host's sfdisk: BIOS boot, ESP, then the state partition to the end of 64 MiB.
+    private string GptImage()
+    {
+        var image = Path.Combine(_dir.Path, "gpt.img");
+        using (var file = File.Create(image))
+        {
+            file.SetLength(64 * MiB);
+        }
+        var info = new ProcessStartInfo("sfdisk") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-q");
+        info.ArgumentList.Add(image);
+        using var sfdisk = Process.Start(info)!;
+        sfdisk.StandardInput.Write("label: gpt\nsize=1MiB, type=21686148-6449-6E6F-744E-656564454649\nsize=8MiB, type=U\ntype=L, name=RANCHER_STATE\n");
+        sfdisk.StandardInput.Close();
+        var error = sfdisk.StandardError.ReadToEnd();
+        sfdisk.WaitForExit();
+        Assert.True(sfdisk.ExitCode == 0, error);
+        return image;
+    }
+
+    [Fact]
+    public async Task The_last_GPT_partition_grows_to_the_last_usable_sector_once_the_backup_header_is_moved()
+    {
+        var image = GptImage();
+        var before = GptPartition.Last(image);
+        Assert.Equal(3, before.Number);
+        Assert.Equal(20480, before.Start);
+        SetLength(image, 160 * MiB);
+        var gpt = new GptPartition("sfdisk");
+
+        var grown = await gpt.GrowLastAsync(image, TestContext.Current.CancellationToken);
+
+        // The backup entries (32 sectors) and header (1) take the last 33 sectors: the last usable one is 34 from the end.
+        var last = (160 * MiB / 512) - 34;
+        Assert.Equal((3, 20480L, last - 20480 + 1, true), grown);
+        var dump = Tool.Run("sfdisk", "--dump", image);
+        Assert.Contains($"last-lba: {last}\n", dump, StringComparison.Ordinal);
+        Assert.Contains($"start=       20480, size=      {last - 20480 + 1}, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4", dump, StringComparison.Ordinal);
+        Assert.Contains("No errors detected.", Tool.Run("sfdisk", "--verify", image), StringComparison.Ordinal);
+        Assert.Equal((3, 20480L, last - 20480 + 1, false), await gpt.GrowLastAsync(image, TestContext.Current.CancellationToken));
     }
 
     [Fact]

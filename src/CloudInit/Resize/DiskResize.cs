@@ -4,8 +4,10 @@ namespace CorralOS.CloudInit.Resize;
 
 /// <summary>
 /// rancher.resize_device (reference §5.3, once: stamp /var/lib/rancher/resizefs.done): after the disk was made
-/// larger, grow partition 1 to the end of the disk (MBR, as growpart) and its ext4 with resize2fs (online when
-/// mounted). A disk formatted whole (CorralOS's state autoformat) has its filesystem grown directly.
+/// larger, grow a partition to the end of the disk and its ext4 with resize2fs (online when mounted): on an MBR disk
+/// partition 1 (as growpart, RancherOS's layout), on a GPT disk the last partition (CorralOS's installer puts the
+/// state there) with sfdisk (<see cref="GptPartition"/>). A disk formatted whole (CorralOS's state autoformat) has
+/// its filesystem grown directly.
 /// </summary>
 public sealed class DiskResize
 {
@@ -14,11 +16,13 @@ public sealed class DiskResize
     private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(10);
     private readonly string _resize2fs;
     private readonly string _sysRoot;
+    private readonly GptPartition _gpt;
 
-    public DiskResize(string resize2fs = "/sbin/resize2fs", string sysRoot = "/sys")
+    public DiskResize(string resize2fs = "/sbin/resize2fs", string sysRoot = "/sys", string sfdisk = "/sbin/sfdisk")
     {
         _resize2fs = resize2fs;
         _sysRoot = sysRoot;
+        _gpt = new GptPartition(sfdisk);
     }
 
     /// <summary>Grows <paramref name="device"/> unless <paramref name="stamp"/> exists; returns what was done. Throws IOException.</summary>
@@ -34,10 +38,20 @@ public sealed class DiskResize
         {
             throw new IOException($"{device}: no such disk");
         }
-        MbrPartition.RefuseGpt(device);
         var target = device;
         var done = new List<string>();
-        if (FirstPartition(block, name) is { } partition)
+        if (GptPartition.IsGpt(device))
+        {
+            var grown = await _gpt.GrowLastAsync(device, cancellationToken).ConfigureAwait(false);
+            var partition = Partition(block, name, grown.Number) ?? throw new IOException($"{device}: partition {grown.Number} is not in {block}");
+            target = Path.Combine(Path.GetDirectoryName(device)!, partition);
+            if (grown.Grew)
+            {
+                PartitionTable.Resize(device, grown.Number, grown.Start * 512, grown.Sectors * 512);
+                done.Add($"partition {partition} grown to {grown.Sectors * 512 / 1024 / 1024} MiB");
+            }
+        }
+        else if (Partition(block, name, 1) is { } partition)
         {
             target = Path.Combine(Path.GetDirectoryName(device)!, partition);
             var sectors = long.Parse(File.ReadAllText(Path.Combine(block, "size")).Trim(), CultureInfo.InvariantCulture);
@@ -60,7 +74,7 @@ public sealed class DiskResize
         return string.Join("; ", done);
     }
 
-    // vda → vda1, nvme0n1 → nvme0n1p1, mmcblk0 → mmcblk0p1 (as sysfs names them under the disk).
-    private static string? FirstPartition(string block, string name) =>
-        new[] { name + "1", name + "p1" }.FirstOrDefault(p => Directory.Exists(Path.Combine(block, p)));
+    // Partition 3 of vda → vda3, of nvme0n1 → nvme0n1p3, of mmcblk0 → mmcblk0p3 (as sysfs names them under the disk).
+    private static string? Partition(string block, string name, int number) =>
+        new[] { $"{name}{number}", $"{name}p{number}" }.FirstOrDefault(p => Directory.Exists(Path.Combine(block, p)));
 }

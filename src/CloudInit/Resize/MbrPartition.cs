@@ -4,27 +4,14 @@ namespace CorralOS.CloudInit.Resize;
 
 /// <summary>
 /// Growing partition 1 of an MBR (msdos) disk to the end of the disk, as growpart does: the table entry's sector
-/// count is rewritten when no other partition lies behind it. GPT disks (a protective 0xEE entry) are refused.
+/// count is rewritten when no other partition lies behind it. GPT disks (a protective 0xEE entry) are
+/// <see cref="GptPartition"/>'s.
 /// </summary>
 internal static class MbrPartition
 {
     private const int SectorSize = 512;
     private const int TableOffset = 0x1BE;
     private const int EntrySize = 16;
-
-    /// <summary>Throws when the disk carries a GPT (its protective MBR entry), whose partitions this does not grow.</summary>
-    public static void RefuseGpt(string device)
-    {
-        var sector = new byte[SectorSize];
-        using (var disk = new FileStream(device, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        {
-            disk.ReadExactly(sector);
-        }
-        if (sector[510] == 0x55 && sector[511] == 0xAA && sector[TableOffset + 4] == 0xEE)
-        {
-            throw new IOException($"{device}: GPT partition tables are not grown (only MBR)");
-        }
-    }
 
     /// <summary>Partition 1's start and new length in sectors, or null when it already reaches the end; throws IOException when it cannot grow.</summary>
     public static (long Start, long Sectors)? GrowFirst(string device, long diskSectors)
@@ -39,7 +26,7 @@ internal static class MbrPartition
         var entry = sector.AsSpan(TableOffset, EntrySize);
         if (entry[4] == 0xEE)
         {
-            throw new IOException($"{device}: GPT partition tables are not grown (only MBR)");
+            throw new IOException($"{device}: a GPT disk (its protective MBR), not grown as MBR");
         }
         long start = BinaryPrimitives.ReadUInt32LittleEndian(entry[8..]);
         long length = BinaryPrimitives.ReadUInt32LittleEndian(entry[12..]);

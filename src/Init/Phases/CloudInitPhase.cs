@@ -9,7 +9,8 @@ namespace CorralOS.Init.Phases;
 /// cloud-init-save at boot. Config drives (configdrive, NoCloud, proxmox), files and VMware guestinfo are read as
 /// they are: drivers are coldplugged by now, so a short wait is enough. When a listed source needs the network (ec2,
 /// gce, digitalocean, packet, openstack, url:, cmdline) eth0 is leased first with a oneshot dhcpcd (bounded), as
-/// RancherOS applied its network config before saving; the lease stays for the network service to take over. When a
+/// RancherOS applied its network config before saving; the lease stays for the network service to take over, and its
+/// DNS servers (or rancher.network.dns.nameservers) go into PID 1's resolv.conf (<see cref="BootResolvConf"/>). When a
 /// source answered, the configuration is loaded again so its user data (hostname, keys, rancher.*) applies to the
 /// rest of the boot. Then rancher.resize_device is grown, once (<see cref="DiskResize"/>).
 /// </summary>
@@ -22,9 +23,11 @@ public sealed class CloudInitPhase : IBootPhase
     private readonly BlockDevices _devices;
     private readonly MetadataLink _link;
     private readonly DiskResize _resize;
+    private readonly BootResolvConf _resolvConf;
 
-    public CloudInitPhase(ConfigPaths? paths = null, BlockDevices? devices = null, MetadataLink? link = null, DiskResize? resize = null)
+    public CloudInitPhase(ConfigPaths? paths = null, BlockDevices? devices = null, MetadataLink? link = null, DiskResize? resize = null, BootResolvConf? resolvConf = null)
     {
+        _resolvConf = resolvConf ?? new BootResolvConf();
         _paths = paths ?? new ConfigPaths();
         _devices = devices ?? new BlockDevices();
         _link = link ?? new MetadataLink();
@@ -83,6 +86,23 @@ public sealed class CloudInitPhase : IBootPhase
         }
     }
 
+    // A URL with a host name (cloud-config-url=http://name/...) needs DNS now; the network service rewrites the file later.
+    private void Resolver(BootContext context)
+    {
+        try
+        {
+            if (_resolvConf.Write(ConfigTree.GetStrings(context.Config, "rancher.network.dns.nameservers"),
+                    ConfigTree.GetStrings(context.Config, "rancher.network.dns.search"), _link.Lease(MetadataLink.DefaultLink), MetadataLink.DefaultLink) is { } line)
+            {
+                context.Warnings.Add(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Warnings.Add($"problem: resolv.conf: {e.Message}");
+        }
+    }
+
     private string Save(BootContext context)
     {
         var specs = CloudInitSave.Datasources(context.Config, "/sys");
@@ -91,6 +111,7 @@ public sealed class CloudInitPhase : IBootPhase
             try
             {
                 context.Warnings.Add(_link.UpAsync(MetadataLink.DefaultLink, s_leaseWait, CancellationToken.None).GetAwaiter().GetResult());
+                Resolver(context);
             }
             catch (IOException e)
             {
