@@ -17,6 +17,10 @@ public static class BootFiles
     public const string EntryEnd = "#@end";
     private const int ProgressSteps = 4;
 
+    private const string MenuHeader =
+        "# Written by ros install / ros os upgrade from the OS image's template (images/os/grub.cfg); grubenv beside\n" +
+        "# it chooses the version (docs/upgrade.md).\n";
+
     /// <summary>A fresh install: this version's files, the append, a menu of it alone and grubenv defaulting to it.</summary>
     public static void Write(string bootRoot, OsVersionFiles os, string kernelAppend, Progress progress)
     {
@@ -51,10 +55,13 @@ public static class BootFiles
 
     /// <summary>
     /// The template with its entry block (between #@entry and #@end) once per version, @VERSION@ filled in, and
-    /// @APPEND@ everywhere. A template without the block is one version's: @VERSION@ is the first.
+    /// @APPEND@ everywhere. A template without the block is one version's: @VERSION@ is the first. The template's leading comment lines are left out.
     /// </summary>
     public static string Menu(string template, IReadOnlyList<string> versions, string kernelAppend)
     {
+        // The template's leading comment is about the template; the menu gets its own.
+        var lines = template.Split('\n');
+        template = string.Join('\n', lines.SkipWhile(l => l.StartsWith('#') && l != EntryStart));
         var start = template.IndexOf(EntryStart + "\n", StringComparison.Ordinal);
         var end = template.IndexOf(EntryEnd + "\n", StringComparison.Ordinal);
         string menu;
@@ -69,7 +76,7 @@ public static class BootFiles
                 + string.Concat(versions.Select(v => entry.Replace("@VERSION@", v, StringComparison.Ordinal)))
                 + template[(end + EntryEnd.Length + 1)..];
         }
-        return menu.Replace("@APPEND@", kernelAppend.Trim(), StringComparison.Ordinal);
+        return MenuHeader + menu.Replace("@APPEND@", kernelAppend.Trim(), StringComparison.Ordinal);
     }
 
     private static void Copy(string source, string target, Progress progress)
