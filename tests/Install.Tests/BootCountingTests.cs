@@ -121,8 +121,14 @@ public sealed class BootCountingTests : IDisposable
     }
 
     [Fact]
-    public void The_release_index_is_one_image_a_line_and_reads_RancherOS_releases_yml()
+    public async Task The_release_index_is_one_image_a_line_and_reads_RancherOS_releases_yml()
     {
+        var index = Path.Combine(_dir, "releases.txt");
+        await File.WriteAllTextAsync(index, "r/corralos/os:1.0\nr/corralos/os:2.0\n", TestContext.Current.CancellationToken);
+        Assert.Equal(["r/corralos/os:1.0", "r/corralos/os:2.0"], await OsReleaseIndex.LoadAsync(index, TestContext.Current.CancellationToken));
+        Assert.Equal("rancher.upgrade.url is not set: no release index (ros config set rancher.upgrade.url URL|PATH)",
+            (await Assert.ThrowsAsync<InstallException>(() => OsReleaseIndex.LoadAsync("", TestContext.Current.CancellationToken))).Message);
+        Assert.Contains("    url: \"\"\n", await File.ReadAllTextAsync(Path.Combine(Testing.RepoPaths.Root, "images", "initrd", "os-config.yml"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(["r:5000/corralos/os:1.0", "r:5000/corralos/os:2.0"], OsReleaseIndex.Parse("# index\nr:5000/corralos/os:1.0\n\nr:5000/corralos/os:2.0 # newest\n"));
         Assert.Equal(["rancher/os:v1.5.7", "rancher/os:v1.5.8"], OsReleaseIndex.Parse("available:\n  - rancher/os:v1.5.7\n  - rancher/os:v1.5.8\n"));
         Assert.Equal("2.0", OsReleaseIndex.Tag("r:5000/corralos/os:2.0"));
