@@ -13,11 +13,14 @@ namespace CorralOS.Cli.Applets;
 /// </summary>
 internal static class OsUpgradeCommands
 {
+    /// <summary>Names another filesystem holding /boot, seen at the same path by ros and System Docker (tests).</summary>
+    private const string BootRootVariable = "CORRALOS_BOOT_ROOT";
+
     /// <summary>The state filesystem as the host names it (bound into the upgrade container at that path).</summary>
-    private const string HostBootRoot = Persistence.StateMount;
+    private static string HostBootRoot => Environment.GetEnvironmentVariable(BootRootVariable) is { Length: > 0 } root ? root : Persistence.StateMount;
 
     /// <summary>The same, seen from wherever ros runs: PID 1's root is the host's, in a container or not.</summary>
-    private static string VisibleBootRoot => Environment.GetEnvironmentVariable("CORRALOS_BOOT_ROOT") is { Length: > 0 } root ? root : "/proc/1/root" + HostBootRoot;
+    private static string VisibleBootRoot => Environment.GetEnvironmentVariable(BootRootVariable) is { Length: > 0 } root ? root : "/proc/1/root" + Persistence.StateMount;
 
     public static Command List()
     {
@@ -54,7 +57,7 @@ internal static class OsUpgradeCommands
         var stage = new Option<bool>("--stage", "-s") { Description = "Only pull the image; change nothing on disk" };
         var append = new Option<string?>("--append", "-a") { Description = "New kernel arguments for /boot/append (default: keep the installed ones)" };
         var installer = new Option<bool>(InstallerContainer.InstallerFlag) { Description = "Write the boot files (inside the OS image)", Hidden = true };
-        var bootRoot = new Option<string>("--boot-root") { Description = "The filesystem holding /boot", Hidden = true, DefaultValueFactory = _ => HostBootRoot };
+        var bootRoot = new Option<string>("--boot-root") { Description = "The filesystem holding /boot", Hidden = true, DefaultValueFactory = _ => Persistence.StateMount };
         var running = new Option<string?>("--running") { Description = "The running version", Hidden = true };
         foreach (var option in new Option[] { image, force, noReboot, stage, append, installer, bootRoot, running })
         {
