@@ -54,6 +54,7 @@ public sealed class InitProcess
         if (healthy)
         {
             _console.Banner($"CorralOS {_context.Version} started");
+            MarkBootGood();
         }
 
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
@@ -215,6 +216,26 @@ public sealed class InitProcess
         catch (SystemCallException e)
         {
             _console.Info($"ctrl-alt-del stays a hard reboot: {e.Message}");
+        }
+    }
+
+    /// <summary>A version GRUB is trying (ros os upgrade) becomes the default once it reached started (docs/upgrade.md).</summary>
+    private void MarkBootGood()
+    {
+        if (_context.StateDevice is null)
+        {
+            return;
+        }
+        try
+        {
+            if (Boot.BootMarker.MarkGood(Boot.BootMarker.GrubEnvPath(Storage.Persistence.StateMount), _context.Version) is { } line)
+            {
+                _console.Info(line);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            _console.Info($"boot: cannot mark this version good in grubenv: {e.Message}");
         }
     }
 }

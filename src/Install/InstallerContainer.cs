@@ -13,23 +13,38 @@ public sealed class InstallerContainer(EngineClient engine)
     public const string InstallerFlag = "--installer";
     public const string CloudConfigVariable = "CORRALOS_INSTALL_CLOUD_CONFIG";
 
-    /// <summary>Runs it to the end, its output copied to <paramref name="stdout"/>/<paramref name="stderr"/>; the exit code.</summary>
-    public async Task<long> RunAsync(string image, InstallRequest request, Stream stdout, Stream stderr, CancellationToken cancellationToken = default)
+    /// <summary>Runs the install to the end, its output copied to <paramref name="stdout"/>/<paramref name="stderr"/>; the exit code.</summary>
+    public Task<long> RunAsync(string image, InstallRequest request, Stream stdout, Stream stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(image, ["/usr/bin/ros", "install"],
+            [InstallerFlag, "--device", request.Device, "--install-type", request.Type.Name(), "--append", request.KernelAppend, "--force", "--no-reboot"],
+            request.CloudConfig is { } config ? [$"{CloudConfigVariable}={Convert.ToBase64String(config)}"] : [],
+            ["/dev:/dev"], stdout, stderr, cancellationToken);
+
+    /// <summary>
+    /// `ros os upgrade`'s writing, by the new image's ros (`ros os upgrade --installer`), onto the host's
+    /// <paramref name="bootRoot"/> (the state filesystem holding /boot), bound in at the same path.
+    /// </summary>
+    public Task<long> RunUpgradeAsync(string image, string bootRoot, string runningVersion, string? kernelAppend, Stream stdout, Stream stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(image, ["/usr/bin/ros", "os", "upgrade"],
+            [InstallerFlag, "--boot-root", bootRoot, "--running", runningVersion, .. kernelAppend is null ? Array.Empty<string>() : ["--append", kernelAppend], "--force", "--no-reboot"],
+            [], [$"{bootRoot}:{bootRoot}"], stdout, stderr, cancellationToken);
+
+    private async Task<long> RunAsync(string image, List<string> entrypoint, List<string> cmd, List<string> env, List<string> binds, Stream stdout, Stream stderr, CancellationToken cancellationToken)
     {
         await RemoveAsync(cancellationToken).ConfigureAwait(false);
         var spec = new ContainerSpec
         {
             Image = image,
-            Entrypoint = ["/usr/bin/ros", "install"],
-            Cmd = [InstallerFlag, "--device", request.Device, "--install-type", request.Type.Name(), "--append", request.KernelAppend, "--force", "--no-reboot"],
-            Env = request.CloudConfig is { } config ? [$"{CloudConfigVariable}={Convert.ToBase64String(config)}"] : [],
+            Entrypoint = entrypoint,
+            Cmd = cmd,
+            Env = env,
             Labels = new Dictionary<string, string> { ["io.rancher.os.scope"] = "system" },
             HostConfig = new HostSpec
             {
                 Privileged = true,
                 NetworkMode = "host",
                 PidMode = "host",
-                Binds = ["/dev:/dev"],
+                Binds = binds,
             },
         };
         var id = await engine.CreateContainerAsync(ContainerName, spec, cancellationToken).ConfigureAwait(false);

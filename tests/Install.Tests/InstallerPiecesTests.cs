@@ -34,8 +34,8 @@ public sealed class InstallerPiecesTests : IDisposable
     public void The_menu_template_of_the_repository_selects_the_version_with_the_append()
     {
         var template = File.ReadAllText(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg"));
-        var menu = BootFiles.Menu(template, "9.8.7", " console=ttyS1 ");
-        Assert.Contains("menuentry \"CorralOS 9.8.7\" {", menu, StringComparison.Ordinal);
+        var menu = BootFiles.Menu(template, ["9.8.7"], " console=ttyS1 ");
+        Assert.Contains("menuentry \"CorralOS 9.8.7\" --id \"corralos-9.8.7\" {", menu, StringComparison.Ordinal);
         Assert.Contains("  linux /boot/vmlinuz-9.8.7 console=tty0 console=ttyS0,115200n8 rancher.state.dev=LABEL=RANCHER_STATE rancher.state.wait panic=10 console=ttyS1\n", menu, StringComparison.Ordinal);
         Assert.Contains("  initrd /boot/initrd-9.8.7\n", menu, StringComparison.Ordinal);
         Assert.DoesNotContain("@", menu, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class InstallerPiecesTests : IDisposable
         Assert.Equal(3 << 20, new FileInfo(Path.Combine(target, "boot", "vmlinuz-1.2.3")).Length);
         Assert.Equal("initrd", File.ReadAllText(Path.Combine(target, "boot", "initrd-1.2.3")));
         Assert.Equal("a=b\n", File.ReadAllText(Path.Combine(target, "boot", "append")));
-        Assert.Equal("linux /boot/vmlinuz-1.2.3 a=b\n", File.ReadAllText(Path.Combine(target, "boot", "grub", "grub.cfg")));
+        Assert.EndsWith("(docs/upgrade.md).\nlinux /boot/vmlinuz-1.2.3 a=b\n", File.ReadAllText(Path.Combine(target, "boot", "grub", "grub.cfg")), StringComparison.Ordinal);
         Assert.Equal(
             "install: writing /boot/vmlinuz-1.2.3 (3.0 MiB)\ninstall: writing /boot/vmlinuz-1.2.3 (3.0 MiB): 25%\n" +
             "install: writing /boot/vmlinuz-1.2.3 (3.0 MiB): 50%\n" +

@@ -71,7 +71,7 @@ internal static class InstallApplet
         });
     }, OwnName: false);
 
-    private static bool Confirm(TextWriter output, string question)
+    internal static bool Confirm(TextWriter output, string question)
     {
         output.Write($"{question} [y/N] ");
         output.Flush();

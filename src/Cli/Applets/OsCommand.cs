@@ -7,11 +7,14 @@ namespace CorralOS.Cli.Applets;
 /// <summary>`ros os`: the running OS version and what survives a reboot.</summary>
 internal static class OsCommand
 {
-    public static Applet Create() => new("os", "The operating system: its version and what persists", command =>
+    public static Applet Create() => new("os", "The operating system: its version, upgrades and rollback, and what persists", command =>
     {
         var version = new Command("version", "Print the running CorralOS version");
         version.SetAction(parse => parse.InvocationConfiguration.Output.WriteLine(ProductVersion.Value));
         command.Subcommands.Add(version);
+        command.Subcommands.Add(OsUpgradeCommands.List());
+        command.Subcommands.Add(OsUpgradeCommands.Upgrade());
+        command.Subcommands.Add(OsUpgradeCommands.Rollback());
 
         var persistence = new Command("persistence", "Print what is kept across reboots and whether this boot has a state disk");
         persistence.SetAction(parse =>
