@@ -24,6 +24,7 @@ internal static class Dispatcher
         ConfigApplet.Create() with { OwnName = false },
         ServiceApplet.Create(),
         OsCommand.Create(),
+        TlsCommand.Create(),
         InstallApplet.Create(),
         SystemDockerdApplet.Create(),
         SystemDockerApplet.Create(),

@@ -6,11 +6,22 @@ namespace CorralOS.Docker;
 /// <summary>
 /// dockerd's arguments from rancher.docker (reference §3.3): each generic option becomes its daemon flag, lists repeat
 /// the flag, log_opts become one --log-opt per key (sorted, so the line is stable), booleans are written out
-/// (--debug=true / --debug=false), and extra_args go last as they are. Options dockerd no longer has (restart) and
-/// CorralOS's own keys (engine, environment, storage_context, exec, tls*) are not flags.
+/// (--debug=true / --debug=false), extra_args follow as they are, and with tls: true the tls_args last (RancherOS's
+/// order; the built-in ones when the list is empty). Options dockerd no longer has (restart) and CorralOS's own keys
+/// (engine, environment, storage_context, exec, the certificates) are not flags.
 /// </summary>
 public static class DockerdArguments
 {
+    /// <summary>The built-in rancher.docker.tls_args (images/initrd/os-config.yml): the files ros writes, TCP port 2376.</summary>
+    public static IReadOnlyList<string> DefaultTlsArgs { get; } =
+    [
+        "--tlsverify",
+        $"--tlscacert={Tls.TlsFileNames.ServerDirectory}/{Tls.TlsFileNames.Ca}",
+        $"--tlscert={Tls.TlsFileNames.ServerDirectory}/{Tls.TlsFileNames.ServerCert}",
+        $"--tlskey={Tls.TlsFileNames.ServerDirectory}/{Tls.TlsFileNames.ServerKey}",
+        "-H=tcp://0.0.0.0:2376",
+    ];
+
     public static IReadOnlyList<string> Build(DockerConfig? config)
     {
         var arguments = new List<string>();
@@ -62,6 +73,10 @@ public static class DockerdArguments
         Value("storage-driver", config.StorageDriver);
         Flag("userland-proxy", config.UserlandProxy);
         arguments.AddRange(config.ExtraArgs ?? []);
+        if (config.Tls == true)
+        {
+            arguments.AddRange(config.TlsArgs is { Count: > 0 } tlsArgs ? tlsArgs : DefaultTlsArgs);
+        }
         return arguments;
     }
 

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using CorralOS.Config;
 using CorralOS.Docker;
+using CorralOS.Docker.Tls;
 
 namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `user-docker`: the docker system container's command (docs/user-docker.md). Shares the image's docker CLI with the
-/// console, then replaces itself with dockerd configured from rancher.docker, logging to /var/log/docker.log.
+/// console, writes the TLS files when rancher.docker.tls is on (<see cref="UserDockerTls"/>), then replaces itself with
+/// dockerd configured from rancher.docker, logging to /var/log/docker.log.
 /// --print shows the command line and the variables it adds instead.
 /// </summary>
 internal static class UserDockerApplet
@@ -45,9 +47,16 @@ internal static class UserDockerApplet
             try
             {
                 EngineCliShare.Share(launch.Cli, launch.CliShare);
+                if (config?.Tls == true)
+                {
+                    foreach (var done in new UserDockerTls(paths).Prepare(config, MachineNames.Current))
+                    {
+                        parse.InvocationConfiguration.Error.WriteLine($"user-docker: tls: {done}");
+                    }
+                }
                 Linux.ProcessImage.Replace(line[0], line, environment, launch.LogFile);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"user-docker: {e.Message}");
             }
