@@ -6,7 +6,9 @@ namespace CorralOS.Boot.Tests;
 /// <summary>
 /// User Docker as a console user meets it (PRODUCT.md §1, §4; docs/user-docker.md): the docker service runs Debian's
 /// dockerd, rancher (group docker) and sudo reach it with the docker CLI shared from the docker image, an image loaded
-/// from a tar runs, and a published port of a container on the default bridge answers from the console. One VM.
+/// from a tar runs, and a published port of a container on the default bridge answers from the console. With
+/// rancher.docker.tls on, dockerd also listens on tcp 2376 with --tlsverify: rancher's client certificates work in the
+/// console, and the host's docker CLI reaches it through a forward with them (and is refused without). One VM.
 /// </summary>
 public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : IClassFixture<UserDockerBootTests.DockerVm>
 {
@@ -40,6 +42,50 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
         Assert.Contains("172.17.0.1", await booted.SshAsync($"docker run --rm {image} ip route"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_tls_dockerd_listens_on_2376_and_rancher_s_client_certificates_work_in_the_console()
+    {
+        await booted.SshAsync("wait-for-docker --timeout 120");
+        var line = await booted.SshAsync("sudo ros user-docker --print");
+        Assert.Contains("--tlsverify\n", line, StringComparison.Ordinal);
+        Assert.Contains("-H=tcp://0.0.0.0:2376\n", line, StringComparison.Ordinal);
+        Assert.Equal("-rw------- rancher rancher", (await booted.SshAsync("stat -c '%A %U %G' /home/rancher/.docker/key.pem")).Trim());
+        Assert.Equal("-rw------- root root", (await booted.SshAsync("sudo stat -c '%A %U %G' /etc/docker/tls/server-key.pem")).Trim());
+        var version = await booted.SshAsync("docker --tlsverify -H tcp://127.0.0.1:2376 version --format '{{.Server.Version}}'");
+        Assert.Matches(new Regex(@"^20\.10\.\S+$"), version.Trim());
+        // The unix socket stays.
+        Assert.Matches(new Regex(@"^20\.10\.\S+$"), (await booted.SshAsync("docker version --format '{{.Server.Version}}'")).Trim());
+    }
+
+    [Fact]
+    public async Task From_the_host_docker_tlsverify_through_the_forward_answers_and_without_a_client_certificate_is_refused()
+    {
+        await booted.SshAsync("wait-for-docker --timeout 120");
+        // rancher's client files, copied out of the VM.
+        var dir = booted.HostDirectory("docker-client");
+        foreach (var file in new[] { "ca.pem", "cert.pem", "key.pem" })
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, file), await booted.SshAsync($"cat /home/rancher/.docker/{file}"), TestContext.Current.CancellationToken);
+        }
+        var host = $"tcp://127.0.0.1:{booted.Vm.HostPorts[2376].ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var (code, output) = await Tools.RunAsync("/usr/local/bin/docker",
+        [
+            "--config", dir, "-H", host, "--tlsverify", "--tlscacert", Path.Combine(dir, "ca.pem"),
+            "--tlscert", Path.Combine(dir, "cert.pem"), "--tlskey", Path.Combine(dir, "key.pem"), "version", "--format", "{{.Server.Version}}",
+        ], TestContext.Current.CancellationToken);
+        Assert.True(code == 0, output);
+        Assert.Matches(new Regex(@"^20\.10\.\S+$"), output.Trim());
+
+        // No client certificate (and a config directory without one, as the CLI looks there by default): dockerd's
+        // --tlsverify refuses the handshake.
+        var empty = booted.HostDirectory("no-client-certificate");
+        (code, output) = await Tools.RunAsync("/usr/local/bin/docker",
+            ["--config", empty, "-H", host, "--tlsverify", "--tlscacert", Path.Combine(dir, "ca.pem"), "version", "--format", "{{.Server.Version}}"], TestContext.Current.CancellationToken);
+        Assert.NotEqual(0, code);
+        Assert.Contains("certificate", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(new Regex(@"(?m)^20\.10\."), output);
+    }
+
     /// <summary>
     /// One VM with the console service and User Docker. 2 GiB (the harness default): without a state disk every image
     /// (the initrd's archives, System Docker's store, User Docker's) lives in RAM, and the root tmpfs gets half of it.
@@ -52,8 +98,11 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
             Boot = BootMode.DirectKernel,
             InitShell = false,
             MemoryMiB = 2048,
-            ExtraForwardedGuestPorts = [22],
-            CloudConfig = "#cloud-config\n" + AuthorizedKeys,
+            ExtraForwardedGuestPorts = [22, 2376],
+            CloudConfig = "#cloud-config\n" + AuthorizedKeys + "rancher:\n  docker:\n    tls: true\n",
         };
+
+        /// <summary>A directory on the host that lives as long as the VM.</summary>
+        public string HostDirectory(string name) => Directory.CreateDirectory(Path.Combine(Dir, name)).FullName;
     }
 }

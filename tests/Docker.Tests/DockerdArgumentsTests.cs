@@ -73,10 +73,34 @@ public sealed class DockerdArgumentsTests
     public void NothingConfiguredGivesNoArguments() => Assert.Empty(DockerdArguments.Build(null));
 
     [Fact]
-    public void EngineAndTlsKeysAreNotDaemonFlags()
+    public void EngineAndCertificateKeysAreNotDaemonFlags()
     {
-        var arguments = DockerdArguments.Build(new DockerConfig { Engine = "docker-20.10", StorageContext = "console", Exec = true, Restart = true, Environment = ["A=b"] });
+        var arguments = DockerdArguments.Build(new DockerConfig { Engine = "docker-20.10", StorageContext = "console", Exec = true, Restart = true, Environment = ["A=b"], CaCert = "x", CaKey = "y", ServerCert = "z", ServerKey = "w", TlsArgs = ["--tlsverify"] });
         Assert.Empty(arguments);
+    }
+
+    [Fact]
+    public void TlsAddsTheBuiltInTlsArgsAfterExtraArgsAndKeepsTheUnixSocket()
+    {
+        var arguments = DockerdArguments.Build(Parse("rancher:\n  docker:\n    tls: true\n    extra_args: [--mtu, \"1400\"]\n"));
+        Assert.Equal(
+        [
+            "--group=docker", "--host=unix:///var/run/docker.sock", "--log-opt=max-file=2", "--log-opt=max-size=25m",
+            "--mtu", "1400",
+            "--tlsverify", "--tlscacert=/etc/docker/tls/ca.pem", "--tlscert=/etc/docker/tls/server-cert.pem",
+            "--tlskey=/etc/docker/tls/server-key.pem", "-H=tcp://0.0.0.0:2376",
+        ], arguments);
+    }
+
+    [Fact]
+    public void TlsArgsAreLeftOutWithoutTlsAndReplacedWhenGiven()
+    {
+        Assert.DoesNotContain("--tlsverify", DockerdArguments.Build(Parse("rancher:\n  docker:\n    tls: false\n")));
+        var arguments = DockerdArguments.Build(Parse("rancher:\n  docker:\n    tls: true\n    tls_args: [--tlsverify, -H=tcp://127.0.0.1:2377]\n"));
+        Assert.Equal(["--tlsverify", "-H=tcp://127.0.0.1:2377"], arguments.TakeLast(2));
+        Assert.Single(arguments, a => a.StartsWith("--tls", StringComparison.Ordinal));
+        // With the list emptied the defaults still give dockerd its certificates.
+        Assert.Equal(DockerdArguments.DefaultTlsArgs, DockerdArguments.Build(new DockerConfig { Tls = true, TlsArgs = [] }));
     }
 
     [Fact]
