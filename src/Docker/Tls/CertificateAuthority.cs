@@ -43,7 +43,7 @@ public sealed class CertificateAuthority : IDisposable
         if (loaded.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
         {
             loaded.Dispose();
-            throw new ArgumentException("the CA certificate is not a CA (no basicConstraints CA:TRUE)");
+            throw new ArgumentException("rancher.docker.ca_cert is not a CA certificate (no basicConstraints CA:TRUE)");
         }
         return new CertificateAuthority(loaded);
     }
@@ -120,7 +120,7 @@ public sealed class CertificateAuthority : IDisposable
         }
         catch (CryptographicException e)
         {
-            throw new ArgumentException($"the CA certificate and key do not load: {e.Message}", e);
+            throw new ArgumentException($"rancher.docker.ca_cert and ca_key do not load as a certificate and its key: {e.Message}", e);
         }
     }
 
