@@ -88,6 +88,27 @@ public sealed class UserDockerTlsTests : IDisposable
     }
 
     [Fact]
+    public void An_rsa_ca_from_config_signs_the_certificates()
+    {
+        // RancherOS-era cloud-configs carry RSA CAs (made with openssl).
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest("CN=rsa ca", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        new CloudConfigStore(new ConfigPaths(_root)).Update(tree =>
+        {
+            ConfigTree.Set(tree, "rancher.docker.ca_cert", self.ExportCertificatePem());
+            ConfigTree.Set(tree, "rancher.docker.ca_key", rsa.ExportRSAPrivateKeyPem());
+        });
+        Tls.Prepare(Config(), Names);
+        Assert.Equal(self.ExportCertificatePem(), File.ReadAllText(Path.Combine(Server, "ca.pem")));
+        using var ca = CertificateAuthority.FromPem(self.ExportCertificatePem(), rsa.ExportRSAPrivateKeyPem());
+        Assert.True(ca.Signed(File.ReadAllText(Path.Combine(Server, "server-cert.pem"))));
+        Assert.True(ca.Signed(File.ReadAllText(Path.Combine(Client, "cert.pem"))));
+    }
+
+    [Fact]
     public async Task The_server_and_client_pairs_complete_a_mutual_tls_handshake_and_a_stranger_is_refused()
     {
         Tls.Prepare(Config(), Names);

@@ -21,8 +21,6 @@ public sealed class CertificateAuthority : IDisposable
 
     private CertificateAuthority(X509Certificate2 certificate) => _certificate = certificate;
 
-    public X509Certificate2 Certificate => _certificate;
-
     /// <summary>A new self-signed CA.</summary>
     public static CertificateAuthority Create(string commonName = "CorralOS User Docker CA")
     {
@@ -69,7 +67,11 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [kind == CertificateKind.Server ? new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication") : new Oid("1.3.6.1.5.5.7.3.2", "Client Authentication")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_certificate, true, false));
+        // A CA made elsewhere may lack a subject key identifier; the authority key identifier is optional then.
+        if (_certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
+        {
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_certificate, true, false));
+        }
         if (distinct.Count > 0)
         {
             var alternatives = new SubjectAlternativeNameBuilder();
@@ -88,7 +90,13 @@ public sealed class CertificateAuthority : IDisposable
         }
         var now = DateTimeOffset.UtcNow;
         var notAfter = now + Lifetime < _certificate.NotAfter ? now + Lifetime : new DateTimeOffset(_certificate.NotAfter.ToUniversalTime());
-        using var issued = request.Create(_certificate.SubjectName, SignatureGenerator(), now - Backdate, notAfter, Serial());
+        using var caEc = _certificate.GetECDsaPrivateKey();
+        using var caRsa = caEc is null ? _certificate.GetRSAPrivateKey() : null;
+        // The CA's key signs: ECDSA as made here, or RSA as a CA brought in cloud-config may be.
+        var generator = caEc is not null ? X509SignatureGenerator.CreateForECDsa(caEc)
+            : caRsa is not null ? X509SignatureGenerator.CreateForRSA(caRsa, RSASignaturePadding.Pkcs1)
+            : throw new ArgumentException("rancher.docker.ca_key is neither an ECDSA nor an RSA key");
+        using var issued = request.Create(_certificate.SubjectName, generator, now - Backdate, notAfter, Serial());
         return new PemPair(issued.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
@@ -124,16 +132,16 @@ public sealed class CertificateAuthority : IDisposable
         }
     }
 
-    /// <summary>The CA's key signs: ECDSA as made here, or RSA as a CA brought in cloud-config may be.</summary>
-    private X509SignatureGenerator SignatureGenerator() =>
-        _certificate.GetECDsaPrivateKey() is { } ec ? X509SignatureGenerator.CreateForECDsa(ec)
-        : _certificate.GetRSAPrivateKey() is { } rsa ? X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1)
-        : throw new ArgumentException("the CA key is neither ECDSA nor RSA");
-
-    private static string ExportKey(X509Certificate2 certificate) =>
-        certificate.GetECDsaPrivateKey() is { } ec ? ec.ExportPkcs8PrivateKeyPem()
-        : certificate.GetRSAPrivateKey() is { } rsa ? rsa.ExportPkcs8PrivateKeyPem()
-        : throw new ArgumentException("the CA key is neither ECDSA nor RSA");
+    private static string ExportKey(X509Certificate2 certificate)
+    {
+        using var ec = certificate.GetECDsaPrivateKey();
+        if (ec is not null)
+        {
+            return ec.ExportPkcs8PrivateKeyPem();
+        }
+        using var rsa = certificate.GetRSAPrivateKey();
+        return rsa?.ExportPkcs8PrivateKeyPem() ?? throw new ArgumentException("rancher.docker.ca_key is neither an ECDSA nor an RSA key");
+    }
 
     private static byte[] Serial()
     {
