@@ -9,7 +9,7 @@ internal static class TlsCommand
 {
     public static Applet Create() => new("tls", "TLS certificates for User Docker's TCP socket", command =>
     {
-        var server = new Option<bool>("--server", "-s") { Description = $"Make dockerd's server certificate (default: a client certificate for rancher)" };
+        var server = new Option<bool>("--server", "-s") { Description = "Make dockerd's server certificate (default: a client certificate for rancher)" };
         var hostnames = new Option<string[]>("--hostname", "-H")
         {
             Description = "A host name or IP address the server certificate is for; repeat for more (default: localhost)",
