@@ -35,11 +35,14 @@ public sealed class ContainerCommandTests(ClientEngine engine) : IClassFixture<C
         var ours = (await engine.SystemDockerAsync(["run", "--name", "opts-ours", .. options, "busybox:test", "-c", "sleep 600"])).Ok().Output.Trim();
         var docker = (await engine.DockerAsync(["run", "--name", "opts-docker", .. options, "busybox:test", "-c", "sleep 600"])).Ok().Output.Trim();
         Assert.Matches("^[0-9a-f]{64}$", ours);
-        const string template = "{{json .Config.Env}} {{.Config.WorkingDir}} {{.Config.User}} {{json .HostConfig.Binds}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.HostConfig.Privileged}} {{.HostConfig.NetworkMode}} {{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.Labels}} {{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.Config.Tty}} {{.Config.OpenStdin}} {{.State.Status}}";
+        // The docker CLI's Env order varies from run to run (it passes -e through a Go map): compared as a set below.
+        const string template = "{{.Config.WorkingDir}} {{.Config.User}} {{json .HostConfig.Binds}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.HostConfig.Privileged}} {{.HostConfig.NetworkMode}} {{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.Labels}} {{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.Config.Tty}} {{.Config.OpenStdin}} {{.State.Status}}";
         var ourInspect = (await engine.DockerAsync("inspect", "-f", template, "opts-ours")).Ok().Output;
         var dockerInspect = (await engine.DockerAsync("inspect", "-f", template, "opts-docker")).Ok().Output;
         Assert.Equal(dockerInspect, ourInspect);
-        Assert.Contains("\"FOO=bar\"", ourInspect, StringComparison.Ordinal);
+        var ourEnv = await EnvAsync("opts-ours");
+        Assert.Equal((await EnvAsync("opts-docker")).Order(StringComparer.Ordinal), ourEnv.Order(StringComparer.Ordinal));
+        Assert.Equal(["PATH=/bin", "FOO=bar", "EMPTY="], ourEnv);
         Assert.Contains("on-failure:3 true none [\"sh\"] [\"-c\",\"sleep 600\"]", ourInspect, StringComparison.Ordinal);
 
         // exec: -e -w -u, and the exit code of the process.
@@ -198,4 +201,10 @@ public sealed class ContainerCommandTests(ClientEngine engine) : IClassFixture<C
     private async Task<string> StatusAsync(string name) => await FieldAsync(name, "{{.State.Status}}");
 
     private async Task<string> FieldAsync(string name, string template) => (await engine.SystemDockerAsync("inspect", "-f", template, name)).Ok().Output.Trim();
+
+    private async Task<string[]> EnvAsync(string container)
+    {
+        using var env = JsonDocument.Parse((await engine.DockerAsync("inspect", "-f", "{{json .Config.Env}}", container)).Ok().Output);
+        return env.RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
 }

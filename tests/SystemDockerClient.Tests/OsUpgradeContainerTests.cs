@@ -53,13 +53,17 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
         Assert.Equal($"os: CorralOS {NewVersion} will not be tried; 1.0 stays the default\n", rollback.Output);
     }
 
+    // The container runs the published NativeAOT ros of dist/ (or $CORRALOS_DIST), as the real OS image holds: the ros
+    // built beside these tests needs the .NET runtime, which os-base has not.
+    private static string ContainerRos => Testing.RepoPaths.RequireFile(Testing.RepoPaths.Ros);
+
     /// <summary>corralos/os:NEW: os-base's layer (libc for ros) and one with /usr/bin/ros and /usr/share/ros/os.</summary>
     private static TestImage OsImage()
     {
         var image = new TestImage().Tag($"corralos/os:{NewVersion}");
         image.Layers.Add(BaseLayer());
         var layer = new LayerBuilder().Dir("usr").Dir("usr/bin").Dir("usr/share").Dir("usr/share/ros").Dir("usr/share/ros/os")
-            .Add(new PaxTarEntry(TarEntryType.RegularFile, "usr/bin/ros") { DataStream = new MemoryStream(File.ReadAllBytes(ClientEngine.Ros)), Mode = (UnixFileMode)0b111_101_101, ModificationTime = DateTimeOffset.UnixEpoch })
+            .Add(new PaxTarEntry(TarEntryType.RegularFile, "usr/bin/ros") { DataStream = new MemoryStream(File.ReadAllBytes(ContainerRos)), Mode = (UnixFileMode)0b111_101_101, ModificationTime = DateTimeOffset.UnixEpoch })
             .File("usr/share/ros/os/files.list", "vmlinuz\ninitrd\n")
             .File("usr/share/ros/os/version", NewVersion + "\n")
             .File("usr/share/ros/os/vmlinuz", "new kernel")
