@@ -25,9 +25,12 @@ public sealed class TerminalTests(ClientEngine engine) : IClassFixture<ClientEng
     public async Task Exec_it_passes_keys_size_and_exit_code()
     {
         (await engine.SystemDockerAsync("run", "-d", "--name", "exec-tty", "busybox:test", "sleep", "600")).Ok();
-        await using var session = Session.Start(engine, "stty rows 20 cols 70; exec \"$ROS\" system-docker exec -it exec-tty sh -c 'busybox stty -a; read line; echo got-$line; exit 6'");
-        await session.WaitForOutputAsync("rows 20; columns 70;");
+        // The size is read after the first exchange: crun 1.8 sets an exec's consoleSize just after it lets the process
+        // run, so a command that reads its size at its very start can still see 0x0.
+        await using var session = Session.Start(engine, "stty rows 20 cols 70; exec \"$ROS\" system-docker exec -it exec-tty sh -c 'echo ready; read line; busybox stty -a; echo got-$line; exit 6'");
+        await session.WaitForOutputAsync("ready");
         await session.SendAsync("typed\r");
+        await session.WaitForOutputAsync("rows 20; columns 70;");
         Assert.Equal(6, await session.ExitAsync());
         Assert.Contains("got-typed", session.Output, StringComparison.Ordinal);
         (await engine.SystemDockerAsync("rm", "-f", "exec-tty")).Ok();
