@@ -228,7 +228,7 @@ public sealed class InitProcess
         }
         try
         {
-            if (Boot.BootMarker.MarkGood(Boot.BootMarker.GrubEnvPath(Storage.Persistence.StateMount), _context.Version) is { } line)
+            if (Boot.BootMarker.MarkGood(Boot.GrubEnvironment.PathIn(Storage.Persistence.StateMount), _context.Version) is { } line)
             {
                 _console.Info(line);
             }

@@ -28,7 +28,7 @@ public static class BootFiles
         CopyVersion(boot, os, progress);
         WriteText(Path.Combine(boot, "append"), kernelAppend.Trim() + "\n");
         WriteMenu(boot, os, [os.Version], kernelAppend);
-        WriteChoice(boot, BootChoice.Installed(os.Version));
+        WriteChoice(bootRoot, BootChoice.Installed(os.Version));
         progress.Step($"wrote /boot/grub/grub.cfg (CorralOS {os.Version}{(kernelAppend.Trim().Length > 0 ? ", append: " + kernelAppend.Trim() : "")})");
     }
 
@@ -45,13 +45,7 @@ public static class BootFiles
     internal static void WriteMenu(string boot, OsVersionFiles os, IReadOnlyList<string> versions, string kernelAppend) =>
         WriteText(Path.Combine(boot, "grub", "grub.cfg"), Menu(File.ReadAllText(os.GrubTemplate), versions, kernelAppend));
 
-    internal static string GrubEnvPath(string boot) => Path.Combine(boot, "grub", "grubenv");
-
-    internal static void WriteChoice(string boot, BootChoice choice)
-    {
-        var path = GrubEnvPath(boot);
-        GrubEnvironment.Write(path, choice.ApplyTo(GrubEnvironment.Read(path)));
-    }
+    internal static void WriteChoice(string bootRoot, BootChoice choice) => BootChoice.Update(GrubEnvironment.PathIn(bootRoot), _ => choice);
 
     /// <summary>
     /// The template with its entry block (between #@entry and #@end) once per version, @VERSION@ filled in, and

@@ -7,14 +7,16 @@ public static class BootRollback
 {
     public static string Run(string bootRoot)
     {
-        var boot = Path.Combine(bootRoot, "boot");
-        var path = BootFiles.GrubEnvPath(boot);
-        var variables = GrubEnvironment.Read(path);
-        var current = BootChoice.From(variables)
-            ?? throw new InstallException($"{path} names no default version: nothing to roll back (ros install first)");
-        var next = current.Rollback()
-            ?? throw new InstallException($"there is no previous version to roll back to (CorralOS {current.Default} is the only one kept)");
-        GrubEnvironment.Write(path, next.ApplyTo(variables));
+        var path = GrubEnvironment.PathIn(bootRoot);
+        var (current, next) = BootChoice.Update(path, choice => choice?.Rollback());
+        if (current is null)
+        {
+            throw new InstallException($"{path} names no default version: nothing to roll back (ros install first)");
+        }
+        if (next is null)
+        {
+            throw new InstallException($"there is no previous version to roll back to (CorralOS {current.Default} is the only one kept)");
+        }
         return current.Trying is { } called
             ? $"CorralOS {called} will not be tried; {next.Default} stays the default"
             : $"CorralOS {next.Default} boots by default from the next boot ({current.Default} is kept as the previous version)";

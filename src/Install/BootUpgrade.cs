@@ -21,7 +21,7 @@ public static class BootUpgrade
         {
             throw new InstallException($"{boot}/grub/grub.cfg is missing: CorralOS is not installed there (ros install first)");
         }
-        var current = BootChoice.From(GrubEnvironment.Read(BootFiles.GrubEnvPath(boot))) ?? BootChoice.Installed(runningVersion);
+        var current = BootChoice.From(GrubEnvironment.Read(GrubEnvironment.PathIn(bootRoot))) ?? BootChoice.Installed(runningVersion);
         var next = current.Upgrade(os.Version);
 
         BootFiles.CopyVersion(boot, os, progress);
@@ -33,7 +33,7 @@ public static class BootUpgrade
         var append = File.Exists(appendFile) ? File.ReadAllText(appendFile).Trim() : "";
         // The menu has entries for every version either grubenv names, the old or the new, while it changes.
         BootFiles.WriteMenu(boot, os, [.. current.Versions.Union(next.Versions, StringComparer.Ordinal)], append);
-        BootFiles.WriteChoice(boot, next);
+        BootFiles.WriteChoice(bootRoot, next);
         BootFiles.WriteMenu(boot, os, next.Versions, append);
         progress.Step(next.Trying is { } trying
             ? $"CorralOS {trying} boots once at the next boot; it becomes the default when it reaches started, else {next.Default} boots again"

@@ -29,6 +29,22 @@ public sealed record BootChoice(string Default, string? Previous, string? Trying
             : null;
     }
 
+    /// <summary>
+    /// Reads the choice in the grubenv at <paramref name="path"/> (null when it names none) and writes what
+    /// <paramref name="change"/> makes of it, the file's other variables kept; nothing is written when it gives null.
+    /// </summary>
+    public static (BootChoice? Old, BootChoice? New) Update(string path, Func<BootChoice?, BootChoice?> change)
+    {
+        var variables = GrubEnvironment.Read(path);
+        var old = From(variables);
+        var next = change(old);
+        if (next is not null)
+        {
+            GrubEnvironment.Write(path, next.ApplyTo(variables));
+        }
+        return (old, next);
+    }
+
     /// <summary>grubenv's variables with this choice in place of the old one; other variables kept.</summary>
     public List<KeyValuePair<string, string>> ApplyTo(IReadOnlyList<KeyValuePair<string, string>> variables)
     {

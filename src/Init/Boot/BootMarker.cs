@@ -6,9 +6,6 @@ namespace CorralOS.Init.Boot;
 /// </summary>
 public static class BootMarker
 {
-    /// <summary>grubenv as PID 1 sees it: on the state filesystem, mounted at /state.</summary>
-    public static string GrubEnvPath(string bootRoot) => Path.Combine(bootRoot, "boot", "grub", "grubenv");
-
     /// <summary>A line to print when something changed, else null (not installed, or already the default).</summary>
     public static string? MarkGood(string grubenv, string running)
     {
@@ -16,12 +13,7 @@ public static class BootMarker
         {
             return null;
         }
-        var variables = GrubEnvironment.Read(grubenv);
-        if (BootChoice.From(variables)?.MarkGood(running) is not { } good)
-        {
-            return null;
-        }
-        GrubEnvironment.Write(grubenv, good.ApplyTo(variables));
-        return $"CorralOS {running} marked good: it boots by default from now on ({good.Previous} is the rollback)";
+        var (_, good) = BootChoice.Update(grubenv, choice => choice?.MarkGood(running));
+        return good is null ? null : $"CorralOS {running} marked good: it boots by default from now on ({good.Previous} is the rollback)";
     }
 }

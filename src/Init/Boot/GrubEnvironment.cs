@@ -14,6 +14,9 @@ public static class GrubEnvironment
     public const int Size = 1024;
     private const string Header = "# GRUB Environment Block\n";
 
+    /// <summary>grubenv of the filesystem mounted at <paramref name="bootRoot"/> (the state: /state when booted), beside GRUB's menu.</summary>
+    public static string PathIn(string bootRoot) => System.IO.Path.Combine(bootRoot, "boot", "grub", "grubenv");
+
     /// <summary>The variables in file order; an empty list when the file does not exist.</summary>
     public static List<KeyValuePair<string, string>> Read(string path)
     {
