@@ -32,8 +32,7 @@ internal static class CloudInitSaveApplet
         command.Options.Add(timeout);
         command.SetAction(parse =>
         {
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             var sysRoot = parse.GetValue(sys)!;
             var devices = new BlockDevices(sysRoot);
             var options = new CloudInitOptions

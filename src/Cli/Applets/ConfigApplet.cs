@@ -24,8 +24,7 @@ internal static class ConfigApplet
         command.Options.Add(root);
         ConfigPaths Paths(ParseResult parse)
         {
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            return new(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            return ConfigRoot.Paths(parse.GetValue(root));
         }
 
         command.Subcommands.Add(Get(Paths));

@@ -35,8 +35,7 @@ internal static class NetconfApplet
             {
                 throw new PlatformNotSupportedException("netconf runs on Linux only");
             }
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             var options = new NetconfOptions
             {
                 ResolvConf = parse.GetValue(resolvConf)!,

@@ -27,8 +27,7 @@ internal static class NtpApplet
             {
                 throw new PlatformNotSupportedException("ntp runs on Linux only");
             }
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             var pidFile = Path.Combine(paths.Root, NtpCommand.DefaultPidFile.TrimStart('/'));
             IReadOnlyList<string> line;
             try

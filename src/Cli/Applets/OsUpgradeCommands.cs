@@ -120,8 +120,7 @@ internal static class OsUpgradeCommands
 
     private static string UpgradeUrl()
     {
-        var environmentRoot = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-        var tree = new ConfigLoader(new ConfigPaths(string.IsNullOrEmpty(environmentRoot) ? "/" : environmentRoot)).Load().Tree;
+        var tree = new ConfigLoader(ConfigRoot.Paths(null)).Load().Tree;
         return ConfigTree.GetString(tree, "rancher.upgrade.url") ?? "";
     }
 }

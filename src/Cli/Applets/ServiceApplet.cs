@@ -37,8 +37,7 @@ internal static class ServiceApplet
         command.Options.Add(root);
         ServiceContext Context(ParseResult parse, bool update = false)
         {
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             return new ServiceContext(parse, paths, parse.GetValue(host)!, parse.GetValue(userHost)!, update);
         }
 

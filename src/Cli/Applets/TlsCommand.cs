@@ -31,8 +31,7 @@ internal static class TlsCommand
         generate.Aliases.Add("gen");
         generate.SetAction(parse =>
         {
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             var kind = parse.GetValue(server) ? CertificateKind.Server : CertificateKind.Client;
             try
             {

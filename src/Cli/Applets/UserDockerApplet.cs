@@ -25,8 +25,7 @@ internal static class UserDockerApplet
             {
                 throw new PlatformNotSupportedException("user-docker runs on Linux only");
             }
-            var fromEnvironment = Environment.GetEnvironmentVariable(ConfigPaths.RootVariable);
-            var paths = new ConfigPaths(parse.GetValue(root) ?? (string.IsNullOrEmpty(fromEnvironment) ? "/" : fromEnvironment));
+            var paths = ConfigRoot.Paths(parse.GetValue(root));
             var config = new ConfigLoader(paths).Load().Model.Rancher?.Docker;
             var launch = new UserDockerLaunch();
             var current = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
