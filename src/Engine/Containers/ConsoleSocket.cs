@@ -21,37 +21,47 @@ internal sealed class ConsoleSocket : IDisposable
     public string Path { get; }
 
     /// <summary>The pty master, or null when the runtime exited without sending one.</summary>
+    /// <remarks>
+    /// A runtime that has exited has done all it will: its connection is queued on the listener and its message is in
+    /// the connection's buffer. So its exit ends the wait only when nothing is there to take; a process that exits at
+    /// once (`exec -t box true`) still has its terminal, and its output and exit code, passed on.
+    /// </remarks>
     public async Task<SafeFileHandle?> ReceiveAsync(Task runtimeExited)
     {
-        using var cancel = new CancellationTokenSource();
-        var accept = _listener.AcceptAsync(cancel.Token).AsTask();
-        if (await Task.WhenAny(accept, runtimeExited) != accept)
+        using var stopAccept = new CancellationTokenSource();
+        var accept = _listener.AcceptAsync(stopAccept.Token).AsTask();
+        if (await Task.WhenAny(accept, runtimeExited) != accept && !_listener.Poll(0, SelectMode.SelectRead))
         {
-            await cancel.CancelAsync();
-            try
-            {
-                await accept;
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+            await stopAccept.CancelAsync();
         }
-        using var connection = await accept;
-        var receive = CorralOS.Linux.Terminals.ReceiveDescriptorAsync(connection, cancel.Token);
-        if (await Task.WhenAny(receive, runtimeExited) != receive)
+        Socket connection;
+        try
         {
-            await cancel.CancelAsync();
+            // Accepted just before the cancel: still the runtime's connection.
+            connection = await accept;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        using (connection)
+        {
+            using var stopReceive = new CancellationTokenSource();
+            var receive = CorralOS.Linux.Terminals.ReceiveDescriptorAsync(connection, stopReceive.Token);
+            if (await Task.WhenAny(receive, runtimeExited) != receive && !connection.Poll(0, SelectMode.SelectRead))
+            {
+                await stopReceive.CancelAsync();
+            }
             try
             {
                 return await receive;
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || (e is IOException && runtimeExited.IsCompleted))
             {
+                // Gone without sending one (closed its connection empty): its own error says why.
                 return null;
             }
         }
-        return await receive;
     }
 
     public void Dispose()
