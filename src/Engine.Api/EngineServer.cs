@@ -19,14 +19,16 @@ public sealed partial class EngineServer : IAsyncDisposable
     private readonly EngineOptions _options;
     private readonly FileLog? _fileLog;
     private readonly IdleTrim _idleTrim;
+    private readonly HalfCloseGuard _halfCloseGuard;
     private bool _stopped;
 
-    private EngineServer(WebApplication app, EngineOptions options, FileLog? fileLog, IdleTrim idleTrim, ImageStore store, ContainerEngine containers)
+    private EngineServer(WebApplication app, EngineOptions options, FileLog? fileLog, IdleTrim idleTrim, HalfCloseGuard halfCloseGuard, ImageStore store, ContainerEngine containers)
     {
         _app = app;
         _options = options;
         _fileLog = fileLog;
         _idleTrim = idleTrim;
+        _halfCloseGuard = halfCloseGuard;
         Store = store;
         Containers = containers;
     }
@@ -46,10 +48,11 @@ public sealed partial class EngineServer : IAsyncDisposable
         var engineId = EngineId.LoadOrCreate(options.DataRoot);
         UnixSocket.ClearStale(options.SocketPath);
 
+        var halfCloseGuard = new HalfCloseGuard();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "system-dockerd" });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenUnixSocket(options.SocketPath, listen => listen.Use(HalfCloseGuard.Middleware).Use(UpgradeWithBody.Middleware));
+            kestrel.ListenUnixSocket(options.SocketPath, listen => listen.Use(halfCloseGuard.Middleware).Use(UpgradeWithBody.Middleware));
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // image archives are as large as their images
         });
@@ -101,7 +104,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         await containers.RestoreAsync(problem => LogStoreProblem(logger, problem), cancellationToken);
         File.WriteAllText(PidFile(options), Environment.ProcessId + "\n");
         LogListening(logger, options.SocketPath, options.DataRoot, store.Count);
-        return new EngineServer(app, options, fileLog, idleTrim, store, containers);
+        return new EngineServer(app, options, fileLog, idleTrim, halfCloseGuard, store, containers);
     }
 
     /// <summary>Serves until the token is cancelled (SIGTERM/SIGINT in the applet), then stops gracefully.</summary>
@@ -134,6 +137,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         await StopAsync();
         await _app.DisposeAsync();
         _idleTrim.Dispose();
+        _halfCloseGuard.Dispose();
         _fileLog?.Dispose();
     }
 

@@ -188,7 +188,7 @@ public static class ContainerEndpoints
         {
             context.Response.Headers.Upgrade = "tcp";
             // The CLI half-closes its side when it has no stdin to send: the output must still flow until the
-            // container exits (HalfCloseGuard; a client that is really gone makes the next write fail).
+            // container exits (HalfCloseGuard passes on only a client's close for good).
             output = await upgrade.UpgradeAsync();
             cancellationToken = CancellationToken.None;
         }
