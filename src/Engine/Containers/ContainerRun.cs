@@ -248,17 +248,31 @@ internal sealed class ContainerRun
         using var watcher = PidFileWatcher(pidFile, written);
         while (true)
         {
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+            var pid = ReadPid(pidFile);
+            if (pid > 0)
             {
                 return pid;
             }
             if (exited.IsCompleted)
             {
-                return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) ? pid : 0;
+                return ReadPid(pidFile);
             }
             // Without a watch (no inotify instance left), a short poll; with one, still a slow poll, since a runtime
             // may write the file in a way no event announces as this name (a temporary file renamed over it).
             await Task.WhenAny(exited, watcher is null ? Task.Delay(5) : written.WaitAsync(s_pidFilePoll));
+        }
+    }
+
+    /// <summary>The pid crun wrote to <paramref name="pidFile"/>, or 0 while it has not (or never will).</summary>
+    internal static int ReadPid(string pidFile)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : 0;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return 0;
         }
     }
 

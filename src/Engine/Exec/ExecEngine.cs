@@ -82,6 +82,7 @@ public sealed class ExecEngine
                 process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
             }
             Images.AtomicFile.Write(processFile, System.Text.Encoding.UTF8.GetBytes(process.ToJsonString()));
+            instance.Starting(pidFile);
             started?.Invoke();
             Notify?.Invoke(instance, "exec_start", null);
             exitCode = instance.Config.Tty

@@ -9,6 +9,8 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
     private readonly Lock _gate = new();
     private SafeFileHandle? _terminal;
     private (int Rows, int Columns)? _size;
+    private string? _pidFile;
+    private int _pid;
 
     public string Id { get; } = id;
 
@@ -23,7 +25,21 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
     /// <summary>Null until the process has exited.</summary>
     public int? ExitCode { get; private set; }
 
-    public int Pid { get; private set; }
+    /// <summary>
+    /// The process's pid on the host, 0 until crun has written it. Read from crun's pid file when asked before the
+    /// engine's own wait for that file has seen it: a client may inspect an exec that has long been talking to it.
+    /// </summary>
+    public int Pid
+    {
+        get
+        {
+            if (_pid == 0 && Running && _pidFile is { } pidFile)
+            {
+                _pid = ContainerRun.ReadPid(pidFile);
+            }
+            return _pid;
+        }
+    }
 
     /// <summary>Marks the instance started; false when it already was (an exec runs once).</summary>
     internal bool TryStart()
@@ -40,7 +56,10 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
         }
     }
 
-    internal void SetPid(int pid) => Pid = pid;
+    /// <summary>Where crun writes the pid, once the process is being started.</summary>
+    internal void Starting(string pidFile) => _pidFile = pidFile;
+
+    internal void SetPid(int pid) => _pid = pid;
 
     internal void Exited(int exitCode)
     {
