@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using CorralOS.Engine.Containers;
+using CorralOS.Linux.Interop;
 
 namespace CorralOS.Engine.Tests;
 
@@ -8,7 +9,7 @@ namespace CorralOS.Engine.Tests;
 /// The console socket against the runtime's side of it (connect, one SCM_RIGHTS message, close, exit), played here so
 /// that the order of events can be chosen: crun is real in every other terminal test, but there its timing is not ours.
 /// </summary>
-public sealed partial class ConsoleSocketTests : IDisposable
+public sealed class ConsoleSocketTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("corralos-console-").FullName;
 
@@ -60,46 +61,15 @@ public sealed partial class ConsoleSocketTests : IDisposable
     private static unsafe void SendDescriptor(Socket socket, int descriptor)
     {
         var data = (byte)'t';
-        var control = stackalloc byte[ControlLength];
-        var header = (CmsgHdr*)control;
-        header->Length = (nuint)(sizeof(CmsgHdr) + sizeof(int));
-        header->Level = 1; // SOL_SOCKET
-        header->Type = 1; // SCM_RIGHTS
-        *(int*)(control + sizeof(CmsgHdr)) = descriptor;
-        var iov = new IoVec { Base = &data, Length = 1 };
-        var message = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)ControlLength };
-        Assert.True(sendmsg((int)socket.SafeHandle.DangerousGetHandle(), &message, 0) == 1, $"sendmsg: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    private static unsafe int ControlLength => sizeof(CmsgHdr) + 8; // one int, padded to 8 bytes
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint sendmsg(int socket, MsgHdr* message, int flags);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct CmsgHdr
-    {
-        public nuint Length;
-        public int Level;
-        public int Type;
+        var controlLength = sizeof(Libc.CmsgHdr) + 8; // one int, padded to 8 bytes
+        var control = stackalloc byte[controlLength];
+        var header = (Libc.CmsgHdr*)control;
+        header->Length = (nuint)(sizeof(Libc.CmsgHdr) + sizeof(int));
+        header->Level = Libc.SOL_SOCKET;
+        header->Type = Libc.SCM_RIGHTS;
+        *(int*)(control + sizeof(Libc.CmsgHdr)) = descriptor;
+        var iov = new Libc.IoVec { Base = &data, Length = 1 };
+        var message = new Libc.MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = (nuint)controlLength };
+        Assert.True(Libc.sendmsg((int)socket.SafeHandle.DangerousGetHandle(), &message, 0) == 1, $"sendmsg: errno {Marshal.GetLastPInvokeError()}");
     }
 }

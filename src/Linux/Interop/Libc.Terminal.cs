@@ -8,6 +8,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial nint recvmsg(int sockfd, MsgHdr* msg, int flags);
 
+    /// <summary>The runtime's side (what crun does with the master); the engine only receives.</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial nint sendmsg(int sockfd, MsgHdr* msg, int flags);
+
     internal const int SOL_SOCKET = 1;
     internal const int SCM_RIGHTS = 1;
     internal const int MSG_CMSG_CLOEXEC = 0x40000000;
