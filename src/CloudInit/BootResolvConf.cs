@@ -1,4 +1,5 @@
 using System.Text;
+using CorralOS.Linux;
 using CorralOS.Network;
 
 namespace CorralOS.CloudInit;

@@ -1,5 +1,6 @@
 using System.Text;
 using CorralOS.Config;
+using CorralOS.Linux;
 
 namespace CorralOS.CloudInit;
 
@@ -22,15 +23,15 @@ public static class CloudInitFiles
                 AtomicFile.Write(path, content, mode);
                 actions.Add($"wrote {path}");
             }
-            else if (AtomicFile.Remove(path))
+            else if (SavedFile.Remove(path))
             {
                 actions.Add($"removed {path} (not in this boot's data)");
             }
         }
-        Put(paths.BootConfig(), userData.CloudConfig is { } config ? Encoding.UTF8.GetBytes(config) : null, AtomicFile.Private);
-        Put(paths.Script(), userData.Script, AtomicFile.PrivateExecutable);
-        Put(paths.Metadata, Encoding.UTF8.GetBytes(MetadataYaml(metadata)), AtomicFile.Private);
-        Put(paths.NetworkConfig(), metadata.Network is { } network ? Encoding.UTF8.GetBytes(NetworkYaml(network, source)) : null, AtomicFile.Private);
+        Put(paths.BootConfig(), userData.CloudConfig is { } config ? Encoding.UTF8.GetBytes(config) : null, SavedFile.Private);
+        Put(paths.Script(), userData.Script, SavedFile.PrivateExecutable);
+        Put(paths.Metadata, Encoding.UTF8.GetBytes(MetadataYaml(metadata)), SavedFile.Private);
+        Put(paths.NetworkConfig(), metadata.Network is { } network ? Encoding.UTF8.GetBytes(NetworkYaml(network, source)) : null, SavedFile.Private);
         return actions;
     }
 

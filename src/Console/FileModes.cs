@@ -14,24 +14,10 @@ internal static class FileModes
     public static bool IsExecutable(string path) =>
         File.Exists(path) && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
-    /// <summary>Writes through a temporary file and a rename, so a reader never sees half a file; mode set exactly.</summary>
-    public static void WriteAtomically(string path, byte[] content, UnixFileMode mode)
-    {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".console-init-tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, content);
-            File.SetUnixFileMode(temporary, mode);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    /// <summary>Replaced whole (a reader never sees half a file), mode set exactly; not synced: console-init writes them again at every start.</summary>
+    public static void WriteAtomically(string path, byte[] content, UnixFileMode mode) =>
+        CorralOS.Linux.AtomicFile.Write(path, content, mode, durable: false);
 
     public static void WriteAtomically(string path, string text, UnixFileMode mode = Regular) =>
-        WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
+        CorralOS.Linux.AtomicFile.Write(path, text, mode, durable: false);
 }

@@ -11,7 +11,7 @@ public static class EngineId
             return File.ReadAllText(path).Trim();
         }
         var id = Guid.NewGuid().ToString();
-        Images.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(id + "\n"));
+        CorralOS.Linux.AtomicFile.Write(path, id + "\n");
         return id;
     }
 }

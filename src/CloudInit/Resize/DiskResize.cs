@@ -1,4 +1,5 @@
 using System.Globalization;
+using CorralOS.Linux;
 
 namespace CorralOS.CloudInit.Resize;
 
@@ -70,7 +71,7 @@ public sealed class DiskResize
         // resize2fs prints its banner on stderr and the outcome ("... is now N (4k) blocks long.") on stdout.
         done.Add($"{target}: {new ChildResult(0, result.Output, "").LastLine}");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stamp))!);
-        AtomicFile.Write(stamp, [], AtomicFile.Private);
+        AtomicFile.Write(stamp, [], SavedFile.Private);
         return string.Join("; ", done);
     }
 

@@ -1,4 +1,3 @@
-using CorralOS.Config;
 using CorralOS.Linux;
 
 namespace CorralOS.Docker.Tls;
@@ -29,7 +28,7 @@ public sealed class TlsFileWriter(string directory, (int Uid, int Gid)? owner = 
             }
         }
         var path = Path.Combine(Directory, name);
-        CloudConfigStore.WriteAtomically(path, text, mode);
+        AtomicFile.Write(path, text, mode);
         if (owner is { } set)
         {
             SpecialFiles.SetOwner(path, set.Uid, set.Gid);

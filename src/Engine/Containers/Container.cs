@@ -69,7 +69,7 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
         lock (Gate)
         {
             change(state);
-            Images.AtomicFile.Write(layout.StateFile(Id), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ContainerState), durable: false);
+            CorralOS.Linux.AtomicFile.Write(layout.StateFile(Id), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ContainerState), durable: false);
             woken = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -94,7 +94,7 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
     {
         lock (Gate)
         {
-            Images.AtomicFile.Write(layout.RecordFile(Id), JsonSerializer.SerializeToUtf8Bytes(Record, StoreJson.Default.ContainerRecord),
+            CorralOS.Linux.AtomicFile.Write(layout.RecordFile(Id), JsonSerializer.SerializeToUtf8Bytes(Record, StoreJson.Default.ContainerRecord),
                 durable: Record.Config.HostConfig?.AutoRemove != true);
         }
     }

@@ -131,7 +131,7 @@ internal sealed class ContainerRun
             cgroupsPath = spec["linux"]?["cgroupsPath"]?.GetValue<string>();
             spec["process"]!["terminal"] = config.Tty;
             // The bundle is runtime state under the exec root, rewritten at each start: no sync needed.
-            Images.AtomicFile.Write(Path.Combine(bundle, "config.json"), System.Text.Encoding.UTF8.GetBytes(spec.ToJsonString()), durable: false);
+            CorralOS.Linux.AtomicFile.Write(Path.Combine(bundle, "config.json"), spec.ToJsonString(), durable: false);
             console = config.Tty ? new ConsoleSocket(Path.GetDirectoryName(layout.Bundles)!) : null;
             log = LogDrivers.Open(_container, layout);
             crun = _context.Runtime.StartRun(id, bundle, pidFile, crunLog, console?.Path, keepStdin: config.OpenStdin && !config.Tty);

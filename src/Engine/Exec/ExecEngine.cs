@@ -81,7 +81,7 @@ public sealed class ExecEngine
             {
                 process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = size.Rows, ["width"] = size.Columns };
             }
-            Images.AtomicFile.Write(processFile, System.Text.Encoding.UTF8.GetBytes(process.ToJsonString()));
+            CorralOS.Linux.AtomicFile.Write(processFile, process.ToJsonString(), durable: false);
             instance.Starting(pidFile);
             started?.Invoke();
             Notify?.Invoke(instance, "exec_start", null);

@@ -34,7 +34,7 @@ public sealed partial class ImageStore
             var config = Layout.Blob(image.Id);
             if (!File.Exists(config))
             {
-                AtomicFile.Write(config, image.ConfigBytes);
+                CorralOS.Linux.AtomicFile.Write(config, image.ConfigBytes);
             }
             var id = image.Id.ToString();
             if (!_images.ContainsKey(id))
@@ -45,7 +45,7 @@ public sealed partial class ImageStore
                     Layers = image.Layers.Select(l => new LayerBlob { DiffId = l.DiffId.ToString(), Blob = l.Blob.ToString(), MediaType = l.MediaType, BlobSize = l.BlobSize }).ToList(),
                     Loaded = DateTimeOffset.UtcNow,
                 };
-                AtomicFile.Write(Layout.ImageFile(image.Id), JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Default.ImageRecord));
+                CorralOS.Linux.AtomicFile.Write(Layout.ImageFile(image.Id), JsonSerializer.SerializeToUtf8Bytes(record, StoreJson.Default.ImageRecord));
                 _images[id] = (record, image.Config);
             }
 

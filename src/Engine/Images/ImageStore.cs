@@ -163,7 +163,7 @@ public sealed partial class ImageStore
     // Disk first, then memory: a failed write leaves the old view.
     private void SaveRefs(ReferenceIndex refs)
     {
-        AtomicFile.Write(Layout.Repositories, JsonSerializer.SerializeToUtf8Bytes(refs, StoreJson.Default.ReferenceIndex));
+        CorralOS.Linux.AtomicFile.Write(Layout.Repositories, JsonSerializer.SerializeToUtf8Bytes(refs, StoreJson.Default.ReferenceIndex));
         _refs = refs;
     }
 

@@ -74,14 +74,7 @@ public static class GrubEnvironment
         var block = new byte[Size];
         Array.Fill(block, (byte)'#');
         bytes.CopyTo(block, 0);
-        var temp = path + ".new";
-        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            output.Write(block);
-            output.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        Durability.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, block);
     }
 
     private static void Add(List<KeyValuePair<string, string>> values, string line)

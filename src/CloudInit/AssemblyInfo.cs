@@ -1,0 +1,2 @@
+// cloud-init-save writes Linux modes and syncs with fsync; CorralOS runs on Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
