@@ -122,10 +122,15 @@ public sealed class ContainerEngine
         }, TaskScheduler.Default);
     }
 
-    // After the loop ends: auto-remove (--rm) containers go once they are done.
+    // After the loop ends: auto-remove (--rm) containers go once they are done, unless a restart ended the run (its
+    // next run reuses the rootfs still mounted).
     private async Task WatchAsync(Container container, ContainerRun run)
     {
         await run.Finished;
+        if (run.EndedByRestart)
+        {
+            return;
+        }
         if (container.Record.Config.HostConfig?.AutoRemove == true && !_context.ShuttingDown && !container.Removed)
         {
             try
@@ -217,12 +222,36 @@ public sealed class ContainerEngine
         }
     }
 
+    /// <summary>
+    /// Stop, then start. An auto-remove (--rm) container survives it, as in Docker: only its final exit removes it
+    /// (and a start that fails, as for start).
+    /// </summary>
     public async Task RestartAsync(string nameOrId, int? timeoutSeconds, CancellationToken cancellationToken)
     {
         var container = Store.Get(nameOrId);
-        using var _ = await LockAsync(container, cancellationToken);
-        await StopLockedAsync(container, timeoutSeconds, byUser: false);
-        await StartLockedAsync(container);
+        var autoRemove = container.Record.Config.HostConfig?.AutoRemove == true;
+        var removing = false;
+        try
+        {
+            using var _ = await LockAsync(container, cancellationToken);
+            if (autoRemove && container.Run is { Finished.IsCompleted: true, EndedByRestart: false } && !container.Removed)
+            {
+                // It exited by itself: its removal is under way (waiting for this lock).
+                removing = true;
+                throw new ConflictException($"removal of container {container.Id} is already in progress");
+            }
+            if (container.Run is { Finished.IsCompleted: false } running)
+            {
+                running.EndedByRestart = true;
+            }
+            await StopLockedAsync(container, timeoutSeconds, byUser: false);
+            await StartLockedAsync(container);
+        }
+        catch (EngineException) when (!removing && autoRemove && !container.Removed && !container.State.Running)
+        {
+            await RemoveAsync(container.Id, force: true, CancellationToken.None, removeVolumes: true);
+            throw;
+        }
         Events.Container(container, "restart");
     }
 
