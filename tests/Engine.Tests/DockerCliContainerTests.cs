@@ -122,6 +122,23 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
         Assert.Equal("", listed);
     }
 
+    [Fact]
+    public async Task Rm_containers_an_engine_left_behind_are_removed_at_its_next_start()
+    {
+        // As Docker's restore: auto-remove containers that are not running when the engine starts go, whether never
+        // started or running when the last engine stopped. A kept container stays.
+        await DockerOkAsync("create", "--rm", "--name", "never-started", "busybox:test", "true");
+        await DockerOkAsync("run", "-d", "--rm", "--name", "was-running", "busybox:test", "sleep", "1000");
+        await DockerOkAsync("create", "--name", "kept", "busybox:test", "true");
+        Assert.Equal("kept\nnever-started\nwas-running\n", SortedLines(await DockerOkAsync("ps", "-a", "--format", "{{.Names}}")));
+        await _engine.RestartAsync();
+        Assert.Equal("kept\n", await DockerOkAsync("ps", "-a", "--format", "{{.Names}}"));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_engine.DataRoot, "containers")).Where(d => !Path.GetFileName(d).StartsWith('.')).Skip(1));
+        await DockerOkAsync("rm", "kept");
+    }
+
+    private static string SortedLines(string text) => string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).Select(l => l + "\n"));
+
     // The super options of the container's root mount, from its /proc/self/mountinfo.
     private static string RootMountOptions(string mountinfo) =>
         mountinfo.Split('\n').Select(line => line.Split(' ')).Single(fields => fields.Length > 4 && fields[4] == "/")[^1];

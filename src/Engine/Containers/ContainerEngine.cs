@@ -322,17 +322,17 @@ public sealed class ContainerEngine
         }
         container.Removed = true;
         var doomed = Store.Remove(container);
+        container.MarkRemoved();
+        ForgetLock(container);
+        Events.Container(container, "destroy");
+        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): the runtime
+        // bundle's files, and unmounting the rootfs, which waits for an RCU grace period in the kernel (tens of ms on a
+        // loaded host). The DELETE request still answers only after them.
         var bundle = _context.Layout.Bundle(container.Id);
         if (Directory.Exists(bundle))
         {
             Directory.Delete(bundle, recursive: true);
         }
-        container.MarkRemoved();
-        ForgetLock(container);
-        Events.Container(container, "destroy");
-        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): unmounting the
-        // rootfs waits for an RCU grace period in the kernel (tens of ms on a loaded host). The DELETE request still
-        // answers only after both.
         RootFsMounter.Unmount(Path.Combine(doomed, "rootfs"));
         Directory.Delete(doomed, recursive: true);
     }
@@ -368,6 +368,13 @@ public sealed class ContainerEngine
                     s.ExitCode = s.Running ? 255 : s.ExitCode;
                     s.FinishedAt ??= DateTimeOffset.UtcNow;
                 });
+            }
+            if (container.Record.Config.HostConfig?.AutoRemove == true)
+            {
+                // As Docker: an auto-remove container the last engine left behind (it died first) goes now. Its state
+                // was never written (Container.Update), and none has a restart policy.
+                await RemoveAsync(container.Id, force: true, cancellationToken, removeVolumes: true);
+                continue;
             }
             if (shouldStart)
             {
