@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CorralOS.Engine.Tests;
 
-/// <summary>The real docker CLI (28.x) running containers on the engine: run (attached, --rm, -d), ps, logs, stop, rm, inspect.</summary>
+/// <summary>The real docker CLI (28.x) running containers on the engine: run (attached, --rm, -d), ps, logs, stop, rm, inspect, restart.</summary>
 public sealed class DockerCliContainerTests : IAsyncLifetime
 {
     private TestEngine _engine = null!;
@@ -95,6 +95,49 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
         Assert.Equal("sleeper\n", await DockerOkAsync("rm", "-f", "sleeper"));
         Assert.Equal("", await DockerOkAsync("ps", "-aq"));
     }
+
+    [Fact]
+    public async Task Restart_keeps_an_rm_container_until_its_final_exit()
+    {
+        // As Docker (moby's HasBeenManuallyRestarted): the exit a restart causes does not remove a --rm container.
+        await DockerOkAsync("run", "-d", "--rm", "--name", "keeper", "busybox:test", "sh", "-c", "echo up; touch /kept-in-rootfs; exec sleep 1000");
+        var pid = (await DockerOkAsync("inspect", "--format", "{{.State.Pid}}", "keeper")).Trim();
+        Assert.Equal("keeper\n", await DockerOkAsync("restart", "-t", "0", "keeper"));
+        Assert.Equal("keeper\n", await DockerOkAsync("ps", "--format", "{{.Names}}"));
+        Assert.Equal("true", (await DockerOkAsync("inspect", "--format", "{{.State.Running}}", "keeper")).Trim());
+        Assert.NotEqual(pid, (await DockerOkAsync("inspect", "--format", "{{.State.Pid}}", "keeper")).Trim());
+        // The same container: its rootfs changes are still there.
+        Assert.Equal("alive\n", await DockerOkAsync("exec", "keeper", "sh", "-c", "test -e /kept-in-rootfs && echo alive"));
+        Assert.Equal("keeper\n", await DockerOkAsync("restart", "-t", "0", "keeper"));
+        Assert.Equal("keeper\n", await DockerOkAsync("ps", "--format", "{{.Names}}"));
+
+        // Its final exit removes it (after the stop answered, so the listing is polled).
+        Assert.Equal("keeper\n", await DockerOkAsync("stop", "-t", "0", "keeper"));
+        var listed = "keeper";
+        for (var i = 0; i < 100 && listed.Length > 0; i++)
+        {
+            listed = await DockerOkAsync("ps", "-aq");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal("", listed);
+    }
+
+    [Fact]
+    public async Task Rm_containers_an_engine_left_behind_are_removed_at_its_next_start()
+    {
+        // As Docker's restore: auto-remove containers that are not running when the engine starts go, whether never
+        // started or running when the last engine stopped. A kept container stays.
+        await DockerOkAsync("create", "--rm", "--name", "never-started", "busybox:test", "true");
+        await DockerOkAsync("run", "-d", "--rm", "--name", "was-running", "busybox:test", "sleep", "1000");
+        await DockerOkAsync("create", "--name", "kept", "busybox:test", "true");
+        Assert.Equal("kept\nnever-started\nwas-running\n", SortedLines(await DockerOkAsync("ps", "-a", "--format", "{{.Names}}")));
+        await _engine.RestartAsync();
+        Assert.Equal("kept\n", await DockerOkAsync("ps", "-a", "--format", "{{.Names}}"));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_engine.DataRoot, "containers")).Where(d => !Path.GetFileName(d).StartsWith('.')).Skip(1));
+        await DockerOkAsync("rm", "kept");
+    }
+
+    private static string SortedLines(string text) => string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).Select(l => l + "\n"));
 
     // The super options of the container's root mount, from its /proc/self/mountinfo.
     private static string RootMountOptions(string mountinfo) =>

@@ -61,7 +61,9 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
     /// <summary>
     /// Changes the state, writes it atomically, then wakes waiters. Not synced to disk: a run's state is stale after
     /// a power cut anyway (nothing runs then), and a state file lost to one is read as a fresh state at the next start;
-    /// a journal commit per transition was the largest cost of a short `run --rm`.
+    /// a journal commit per transition was the largest cost of a short `run --rm`. An auto-remove (--rm) container's
+    /// state is not written at all: it is removed at its exit, and by the next engine start if the engine died first,
+    /// so no state of it is ever read back (each write replaced a file, which ext4 flushes at the rename).
     /// </summary>
     public void Update(Action<ContainerState> change)
     {
@@ -69,7 +71,10 @@ public sealed class Container(ContainerRecord record, ContainerState state, Cont
         lock (Gate)
         {
             change(state);
-            CorralOS.Linux.AtomicFile.Write(layout.StateFile(Id), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ContainerState), durable: false);
+            if (Record.Config.HostConfig?.AutoRemove != true)
+            {
+                CorralOS.Linux.AtomicFile.Write(layout.StateFile(Id), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ContainerState), durable: false);
+            }
             woken = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }

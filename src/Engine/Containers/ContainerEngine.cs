@@ -122,10 +122,15 @@ public sealed class ContainerEngine
         }, TaskScheduler.Default);
     }
 
-    // After the loop ends: auto-remove (--rm) containers go once they are done.
+    // After the loop ends: auto-remove (--rm) containers go once they are done, unless a restart ended the run (its
+    // next run reuses the rootfs still mounted).
     private async Task WatchAsync(Container container, ContainerRun run)
     {
         await run.Finished;
+        if (run.EndedByRestart)
+        {
+            return;
+        }
         if (container.Record.Config.HostConfig?.AutoRemove == true && !_context.ShuttingDown && !container.Removed)
         {
             try
@@ -217,12 +222,36 @@ public sealed class ContainerEngine
         }
     }
 
+    /// <summary>
+    /// Stop, then start. An auto-remove (--rm) container survives it, as in Docker: only its final exit removes it
+    /// (and a start that fails, as for start).
+    /// </summary>
     public async Task RestartAsync(string nameOrId, int? timeoutSeconds, CancellationToken cancellationToken)
     {
         var container = Store.Get(nameOrId);
-        using var _ = await LockAsync(container, cancellationToken);
-        await StopLockedAsync(container, timeoutSeconds, byUser: false);
-        await StartLockedAsync(container);
+        var autoRemove = container.Record.Config.HostConfig?.AutoRemove == true;
+        var removing = false;
+        try
+        {
+            using var _ = await LockAsync(container, cancellationToken);
+            if (autoRemove && container.Run is { Finished.IsCompleted: true, EndedByRestart: false } && !container.Removed)
+            {
+                // It exited by itself: its removal is under way (waiting for this lock).
+                removing = true;
+                throw new ConflictException($"removal of container {container.Id} is already in progress");
+            }
+            if (container.Run is { Finished.IsCompleted: false } running)
+            {
+                running.EndedByRestart = true;
+            }
+            await StopLockedAsync(container, timeoutSeconds, byUser: false);
+            await StartLockedAsync(container);
+        }
+        catch (EngineException) when (!removing && autoRemove && !container.Removed && !container.State.Running)
+        {
+            await RemoveAsync(container.Id, force: true, CancellationToken.None, removeVolumes: true);
+            throw;
+        }
         Events.Container(container, "restart");
     }
 
@@ -293,17 +322,17 @@ public sealed class ContainerEngine
         }
         container.Removed = true;
         var doomed = Store.Remove(container);
+        container.MarkRemoved();
+        ForgetLock(container);
+        Events.Container(container, "destroy");
+        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): the runtime
+        // bundle's files, and unmounting the rootfs, which waits for an RCU grace period in the kernel (tens of ms on a
+        // loaded host). The DELETE request still answers only after them.
         var bundle = _context.Layout.Bundle(container.Id);
         if (Directory.Exists(bundle))
         {
             Directory.Delete(bundle, recursive: true);
         }
-        container.MarkRemoved();
-        ForgetLock(container);
-        Events.Container(container, "destroy");
-        // After clients are told (a `wait condition=removed`, as docker run --rm sends, answers now): unmounting the
-        // rootfs waits for an RCU grace period in the kernel (tens of ms on a loaded host). The DELETE request still
-        // answers only after both.
         RootFsMounter.Unmount(Path.Combine(doomed, "rootfs"));
         Directory.Delete(doomed, recursive: true);
     }
@@ -339,6 +368,13 @@ public sealed class ContainerEngine
                     s.ExitCode = s.Running ? 255 : s.ExitCode;
                     s.FinishedAt ??= DateTimeOffset.UtcNow;
                 });
+            }
+            if (container.Record.Config.HostConfig?.AutoRemove == true)
+            {
+                // As Docker: an auto-remove container the last engine left behind (it died first) goes now. Its state
+                // was never written (Container.Update), and none has a restart policy.
+                await RemoveAsync(container.Id, force: true, cancellationToken, removeVolumes: true);
+                continue;
             }
             if (shouldStart)
             {

@@ -41,6 +41,12 @@ internal sealed class ContainerRun
         return run;
     }
 
+    /// <summary>
+    /// Set by a restart (`docker restart`) before it stops this run: its end is not the container's final exit, so an
+    /// auto-remove (--rm) container is kept for the next run, as Docker keeps it (moby's HasBeenManuallyRestarted).
+    /// </summary>
+    public bool EndedByRestart { get; set; }
+
     /// <summary>No more restarts; the caller then signals the container.</summary>
     public void RequestStop() => _stop.Cancel();
 
