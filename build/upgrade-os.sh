@@ -46,10 +46,11 @@ else
   if grep -q 'warning IL' "$work/publish.log"; then echo 'upgrade-os: IL/AOT warnings on publish (see above)' >&2; exit 1; fi
   cp "$work/publish/ros" "$work/dist/ros"
   export VERSION=$UPGRADE_VERSION OUT
+  kernel=$DIST/vmlinuz
   ROS_BIN=$work/dist/ros DIST=$work/dist STAGE=$work/stage/images "$ROOT/build/images.sh"
   ROS_BIN=$work/dist/ros DIST=$work/dist IMAGES=$work/dist/images INITRD=$work/dist/initrd STAGE=$work/stage/initrd \
     INITRD_COMPRESSOR="zstd -q -3 -T0 --no-progress -c" "$ROOT/build/initrd.sh"
-  ROS_BIN=$work/dist/ros DIST=$work/dist VMLINUZ=$DIST/vmlinuz INITRD=$work/dist/initrd STAGE=$work/stage/os-image \
+  ROS_BIN=$work/dist/ros DIST=$work/dist VMLINUZ=$kernel INITRD=$work/dist/initrd STAGE=$work/stage/os-image \
     OS_IMAGE=$work/dist/images/os.tar "$ROOT/build/os-image.sh"
   mkdir -p "$entry.new"
   mv "$work/dist/images/os.tar" "$entry.new/os.tar"

@@ -17,7 +17,7 @@ namespace CorralOS.Install.Tests;
 public sealed class UpgradeEndToEndTests
 {
     private const string GuestRegistry = "169.254.169.100:5000";
-    private static readonly TimeSpan s_markGoodTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan s_markGoodTimeout = TimeSpan.FromMinutes(15);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -25,19 +25,19 @@ public sealed class UpgradeEndToEndTests
     public async Task An_installed_disk_upgrades_from_a_registry_rolls_back_and_upgrades_again_keeping_data_config_and_append()
     {
         var a = RepoPaths.Version;
-        var (archive, b) = UpgradeOsImage.Locate();
-        Assert.NotEqual(a, b);
-        await using var registry = await LocalRegistry.StartAsync();
-        await PushAsync(archive, $"corralos/os:{b}", $"{registry.Host}/corralos/os:{b}");
-        var image = $"{GuestRegistry}/corralos/os:{b}";
-
         await using var disk = new InstalledDisk(uefi: false,
             extraCloudConfig: $"rancher:\n  system_docker:\n    insecure_registry:\n      - {GuestRegistry}\n");
         await disk.InstallAsync();
+        await using var registry = await LocalRegistry.StartAsync();
         await disk.BootAsync([new GuestForward(registry.Port, "169.254.169.100", 5000)]);
         await AssertRunningAsync(disk, a, from: 0);
         await disk.SshAsync("echo home-kept > /home/rancher/upgrade-keep && echo opt-kept | sudo tee /opt/upgrade-keep >/dev/null"
             + " && sudo ros config set rancher.environment.UPGRADE_KEEP config-kept && sync");
+
+        var (archive, b) = UpgradeOsImage.Locate();
+        Assert.NotEqual(a, b);
+        await PushAsync(archive, $"corralos/os:{b}", $"{registry.Host}/corralos/os:{b}");
+        var image = $"{GuestRegistry}/corralos/os:{b}";
 
         // A -> B, with progress; grubenv has B to try once.
         var upgrade = await disk.SshAsync($"sudo ros os upgrade -i {image} -f --no-reboot 2>&1");
