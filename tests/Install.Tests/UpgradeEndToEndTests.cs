@@ -33,6 +33,7 @@ public sealed class UpgradeEndToEndTests
         await AssertRunningAsync(disk, a, from: 0);
         await disk.SshAsync("echo home-kept > /home/rancher/upgrade-keep && echo opt-kept | sudo tee /opt/upgrade-keep >/dev/null"
             + " && sudo ros config set rancher.environment.UPGRADE_KEEP config-kept && sync");
+        await AssertKeptAsync(disk);
 
         var (archive, b) = UpgradeOsImage.Locate();
         Assert.NotEqual(a, b);
@@ -84,8 +85,8 @@ public sealed class UpgradeEndToEndTests
     {
         Assert.Equal("home-kept", (await disk.SshAsync("cat /home/rancher/upgrade-keep")).Trim());
         Assert.Equal("opt-kept", (await disk.SshAsync("cat /opt/upgrade-keep")).Trim());
-        Assert.Equal("config-kept", (await disk.SshAsync("ros config get rancher.environment.UPGRADE_KEEP")).Trim());
-        Assert.Equal(GuestRegistry, (await disk.SshAsync("ros config get rancher.system_docker.insecure_registry")).Trim().TrimStart('-', ' '));
+        Assert.Equal("config-kept", (await disk.SshAsync("sudo ros config get rancher.environment.UPGRADE_KEEP")).Trim());
+        Assert.Equal(GuestRegistry, (await disk.SshAsync("sudo ros config get rancher.system_docker.insecure_registry")).Trim().TrimStart('-', ' '));
     }
 
     // Loads B's archive into an engine of this process and pushes it with the docker CLI, as a release would be published.
