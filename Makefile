@@ -17,7 +17,7 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel images initrd os-image iso floor-initrd run test bench bench-engine clean
+.PHONY: all deps ros kernel images initrd os-image iso upgrade-os floor-initrd run test bench bench-engine clean
 
 all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/corralos.iso
 
@@ -63,6 +63,14 @@ $(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar build
 
 iso: $(DIST)/corralos.iso
 
+# A second OS version of the same source, corralos/os:$(VERSION)-b, for the upgrade end-to-end test
+# (build/upgrade-os.sh): ros, system images, initrd and OS image built again with that version, cached in
+# $(CACHE)/upgrade-os by a hash of their inputs, so a warm cache costs a hash and a copy.
+$(DIST)/upgrade/os.tar: $(DIST)/vmlinuz $(CS_SOURCES) build/upgrade-os.sh build/images.sh build/initrd.sh build/os-image.sh build/common.sh $(shell find images -type f 2>/dev/null) | deps
+	build/upgrade-os.sh
+
+upgrade-os: $(DIST)/upgrade/os.tar
+
 # The benchmark floor: the same kernel with a busybox-only initrd that prints a marker and powers off.
 $(OUT)/bench/floor-initrd: $(DIST)/vmlinuz build/floor-initrd.sh build/common.sh | deps
 	build/floor-initrd.sh
@@ -73,7 +81,7 @@ floor-initrd: $(OUT)/bench/floor-initrd
 run: all
 	build/run-qemu.sh
 
-test: all
+test: all upgrade-os
 	build/run-tests.sh
 
 bench: all floor-initrd bench-engine

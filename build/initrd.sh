@@ -177,6 +177,7 @@ cp -a "$MODULES_ROOT/lib/modules/$KVER" lib/modules/
 
 cd - >/dev/null
 mkdir -p "$(dirname "$INITRD")"
-read -ra compressor <<<"$(initrd_compressor "$SYSROOT/boot/config-$KVER")"
+# INITRD_COMPRESSOR: another command (build/upgrade-os.sh trades size for time).
+read -ra compressor <<<"${INITRD_COMPRESSOR:-$(initrd_compressor "$SYSROOT/boot/config-$KVER")}"
 write_cpio "$STAGE" "$INITRD" "${compressor[@]}"
 echo "initrd: tree $(du -sb "$STAGE" | cut -f1) bytes, kernel $KVER, ros $(stat -c %s "$ROS_BIN") bytes"

@@ -86,7 +86,10 @@ public sealed class InitProcess
     {
         try
         {
-            return await SystemDockerHost.StartAsync(_console, _context.Version, _systemDockerPaths, CancellationToken.None);
+            // rancher.system_docker.insecure_registry, as RancherOS had it: registries (host[:port]) pulled over plain http,
+            // e.g. a local registry `ros os upgrade -i` reads from.
+            var insecure = Config.ConfigTree.GetStrings(_context.Config, "rancher.system_docker.insecure_registry");
+            return await SystemDockerHost.StartAsync(_console, _context.Version, insecure, _systemDockerPaths, CancellationToken.None);
         }
         // Any exception: PID 1 must live on to give the operator a recovery shell.
         catch (Exception e)

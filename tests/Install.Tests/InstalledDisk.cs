@@ -17,13 +17,16 @@ public sealed class InstalledDisk : IAsyncDisposable
     private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
     private readonly string _dir = Directory.CreateTempSubdirectory("corralos-install-").FullName;
     private readonly bool _uefi;
+    private readonly string _extraCloudConfig;
     private QemuVm? _vm;
 
     /// <param name="uefi">OVMF for both boots, else SeaBIOS.</param>
     /// <param name="installType">`ros install -t`: generic or msdos.</param>
-    public InstalledDisk(bool uefi, string installType = "generic")
+    /// <param name="extraCloudConfig">More top-level cloud-config (YAML lines) for the -c file.</param>
+    public InstalledDisk(bool uefi, string installType = "generic", string extraCloudConfig = "")
     {
         _uefi = uefi;
+        _extraCloudConfig = extraCloudConfig;
         InstallType = installType;
         Disk = Path.Combine(_dir, "disk.img");
         using var file = File.Create(Disk);
@@ -50,7 +53,7 @@ public sealed class InstalledDisk : IAsyncDisposable
     {
         var (code, output) = await Tools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Key], Ct);
         Assert.True(code == 0, output);
-        var cloudConfig = $"#cloud-config\nhostname: {Hostname}\nssh_authorized_keys:\n  - {File.ReadAllText(Key + ".pub").Trim()}\n";
+        var cloudConfig = $"#cloud-config\nhostname: {Hostname}\nssh_authorized_keys:\n  - {File.ReadAllText(Key + ".pub").Trim()}\n{_extraCloudConfig}";
         await using var iso = await QemuVm.StartAsync(new QemuOptions
         {
             Name = $"install-iso-{InstallType}-{(_uefi ? "uefi" : "bios")}",
@@ -78,7 +81,8 @@ public sealed class InstalledDisk : IAsyncDisposable
     }
 
     /// <summary>Boots the installed disk alone (guest reboots restart it) and waits until SSH answers.</summary>
-    public async Task BootAsync()
+    /// <param name="guestForwards">guestfwd entries to local servers (the guest network is then 169.254.169.0/24).</param>
+    public async Task BootAsync(IReadOnlyList<GuestForward>? guestForwards = null)
     {
         _vm = await QemuVm.StartAsync(new QemuOptions
         {
@@ -87,6 +91,7 @@ public sealed class InstalledDisk : IAsyncDisposable
             DiskImage = Disk,
             InitShell = false,
             AllowReboot = true,
+            GuestForwards = guestForwards ?? [],
         }, Ct);
         await WaitForSshAsync(0);
     }
@@ -133,6 +138,15 @@ public sealed class InstalledDisk : IAsyncDisposable
         ], Ct);
         return code == 0 ? output : throw new InvalidOperationException($"ssh '{command}' exited {code}: {output}");
     }
+
+    /// <summary>Runs a command over SSH that reboots the guest at its end: its exit code (255 when the reboot cut the session) and output.</summary>
+    public Task<(int Code, string Output)> SshUntilRebootAsync(string command) =>
+        Tools.RunAsync("ssh",
+        [
+            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
+        ], Ct);
 
     /// <summary>Reboots the guest from inside and waits for it to answer again.</summary>
     public async Task RebootAsync()

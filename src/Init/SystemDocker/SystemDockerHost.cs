@@ -22,7 +22,7 @@ public sealed class SystemDockerHost : IAsyncDisposable
     public EngineServer Server => _server;
 
     /// <summary>Starts the engine and loads the images; prints what it did on the console.</summary>
-    public static async Task<SystemDockerHost> StartAsync(BootConsole console, string version, SystemDockerPaths paths, CancellationToken cancellationToken)
+    public static async Task<SystemDockerHost> StartAsync(BootConsole console, string version, IReadOnlyList<string> insecureRegistries, SystemDockerPaths paths, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var server = await EngineServer.StartAsync(new EngineOptions
@@ -31,6 +31,7 @@ public sealed class SystemDockerHost : IAsyncDisposable
             DataRoot = paths.DataRoot,
             ExecRoot = paths.ExecRoot,
             Version = version,
+            InsecureRegistries = insecureRegistries,
             // Not on the serial console, where it would interleave with the gettys: in a file, at Information.
             LogLevel = LogLevel.Information,
             LogFile = LogFile,
