@@ -6,7 +6,9 @@
 # Two lanes run side by side: end-to-end projects (csproj property <BootsQemu>true</BootsQemu>) one after the
 # other, and all other projects one after the other. Logs and xunit XML go to artifacts/test-results/.
 #
-# Env: TEST_FILTER=regex (only projects whose name matches), TEST_TIMEOUT=seconds per runner (default 2400),
+# Env: TEST_FILTER=regex (only projects whose name matches), TEST_SUITE=name (only tests with the trait Suite=name;
+#      without it, tests with a Suite trait are left out: `make test-upgrade` runs Suite=upgrade),
+#      TEST_TIMEOUT=seconds per runner (default 2400),
 #      CORRALOS_ACCEL=tcg|kvm, CORRALOS_MAX_VMS, CORRALOS_KEEP_VMS=1 (see docs/testing.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +71,9 @@ for csproj in "${projects[@]}"; do
   if grep -q '<BootsQemu>true</BootsQemu>' "$csproj"; then e2e+=("$csproj"); else unit+=("$csproj"); fi
 done
 
+# Suites (trait Suite=...) run only when asked for by name.
+if [[ -n ${TEST_SUITE:-} ]]; then suite_args=(-trait "Suite=$TEST_SUITE"); else suite_args=(-trait- "Suite=*"); fi
+
 run_one() {
   local csproj=$1 name dll rc
   name=$(basename "$csproj" .csproj)
@@ -80,7 +85,7 @@ run_one() {
   fi
   echo "run-tests: started $name"
   # SIGTERM on timeout: the harness kills its QEMUs on the way out.
-  (cd "$(dirname "$dll")" && timeout -k 30 "$TEST_TIMEOUT" "$DOTNET" "$dll" -noColor -xml "$RESULTS/$name.xml") \
+  (cd "$(dirname "$dll")" && timeout -k 30 "$TEST_TIMEOUT" "$DOTNET" "$dll" -noColor "${suite_args[@]}" -xml "$RESULTS/$name.xml") \
     >"$RESULTS/$name.log" 2>&1
   rc=$?
   echo "$rc" >"$RESULTS/$name.rc"
