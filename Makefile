@@ -17,9 +17,9 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel images initrd os-image iso upgrade-os floor-initrd run test test-upgrade bench bench-engine clean
+.PHONY: all deps ros kernel images consoles initrd os-image iso upgrade-os floor-initrd run test test-upgrade bench bench-engine clean
 
-all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/corralos.iso
+all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/corralos.iso
 
 # Installs the Debian packages the build, `run` and tests need (only those missing).
 deps:
@@ -58,7 +58,14 @@ $(DIST)/images/os.tar: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images
 
 os-image: $(DIST)/images/os.tar
 
-$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
+# The persistent consoles (images/consoles/*): debootstrap, its layer cached in $(CACHE)/consoles by its inputs.
+# Shipped on the ISO, not in the initrd.
+$(DIST)/consoles/os-console-debian.tar: build/consoles.sh build/common.sh $(shell find images/consoles 2>/dev/null) | deps
+	build/consoles.sh
+
+consoles: $(DIST)/consoles/os-console-debian.tar
+
+$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
 	build/iso.sh
 
 iso: $(DIST)/corralos.iso

@@ -3,16 +3,17 @@
 # it runs on every `make`, so the common case (everything present) must be a fast no-op.
 set -euo pipefail
 
-# Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools,
-# cpio, zstd/gzip, depmod, readelf), plus what `make run` and the boot tests use (qemu, ovmf,
-# netcat for the fake metadata service, ssh into the guest), crun for the engine's container tests, and jq for the
-# system images' configs (build/images.sh); openssh-server: the console tests log in to a real sshd; docker-registry
-# and htpasswd (apache2-utils): the engine's registry pull/push tests run Debian's registry on 127.0.0.1; dhcpcd-base,
-# dnsmasq-base and iproute2: the netconf tests run dhcpcd against dnsmasq in network namespaces (the -base packages
-# hold the programs without a system service that would start managing this machine's own interfaces).
+# Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools, cpio, zstd/gzip, depmod,
+# readelf), plus what `make run` and the boot tests use (qemu, ovmf, netcat for the fake metadata service, ssh into
+# the guest), crun for the engine's container tests, and jq for the system images' configs (build/images.sh);
+# debootstrap: the Debian console (build/consoles.sh); openssh-server: the console tests log in to a real sshd;
+# docker-registry and htpasswd (apache2-utils): the engine's registry pull/push tests run Debian's registry on
+# 127.0.0.1; dhcpcd-base, dnsmasq-base and iproute2: the netconf tests run dhcpcd against dnsmasq in network
+# namespaces (the -base packages hold the programs without a system service that would start managing this machine's
+# own interfaces).
 PACKAGES=(
   qemu-system-x86 qemu-utils ovmf
-  xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs
+  xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs debootstrap
   cpio zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client openssh-server
   crun jq

@@ -23,6 +23,8 @@ internal static class Dispatcher
         ModprobeApplet.Create(),
         ConfigApplet.Create() with { OwnName = false },
         ServiceApplet.Create(),
+        ConsoleApplet.Create(),
+        SwitchConsoleApplet.Create(),
         OsCommand.Create(),
         TlsCommand.Create(),
         InstallApplet.Create(),

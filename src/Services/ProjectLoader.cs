@@ -18,6 +18,7 @@ public static class ProjectLoader
         var project = ConfigTree.Get(config, "rancher.services") is IReadOnlyDictionary<string, object?> services
             ? ComposeParser.ParseServices(services, "(merged config)", ServicesSource, environment)
             : ComposeFile.Empty;
+        project = project.Concat(await ConsoleAsync(config, catalog, environment, cancellationToken).ConfigureAwait(false));
         foreach (var include in EnabledIncludes(config))
         {
             string? text;
@@ -35,6 +36,37 @@ public static class ProjectLoader
                 : ComposeParser.ParseFile(text, include, environment));
         }
         return project;
+    }
+
+    /// <summary>
+    /// The service `console` of the console rancher.console names (reference §6.1), which replaces the default one; an
+    /// unknown name is a problem and the default console stays, so a typo never leaves a machine without a login.
+    /// </summary>
+    public static async Task<ComposeFile> ConsoleAsync(IReadOnlyDictionary<string, object?> config, ServiceCatalog catalog, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var name = Consoles.Enabled(config);
+        if (name == Consoles.Default)
+        {
+            return ComposeFile.Empty;
+        }
+        string? text = null;
+        try
+        {
+            if ((await catalog.ConsoleNamesAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
+            {
+                text = await catalog.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is ServiceException or HttpRequestException or IOException)
+        {
+            return new ComposeFile([], [new ConfigProblem(name, null, null, "rancher.console", $"{e.Message}; the default console stays")]);
+        }
+        if (text is null)
+        {
+            return new ComposeFile([], [new ConfigProblem("rancher.console", null, null, "rancher.console", $"{Consoles.NotValid(name)}; the default console stays")]);
+        }
+        var file = ComposeParser.ParseFile(text, name, environment);
+        return file with { Services = file.Services.Where(s => s.Name == Consoles.Service).ToList() };
     }
 
     /// <summary>rancher.services_include as (key, enabled) in file order.</summary>

@@ -48,13 +48,18 @@ public sealed class ServiceCatalog
     public static bool IsLocalPath(string include) => include.StartsWith('/');
 
     /// <summary>The service names every catalog's index.yml lists under services:, sorted, each once.</summary>
-    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken) => IndexedAsync("services", cancellationToken);
+
+    /// <summary>The console names every catalog's index.yml lists under consoles: (their files define the service `console`).</summary>
+    public Task<IReadOnlyList<string>> ConsoleNamesAsync(CancellationToken cancellationToken) => IndexedAsync("consoles", cancellationToken);
+
+    private async Task<IReadOnlyList<string>> IndexedAsync(string key, CancellationToken cancellationToken)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var repository in _repositories)
         {
             var text = await TryReadRepositoryAsync(Join(repository, "index.yml"), cancellationToken).ConfigureAwait(false);
-            if (text is not null && YamlValues.Parse(text) is IReadOnlyDictionary<string, object?> index && index.GetValueOrDefault("services") is IEnumerable<object?> listed)
+            if (text is not null && YamlValues.Parse(text) is IReadOnlyDictionary<string, object?> index && index.GetValueOrDefault(key) is IEnumerable<object?> listed)
             {
                 names.UnionWith(listed.OfType<string>());
             }

@@ -37,9 +37,26 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
     [GeneratedRegex(@"^corralos/(os-[a-z0-9-]+):\$\{VERSION\}$")]
     private static partial Regex SystemImage();
 
-    private static List<string> IndexedServices() =>
-        ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)YamlValues.Parse(File.ReadAllText(Path.Combine(s_catalog, "index.yml")))!)["services"]!)
+    private static List<string> IndexedServices() => Indexed("services");
+
+    private static List<string> Indexed(string key) =>
+        ((IEnumerable<object?>)((IReadOnlyDictionary<string, object?>)YamlValues.Parse(File.ReadAllText(Path.Combine(s_catalog, "index.yml")))!)[key]!)
             .Cast<string>().ToList();
+
+    [Fact]
+    public void Every_console_file_defines_the_console_service_on_an_image_build_consoles_makes()
+    {
+        var consoles = Indexed("consoles");
+        Assert.Equal(["debian"], consoles);
+        foreach (var name in consoles)
+        {
+            var parsed = ComposeParser.ParseFile(File.ReadAllText(Path.Combine(s_catalog, $"{name[0]}/{name}.yml")), name, new Dictionary<string, string> { ["VERSION"] = "v" });
+            Assert.Empty(parsed.Problems.Select(p => p.ToString()));
+            var console = Assert.Single(parsed.Services);
+            Assert.Equal(("console", $"corralos/os-console-{name}:v", name), (console.Name, console.Image, console.Labels["io.rancher.os.console"]));
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "images/consoles", name, "image.sh")), $"build/consoles.sh makes no {name}");
+        }
+    }
 
     [Fact]
     public void Every_catalog_file_parses_is_indexed_and_names_an_image_the_build_makes()
@@ -50,8 +67,9 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
         Assert.Contains("open-vm-tools", indexed);
         var files = Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(s_catalog, f)).Where(f => f != "index.yml").Order(StringComparer.Ordinal).ToList();
-        // The reference's layout: <first letter>/<name>.yml for each indexed name, and no file the index does not list.
-        Assert.Equal(indexed.Select(n => $"{n[0]}/{n}.yml").Order(StringComparer.Ordinal), files);
+        // The reference's layout: <first letter>/<name>.yml for each indexed name (services and consoles), and no file
+        // the index does not list.
+        Assert.Equal(indexed.Concat(Indexed("consoles")).Select(n => $"{n[0]}/{n}.yml").Order(StringComparer.Ordinal), files);
 
         foreach (var name in indexed)
         {

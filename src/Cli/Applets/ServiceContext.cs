@@ -77,7 +77,8 @@ internal sealed class ServiceContext : IDisposable
 
     /// <summary>
     /// Loads into System Docker the images of <paramref name="services"/> it lacks that an archive of the initrd holds
-    /// (/usr/share/ros/images, build/images.sh: the system and catalog images, which no registry has), as PID 1 does
+    /// (/usr/share/ros/images, build/images.sh: the system and catalog images, which no registry has) or a staged one
+    /// (/var/lib/rancher/images: a console's, see ConsoleImageStaging), as PID 1 does
     /// at boot; an image no archive holds is left to a pull.
     /// </summary>
     public async Task LoadSystemImagesAsync(IEnumerable<ServiceDefinition> services, CancellationToken cancellationToken)
@@ -87,7 +88,9 @@ internal sealed class ServiceContext : IDisposable
         {
             return;
         }
-        var index = CorralOS.Init.SystemDocker.SystemImageIndex.Read(Path.Combine(Paths.Root, SystemImagesDirectory), problem => Error.WriteLine($"warning: {problem}"));
+        var index = CorralOS.Init.SystemDocker.SystemImageIndex.Read(
+            [Path.Combine(Paths.Root, SystemImagesDirectory), Path.Combine(Paths.Root, CorralOS.Init.SystemDocker.SystemDockerPaths.StagedImagesDirectory.TrimStart('/'))],
+            problem => Error.WriteLine($"warning: {problem}"));
         await index.LoadMissingAsync(Engine(ServiceScope.System), needed, WriteLine, cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,7 +8,11 @@ namespace CorralOS.Init.Storage;
 /// </summary>
 public static class Persistence
 {
-    public static IReadOnlyList<string> Directories { get; } = ["/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/log"];
+    /// <summary>System Docker's named volumes (the filesystem of a persistent console, docs/console.md) are kept;
+    /// its images and containers are not.</summary>
+    public const string SystemDockerVolumes = "/var/lib/system-docker/volumes";
+
+    public static IReadOnlyList<string> Directories { get; } = ["/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/log", SystemDockerVolumes];
 
     /// <summary>Where the state filesystem is mounted.</summary>
     public const string StateMount = "/state";

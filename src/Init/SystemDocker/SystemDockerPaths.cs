@@ -13,6 +13,14 @@ public sealed record SystemDockerPaths
     /// <summary>The system images built into the initrd (build/images.sh).</summary>
     public string SystemImages { get; init; } = "/usr/share/ros/images";
 
+    /// <summary>
+    /// System images staged on the state disk (`ros console switch/enable` copies a console's archive here from the
+    /// boot medium): indexed after the initrd's and loaded on demand in the same way, at every boot.
+    /// </summary>
+    public string StagedImages { get; init; } = StagedImagesDirectory;
+
+    public const string StagedImagesDirectory = "/var/lib/rancher/images";
+
     /// <summary>Archives an operator drops here are loaded once each (a `.done` stamp beside each).</summary>
     public string Preload { get; init; } = "/var/lib/rancher/preload/system-docker";
 }

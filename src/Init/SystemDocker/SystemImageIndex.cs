@@ -20,10 +20,13 @@ public sealed class SystemImageIndex
     private SystemImageIndex(Dictionary<string, ImageSource> sourceOf) => _sourceOf = sourceOf;
 
     /// <summary>The images the folder's manifests and archives hold; one that cannot be read is skipped.</summary>
-    public static SystemImageIndex Read(string folder, Action<string>? problem = null)
+    public static SystemImageIndex Read(string folder, Action<string>? problem = null) => Read([folder], problem);
+
+    /// <summary>The images of several folders; an image two folders hold comes from the first.</summary>
+    public static SystemImageIndex Read(IEnumerable<string> folders, Action<string>? problem = null)
     {
         var sourceOf = new Dictionary<string, ImageSource>(StringComparer.Ordinal);
-        if (Directory.Exists(folder))
+        foreach (var folder in folders.Where(Directory.Exists))
         {
             var files = Directory.GetFiles(folder, "*.json").Concat(Directory.GetFiles(folder, "*.tar")).Order(StringComparer.Ordinal);
             foreach (var file in files)

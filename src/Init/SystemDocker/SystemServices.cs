@@ -31,9 +31,9 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
 
-        // Each service's system image is loaded from the initrd when that service converges (a failed load is its failure).
+        // Each service's system image is loaded from the initrd (or the staged images) when that service converges (a failed load is its failure).
         var images = new InitrdImages(
-            SystemImageIndex.Read(paths.SystemImages, problem => console.Info($"system-docker: {problem}")),
+            SystemImageIndex.Read([paths.SystemImages, paths.StagedImages], problem => console.Info($"system-docker: {problem}")),
             line => console.Info("system-docker: " + line));
         var services = await LoadAsync(http, cancellationToken);
         var report = await manager.UpAsync(services, new UpOptions { Reload = ct => LoadAsync(http, ct), LocalImages = images }, cancellationToken);

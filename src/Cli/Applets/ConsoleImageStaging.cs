@@ -1,0 +1,74 @@
+using CorralOS.Compose;
+using CorralOS.Init.SystemDocker;
+using CorralOS.Install;
+using CorralOS.Services;
+
+namespace CorralOS.Cli.Applets;
+
+/// <summary>
+/// Makes a console's image available to System Docker now and at every later boot, without the network when it can
+/// (RancherOS pulled it; CorralOS has no registry of its own): an image System Docker has, or the initrd's or an
+/// already staged archive holds, is used as it is; else the boot medium's consoles/&lt;image name&gt;.tar (the ISO, see
+/// build/consoles.sh) is copied to /var/lib/rancher/images, which is on the state disk and which PID 1 loads from on
+/// demand; else the image is pulled.
+/// </summary>
+internal sealed class ConsoleImageStaging(ServiceContext ctx)
+{
+    /// <summary>Where the ISO keeps the consoles' archives.</summary>
+    public const string MediumFolder = "consoles";
+
+    public async Task StageAsync(ServiceDefinition console, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(console.Image))
+        {
+            return;
+        }
+        var image = console.Image;
+        var engine = ctx.Engine(ServiceScope.System);
+        var staged = Path.Combine(ctx.Paths.Root, SystemDockerPaths.StagedImagesDirectory.TrimStart('/'));
+        var index = SystemImageIndex.Read([Path.Combine(ctx.Paths.Root, ServiceContext.SystemImagesDirectory), staged], problem => ctx.Error.WriteLine($"warning: {problem}"));
+        if (index.ArchiveOf(image) is null && CopyFromBootMedium(image, staged) is { } copied)
+        {
+            ctx.WriteLine($"staged {image} from the boot medium as {copied}");
+            index = SystemImageIndex.Read([staged]);
+        }
+        if (index.ArchiveOf(image) is not null)
+        {
+            await index.LoadMissingAsync(engine, [image], ctx.WriteLine, cancellationToken);
+            return;
+        }
+        await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync([console], cancellationToken);
+    }
+
+    /// <summary>The archive's path in <paramref name="staged"/> once copied, or null when no boot medium has it.</summary>
+    private string? CopyFromBootMedium(string image, string staged)
+    {
+        // corralos/os-console-debian:1.2.3 -> os-console-debian.tar
+        var name = image.Split(':')[0].Split('/')[^1] + ".tar";
+        BootMedium medium;
+        try
+        {
+            medium = BootMedium.Mount();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ctx.Error.WriteLine($"warning: {image}: {e.Message}");
+            return null;
+        }
+        using (medium)
+        {
+            var source = Path.Combine(medium.MountPoint, MediumFolder, name);
+            if (!File.Exists(source))
+            {
+                ctx.Error.WriteLine($"warning: {image}: the boot medium {medium.Device} has no /{MediumFolder}/{name}");
+                return null;
+            }
+            Directory.CreateDirectory(staged);
+            var target = Path.Combine(staged, name);
+            var temporary = target + ".partial";
+            File.Copy(source, temporary, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
+            return target;
+        }
+    }
+}

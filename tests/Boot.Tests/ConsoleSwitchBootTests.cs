@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using CorralOS.Testing;
+
+namespace CorralOS.Boot.Tests;
+
+/// <summary>
+/// Consoles end to end (issue 7, reference §6.1; docs/console.md): one VM with a state disk and the ISO attached (it
+/// carries the Debian console's image), rebooted twice. The default console loses a file under /usr at a reboot;
+/// `ros console switch -f debian` stages the image from the ISO and replaces the console, whose /usr file survives a
+/// reboot; `switch -f default` goes back. `ros console list` shows each state; sshd_config never has a duplicate line;
+/// a user container with a restart policy keeps running through every switch and comes back after each reboot.
+/// </summary>
+public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm booted) : IClassFixture<ConsoleSwitchBootTests.ConsoleVm>
+{
+    private const string DefaultCurrent = "disabled debian\ncurrent default\n";
+    private const string DebianCurrent = "current debian\ndisabled default\n";
+
+    // Lines that appear more than once, comments and blank lines aside.
+    private const string DuplicateSshdLines = "grep -v -e '^#' -e '^$' /etc/ssh/sshd_config | sort | uniq -d";
+
+    private const string KeeperState = "for i in $(seq 1 60); do docker inspect -f '{{.State.Status}}' keeper | grep -x running && exit 0; sleep 2; done; " +
+                                       "docker inspect -f '{{.State.Status}}' keeper";
+
+    [Fact]
+    [TestOrder(1)]
+    public async Task The_default_console_is_current_and_loses_a_file_under_usr_at_a_reboot()
+    {
+        Assert.Equal(DefaultCurrent, await booted.SshAsync("sudo ros console list"));
+        var image = $"corralos/os-base:{RepoPaths.Version}";
+        await booted.SshAsync($"wait-for-docker --timeout 300 && sudo system-docker save -o /home/rancher/base.tar {image} && " +
+                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar && rm /home/rancher/base.tar && " +
+                              $"docker run -d --restart always --name keeper {image} sleep 1000000");
+        await booted.SshAsync("sudo touch /usr/lost-in-default");
+
+        await booted.RebootAsync();
+
+        Assert.Equal(DefaultCurrent, await booted.SshAsync("sudo ros console list"));
+        Assert.Equal("gone\n", await booted.SshAsync("test -e /usr/lost-in-default || echo gone"));
+        Assert.Equal("running\n", await booted.SshAsync("wait-for-docker --timeout 300 && " + KeeperState));
+    }
+
+    [Fact]
+    [TestOrder(2)]
+    public async Task An_invalid_name_is_refused_and_switch_to_debian_replaces_the_console()
+    {
+        var refused = await booted.SshAsync("sudo ros console switch -f nope; echo exit=$?");
+        Assert.Equal("exit=1\n", refused);
+        Assert.Contains("nope is not a valid console", await booted.SshAsync("sudo ros console enable nope 2>&1 || true"), StringComparison.Ordinal);
+
+        await booted.SwitchAsync("debian", DebianCurrent);
+        Assert.Equal("12", (await booted.SshAsync("cut -d. -f1 /etc/debian_version")).Trim());
+        Assert.Equal("debian\n", await booted.SshAsync("sudo ros config get rancher.console"));
+        Assert.Equal("root\n", await booted.SshAsync("sudo id -un"));
+        Assert.Contains("install ok installed", await booted.SshAsync("dpkg -s openssh-server sudo | grep Status"), StringComparison.Ordinal);
+        Assert.Equal("", await booted.SshAsync("sudo apt-get check -qq"));
+        Assert.Equal("", await booted.SshAsync(DuplicateSshdLines));
+        Assert.Equal("running\n", await booted.SshAsync(KeeperState));
+        await booted.SshAsync("sudo touch /usr/kept-in-debian");
+    }
+
+    [Fact]
+    [TestOrder(3)]
+    public async Task The_debian_console_keeps_a_file_under_usr_across_a_reboot()
+    {
+        await booted.RebootAsync();
+
+        Assert.Equal(DebianCurrent, await booted.SshAsync("sudo ros console list"));
+        Assert.Equal("kept\n", await booted.SshAsync("test -e /usr/kept-in-debian && echo kept"));
+        Assert.Equal("", await booted.SshAsync(DuplicateSshdLines));
+        Assert.Equal("running\n", await booted.SshAsync("wait-for-docker --timeout 300 && " + KeeperState));
+    }
+
+    [Fact]
+    [TestOrder(4)]
+    public async Task Switch_back_to_default_gives_the_default_console_again()
+    {
+        await booted.SwitchAsync("default", DefaultCurrent);
+        Assert.Equal("gone\n", await booted.SshAsync("test -e /usr/kept-in-debian || echo gone"));
+        Assert.Equal("gone\n", await booted.SshAsync("test -e /etc/debian_version || echo gone"));
+        Assert.Equal("", await booted.SshAsync(DuplicateSshdLines));
+        Assert.Equal("running\n", await booted.SshAsync(KeeperState));
+    }
+
+    /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` stages from).</summary>
+    public sealed class ConsoleVm : SshConsoleVm
+    {
+        protected override QemuOptions Options => new()
+        {
+            Name = "console-switch",
+            Boot = BootMode.DirectKernel,
+            InitShell = false,
+            AllowReboot = true,
+            Disks = [new BlankDisk("2G")],
+            ExtraCmdline = "rancher.state.dev=LABEL=RANCHER_STATE rancher.state.autoformat=[/dev/vda]",
+            ExtraArgs = ["-drive", $"file={RepoPaths.RequireFile(RepoPaths.Iso)},media=cdrom,if=virtio,readonly=on"],
+            CloudConfig = "#cloud-config\n" + AuthorizedKeys,
+        };
+
+        public async Task RebootAsync()
+        {
+            var from = Vm.Console.Length;
+            try
+            {
+                await SshAsync("sudo reboot");
+            }
+            catch (InvalidOperationException)
+            {
+                // The connection may drop before ssh sees the exit status.
+            }
+            await WaitForSshAsync(Vm, from);
+        }
+
+        /// <summary>Switches (the session ends with the old console), then waits until the new one answers with the list.</summary>
+        public async Task SwitchAsync(string console, string expectedList)
+        {
+            try
+            {
+                Assert.Contains($"switching to console {console}", await SshAsync($"sudo ros console switch -f {console}"), StringComparison.Ordinal);
+            }
+            catch (InvalidOperationException)
+            {
+                // The old console (and this session with it) may be gone before ssh reads the output.
+            }
+            var deadline = DateTime.UtcNow + BootTimeout;
+            var last = "";
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    last = await SshAsync("sudo ros console list");
+                    if (last == expectedList)
+                    {
+                        return;
+                    }
+                }
+                catch (InvalidOperationException e)
+                {
+                    last = e.Message;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
+            var log = await SshAsync("sudo system-docker logs switch-console 2>&1 || true");
+            Assert.Fail($"console {console} did not come up: {last}\nswitch-console: {log}");
+        }
+    }
+}

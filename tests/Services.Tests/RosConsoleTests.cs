@@ -1,0 +1,131 @@
+using CorralOS.Cli;
+using CorralOS.Config;
+using CorralOS.Engine.Tests;
+using CorralOS.Testing;
+
+namespace CorralOS.Services.Tests;
+
+/// <summary>
+/// Consoles (docs/console.md): the list's states, rancher.console replacing the service `console` with the shipped
+/// catalog's definition, and `ros console list / enable / switch` in-process against the real engine, with the
+/// console's image staged as an archive in /var/lib/rancher/images (where `enable` copies it from the boot medium).
+/// </summary>
+public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
+{
+    private const string Version = "t1";
+    private static readonly string s_catalog = Path.Combine(RepoPaths.Root, "images/services");
+    private readonly EngineFixture _fixture;
+    private readonly string _root = Directory.CreateTempSubdirectory("corralos-ros-console-").FullName;
+
+    public RosConsoleTests(EngineFixture fixture)
+    {
+        _fixture = fixture;
+        foreach (var file in Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories))
+        {
+            Write(Path.Combine("usr/share/ros/services", Path.GetRelativePath(s_catalog, file)), File.ReadAllText(file));
+        }
+        // A default console as os-config.yml has it, on the busybox test image; no repositories (tests stay here).
+        Write("usr/share/ros/os-config.yml", $$"""
+            rancher:
+              environment:
+                VERSION: "{{Version}}"
+              services:
+                console:
+                  image: busybox:test
+                  command: sleep 1000
+                  labels:
+                    io.rancher.os.scope: system
+                    io.docker.compose.rebuild: always
+                    io.rancher.os.console: default
+              services_include: {}
+            """);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Write(string relative, string text)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private (int Exit, string Output, string Error) Ros(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = Dispatcher.Run("ros", ["console", "--root", _root, "--host", "unix://" + _fixture.Engine.Socket, .. args], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private Dictionary<string, object?> Config() => new ConfigLoader(new ConfigPaths(_root)).Load().Tree;
+
+    [Fact]
+    public void The_list_marks_the_running_console_current_and_rancher_console_enabled()
+    {
+        string[] all = ["debian", "default"];
+        Assert.Equal([("enabled", "debian"), ("current", "default")], Consoles.States(all, "default", "debian"));
+        Assert.Equal([("current", "debian"), ("disabled", "default")], Consoles.States(all, "debian", "debian"));
+        Assert.Equal([("disabled", "debian"), ("enabled", "default")], Consoles.States(all, null, "default"));
+        Assert.Equal(["debian", "default"], Consoles.All(["debian", "default"]));
+        Assert.Equal(["alpine", "default"], Consoles.All(["alpine"]));
+    }
+
+    [Fact]
+    public async Task Rancher_console_debian_replaces_the_console_service_and_an_unknown_name_keeps_the_default()
+    {
+        using var http = new HttpClient();
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: debian\n");
+        var config = Config();
+        var project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        Assert.Empty(project.Problems);
+        var console = Assert.Single(project.Services, s => s.Name == "console");
+        Assert.Equal($"corralos/os-console-debian:{Version}", console.Image);
+        Assert.Equal("debian", console.Labels["io.rancher.os.console"]);
+        Assert.Equal("false", console.Labels["io.docker.compose.rebuild"]);
+        Assert.Contains("console-debian-usr:/usr", console.Volumes);
+
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: nope\n");
+        config = Config();
+        project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        Assert.Equal("busybox:test", Assert.Single(project.Services, s => s.Name == "console").Image);
+        Assert.Contains("nope is not a valid console; the default console stays", Assert.Single(project.Problems).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enable_stages_the_image_and_sets_rancher_console_and_invalid_names_are_refused()
+    {
+        Assert.Equal((0, "disabled debian\nenabled default\n", ""), Ros("list"));
+        Assert.Equal((1, "", "nope is not a valid console\n"), Ros("enable", "nope"));
+        Assert.Equal((1, "", "nope is not a valid console\n"), Ros("switch", "-f", "nope"));
+        Assert.Equal(Consoles.Default, Consoles.Enabled(Config()));
+
+        // The staged archive (as copied from the ISO): a busybox image under the console's name.
+        var image = $"corralos/os-console-debian:{Version}";
+        Directory.CreateDirectory(Path.Combine(_root, "var/lib/rancher/images"));
+        await File.WriteAllBytesAsync(Path.Combine(_root, "var/lib/rancher/images/os-console-debian.tar"),
+            TestImage.Tar(BusyboxImage.Create(image).DockerSaveFiles()), TestContext.Current.CancellationToken);
+        var enable = Ros("enable", "debian");
+        Assert.Equal(0, enable.Exit);
+        Assert.Matches($"^loaded {image} from os-console-debian.tar in \\d+ ms\n$", enable.Output);
+        Assert.NotNull(await _fixture.Client.InspectImageAsync(image, TestContext.Current.CancellationToken));
+        Assert.Equal("debian", Consoles.Enabled(Config()));
+        Assert.Equal((0, "enabled debian\ndisabled default\n", ""), Ros("list"));
+
+        // The running console container's label says which one is current.
+        var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, _root);
+        Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: default\n");
+        var services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
+        try
+        {
+            await manager.UpAsync(services, new UpOptions { Only = ["console"] }, TestContext.Current.CancellationToken);
+            Assert.Equal((0, "disabled debian\ncurrent default\n", ""), Ros("list"));
+            Assert.Equal((0, "console default is already running\n", ""), Ros("switch", "default"));
+        }
+        finally
+        {
+            await manager.RemoveAsync(services, ["console"], force: true, volumes: false, TestContext.Current.CancellationToken);
+        }
+    }
+}
