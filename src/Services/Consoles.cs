@@ -21,6 +21,18 @@ public static class Consoles
     public static string Enabled(IReadOnlyDictionary<string, object?> config) =>
         ConfigTree.Get(config, "rancher.console") is string { Length: > 0 } name ? name : Default;
 
+    /// <summary>A copy of <paramref name="config"/> whose rancher.console is <paramref name="name"/> (the rest shared).</summary>
+    public static Dictionary<string, object?> WithConsole(IReadOnlyDictionary<string, object?> config, string name)
+    {
+        var copy = new Dictionary<string, object?>(config, StringComparer.Ordinal);
+        var rancher = config.GetValueOrDefault("rancher") is IReadOnlyDictionary<string, object?> r
+            ? new Dictionary<string, object?>(r, StringComparer.Ordinal)
+            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        rancher["console"] = name;
+        copy["rancher"] = rancher;
+        return copy;
+    }
+
     public static string NotValid(string name) => $"{name} is not a valid console";
 
     /// <summary>`default` and the catalog's consoles, sorted, each once.</summary>

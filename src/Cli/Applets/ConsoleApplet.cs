@@ -146,13 +146,7 @@ internal static class ConsoleApplet
             ctx.Error.WriteLine(Consoles.NotValid(name));
             return null;
         }
-        var config = new Dictionary<string, object?>(ctx.Config, StringComparer.Ordinal);
-        var rancher = config.GetValueOrDefault("rancher") is IReadOnlyDictionary<string, object?> r
-            ? new Dictionary<string, object?>(r, StringComparer.Ordinal)
-            : new Dictionary<string, object?>(StringComparer.Ordinal);
-        rancher["console"] = name;
-        config["rancher"] = rancher;
-        var project = await ProjectLoader.LoadAsync(config, ctx.Catalog, cancellationToken);
+        var project = await ProjectLoader.LoadAsync(Consoles.WithConsole(ctx.Config, name), ctx.Catalog, cancellationToken);
         if (project.Services.FirstOrDefault(s => s.Name == Consoles.Service) is { } service)
         {
             return service;

@@ -41,10 +41,33 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"service {service}: FAILED: {problem}");
         }
+        await FallBackToDefaultConsoleAsync(manager, images, report, http, cancellationToken);
         var started = report.Outcomes.Where(o => o.Started).Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
         console.Info($"services: {started.Count} started, {report.Failures.Count} failed in {clock.ElapsedMilliseconds} ms");
         await RestartConfiguredAsync(manager, http, cancellationToken);
         return started;
+    }
+
+    /// <summary>
+    /// A chosen console (rancher.console) that did not come up, e.g. its image was never staged: the default console
+    /// takes its place for this boot, so the machine keeps a login (RancherOS kept the default when it could not
+    /// load the chosen one). rancher.console is left as it is.
+    /// </summary>
+    private async Task FallBackToDefaultConsoleAsync(ServiceManager manager, ILocalImages images, UpReport report, HttpClient http, CancellationToken cancellationToken)
+    {
+        var chosen = Consoles.Enabled(new ConfigLoader(configPaths).Load().Tree);
+        if (withoutConsole || chosen == Consoles.Default || !report.Failures.ContainsKey(ConsoleService))
+        {
+            return;
+        }
+        console.Info($"service console: console {chosen} did not start; the default console runs this boot");
+        var services = await LoadAsync(http, cancellationToken, Consoles.Default);
+        // The services that failed with it (User Docker comes after the console) are tried again too.
+        var fallback = await manager.UpAsync(services, new UpOptions { Only = report.Failures.Keys.ToList(), LocalImages = images }, cancellationToken);
+        foreach (var (service, problem) in fallback.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            console.Info($"service {service}: FAILED: {problem}");
+        }
     }
 
     /// <summary>
@@ -106,10 +129,11 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         }
     }
 
-    private async Task<IReadOnlyList<ServiceDefinition>> LoadAsync(HttpClient http, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ServiceDefinition>> LoadAsync(HttpClient http, CancellationToken cancellationToken, string? consoleInstead = null)
     {
         var config = new ConfigLoader(configPaths).Load();
-        var project = await ProjectLoader.LoadAsync(config.Tree, new ServiceCatalog(configPaths, config.Tree, http), cancellationToken);
+        var tree = consoleInstead is null ? config.Tree : Consoles.WithConsole(config.Tree, consoleInstead);
+        var project = await ProjectLoader.LoadAsync(tree, new ServiceCatalog(configPaths, tree, http), cancellationToken);
         foreach (var problem in project.Errors)
         {
             console.Info($"services: {problem}");
