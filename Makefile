@@ -60,7 +60,7 @@ os-image: $(DIST)/images/os.tar
 
 # The persistent consoles (images/consoles/*): debootstrap, its layer cached in $(CACHE)/consoles by its inputs.
 # Shipped on the ISO, not in the initrd.
-$(DIST)/consoles/os-console-debian.tar: build/consoles.sh build/common.sh $(shell find images/consoles 2>/dev/null) | deps
+$(DIST)/consoles/os-console-debian.tar: build/consoles.sh build/console-rootfs.sh build/common.sh $(shell find images/consoles -type f 2>/dev/null) | deps
 	build/consoles.sh
 
 consoles: $(DIST)/consoles/os-console-debian.tar
