@@ -32,7 +32,7 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
               services:
                 console:
                   image: busybox:test
-                  command: sleep 1000
+                  command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
                   labels:
                     io.rancher.os.scope: system
                     io.docker.compose.rebuild: always
@@ -101,11 +101,12 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal((1, "", "nope is not a valid console\n"), Ros("switch", "-f", "nope"));
         Assert.Equal(Consoles.Default, Consoles.Enabled(Config()));
 
-        // The staged archive (as copied from the ISO): a busybox image under the console's name.
+        // The staged archive (as copied from the ISO): a busybox image under the console's name, whose `ros` sleeps.
         var image = $"corralos/os-console-debian:{Version}";
         Directory.CreateDirectory(Path.Combine(_root, "var/lib/rancher/images"));
         await File.WriteAllBytesAsync(Path.Combine(_root, "var/lib/rancher/images/os-console-debian.tar"),
-            TestImage.Tar(BusyboxImage.Create(image).DockerSaveFiles()), TestContext.Current.CancellationToken);
+            TestImage.Tar(BusyboxImage.Create(image, layer => layer
+                .File("bin/ros", "#!/bin/sh\nexec sleep 1000\n", (UnixFileMode)0b111_101_101)).DockerSaveFiles()), TestContext.Current.CancellationToken);
         var enable = Ros("enable", "debian");
         Assert.Equal(0, enable.Exit);
         Assert.Matches($"^loaded {image} from os-console-debian.tar in \\d+ ms\n$", enable.Output);
@@ -113,10 +114,34 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
         Assert.Equal("debian", Consoles.Enabled(Config()));
         Assert.Equal((0, "enabled debian\ndisabled default\n", ""), Ros("list"));
 
-        // The running console container's label says which one is current.
+        // What the switch-console container runs: the running default console is stopped and replaced by debian's,
+        // with its named volumes (all-volumes, which the real definition takes its mounts from, made here).
         var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, _root);
+        var services = (await ProjectLoader.LoadAsync(Consoles.WithConsole(Config(), "default"), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
+        var volumes = await _fixture.Client.CreateContainerAsync("all-volumes", new Engine.Client.ContainerSpec { Image = "busybox:test", Cmd = ["true"] }, TestContext.Current.CancellationToken);
+        try
+        {
+            await manager.UpAsync(services, new UpOptions { Only = ["console"] }, TestContext.Current.CancellationToken);
+            Assert.Equal((0, "enabled debian\ncurrent default\n", ""), Ros("list"));
+            var output = new StringWriter();
+            var error = new StringWriter();
+            Assert.True(0 == Dispatcher.Run("ros", ["switch-console", "--root", _root, "--host", "unix://" + _fixture.Engine.Socket, "debian"], output, error), output + "/" + error);
+            Assert.Equal("console: stopped\nconsole: recreated\nconsole: started\n", output.ToString());
+            var console = await _fixture.InspectAsync("console");
+            Assert.True(console.State.Running);
+            Assert.Equal(image, console.Config.Image);
+            Assert.Equal((0, "current debian\ndisabled default\n", ""), Ros("list"));
+            Assert.Equal((0, "console debian is already running\n", ""), Ros("switch", "debian"));
+        }
+        finally
+        {
+            await _fixture.Client.RemoveContainerAsync("console", force: true, cancellationToken: TestContext.Current.CancellationToken);
+            await _fixture.Client.RemoveContainerAsync(volumes, force: true, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        // The running console container's label says which one is current.
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: default\n");
-        var services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
+        services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
         try
         {
             await manager.UpAsync(services, new UpOptions { Only = ["console"] }, TestContext.Current.CancellationToken);

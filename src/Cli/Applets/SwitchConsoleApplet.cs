@@ -14,16 +14,21 @@ internal static class SwitchConsoleApplet
 {
     public const string ContainerName = "switch-console";
 
+    /// <summary>More than respawn's own 10 s between SIGTERM and SIGKILL for the console's children.</summary>
+    private const int StopSeconds = 30;
+
     public static Applet Create() => new("switch-console", "Replace the running console (run by 'ros console switch')", command =>
     {
         command.Hidden = true;
         var name = new Argument<string>("name") { Description = "The console rancher.console names" };
         var host = new Option<string>("--host", "-H") { Description = "System Docker's socket", DefaultValueFactory = _ => EngineClient.SystemDockerHost };
+        var root = new Option<string?>("--root") { Description = "Directory the config paths are under", Hidden = true };
         command.Arguments.Add(name);
         command.Options.Add(host);
+        command.Options.Add(root);
         command.SetAction(parse => ServiceApplet.Run(parse, async cancellationToken =>
         {
-            using var ctx = new ServiceContext(parse, ConfigRoot.Paths(null), parse.GetValue(host)!, EngineClient.UserDockerHost, update: false);
+            using var ctx = new ServiceContext(parse, ConfigRoot.Paths(parse.GetValue(root)), parse.GetValue(host)!, EngineClient.UserDockerHost, update: false);
             var wanted = parse.GetValue(name)!;
             if (Consoles.Enabled(ctx.Config) != wanted)
             {
@@ -31,6 +36,10 @@ internal static class SwitchConsoleApplet
                 return 1;
             }
             var services = await ctx.ServicesAsync(cancellationToken);
+            // Stopped first, with time for console-init to end its gettys and sshd: the console shares the host's PID
+            // namespace, so a SIGKILL (what removing a running container sends) would leave them behind and the
+            // container would never count as stopped.
+            await ctx.Manager().StopAsync(services, [Consoles.Service], StopSeconds, cancellationToken);
             var report = await ctx.Manager().UpAsync(services, new UpOptions { Only = [Consoles.Service], Recreate = RecreateMode.Always }, cancellationToken);
             foreach (var (service, problem) in report.Failures)
             {
