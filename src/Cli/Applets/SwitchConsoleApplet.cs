@@ -5,7 +5,7 @@ using CorralOS.Services;
 namespace CorralOS.Cli.Applets;
 
 /// <summary>
-/// `ros switch-console NAME` (hidden; reference §6.1): run by `ros console switch` in a one-off system container
+/// `ros switch-console NAME` (reference §6.1): run by `ros console switch` in a one-off system container
 /// named switch-console, outside the console it replaces: recreates the service `console` from the current config
 /// (rancher.console, already set). User Docker runs in its own container and is not touched, so user containers keep
 /// running. Its lines stay in the container's log (`system-docker logs switch-console`) until the next switch.
@@ -19,7 +19,6 @@ internal static class SwitchConsoleApplet
 
     public static Applet Create() => new("switch-console", "Replace the running console (run by 'ros console switch')", command =>
     {
-        command.Hidden = true;
         var name = new Argument<string>("name") { Description = "The console rancher.console names" };
         var host = new Option<string>("--host", "-H") { Description = "System Docker's socket", DefaultValueFactory = _ => EngineClient.SystemDockerHost };
         var root = new Option<string?>("--root") { Description = "Directory the config paths are under", Hidden = true };
