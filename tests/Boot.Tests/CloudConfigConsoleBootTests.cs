@@ -114,9 +114,10 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
     [Fact]
     public async Task A_preloaded_archive_loads_into_user_docker()
     {
-        // preload-user-images waits for User Docker, then loads the archive write_files put in the preload folder.
-        var images = await booted.SshAsync("for i in $(seq 1 150); do docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | " +
-                                           "grep -x corralos/user-probe:1 && exit 0; sleep 2; done; exit 1");
+        // preload-user-images waits for User Docker (its first start can take minutes under TCG on a busy machine), then
+        // loads the archive write_files put in the preload folder. On failure the preload's lines say why.
+        var images = await booted.SshAsync("wait-for-docker --timeout 900 && for i in $(seq 1 150); do docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | " +
+                                           "grep -x corralos/user-probe:1 && exit 0; sleep 2; done; grep preload-images /var/log/docker.log; exit 1");
         Assert.Equal("corralos/user-probe:1\n", images);
         Assert.Equal("user-probe.tar\nuser-probe.tar.done\n", await booted.SshAsync("ls /var/lib/rancher/preload/docker"));
         Assert.Contains("preload-images: /var/lib/rancher/preload/docker/user-probe.tar: Loaded image: corralos/user-probe:1",

@@ -14,7 +14,9 @@ internal static class PreloadImagesApplet
     {
         var host = new Option<string>("--host", "-H") { Description = "The engine's socket", DefaultValueFactory = _ => EngineClient.UserDockerHost };
         var folder = new Option<string>("--dir", "-d") { Description = "The folder of archives", DefaultValueFactory = _ => UserImagePreload.DefaultFolder };
-        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait for the engine at most", DefaultValueFactory = _ => 300 };
+        // No limit by default: a first start of User Docker on a slow or busy machine can take minutes, and a preload
+        // that gave up would be lost for that boot.
+        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait for the engine at most (0: as long as it takes)", DefaultValueFactory = _ => 0 };
         var logFile = new Option<string>("--log") { Description = "File each line is also appended to (empty: none)", DefaultValueFactory = _ => UserDockerLaunch.DefaultLogFile };
         command.Options.Add(host);
         command.Options.Add(folder);
@@ -48,11 +50,18 @@ internal static class PreloadImagesApplet
             }
             try
             {
-                await DockerWait.WaitAsync(parse.GetValue(host)!, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken);
+                var seconds = parse.GetValue(timeout);
+                await DockerWait.WaitAsync(parse.GetValue(host)!, seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancellationToken);
             }
             catch (Exception e) when (e is TimeoutException or ArgumentException)
             {
                 Log(e.Message);
+                return 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped (the system shuts down) before User Docker answered: the next boot loads them.
+                Log("stopped before docker answered; the archives load at the next boot");
                 return 1;
             }
             using var engine = new EngineClient(parse.GetValue(host)!);
