@@ -14,7 +14,7 @@ internal static class CloudInitSaveApplet
 {
     public static Applet Create() => new("cloud-init-save", "Fetch user data and metadata from the datasources and save them as config layers", command =>
     {
-        var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
+        var root = ConfigRoot.Option();
         var sys = new Option<string>("--sys") { Description = "sysfs root: DMI ids, block devices, 9p tags", DefaultValueFactory = _ => "/sys", Hidden = true };
         var mountDir = new Option<string>("--mount-dir") { Description = "Where drives are mounted while being read", DefaultValueFactory = _ => "/run/cloud-init", Hidden = true };
         var metadataUrl = new Option<string?>("--metadata-url") { Description = "Serve every cloud's metadata from this base URL (testing)", Hidden = true };

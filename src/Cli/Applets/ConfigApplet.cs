@@ -15,12 +15,7 @@ internal static class ConfigApplet
     public static Applet Create() => new("config", "Get, set, merge, export and validate the cloud-config", command =>
     {
         command.Aliases.Add("c");
-        var root = new Option<string?>("--root")
-        {
-            Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})",
-            Hidden = true,
-            Recursive = true,
-        };
+        var root = ConfigRoot.Option(recursive: true);
         command.Options.Add(root);
         ConfigPaths Paths(ParseResult parse)
         {

@@ -22,12 +22,7 @@ internal static class ConsoleApplet
             DefaultValueFactory = _ => EngineClient.SystemDockerHost,
             Recursive = true,
         };
-        var root = new Option<string?>("--root")
-        {
-            Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})",
-            Hidden = true,
-            Recursive = true,
-        };
+        var root = ConfigRoot.Option(recursive: true);
         command.Options.Add(host);
         command.Options.Add(root);
         ServiceContext Context(ParseResult parse, bool update = false) =>

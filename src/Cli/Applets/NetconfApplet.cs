@@ -15,7 +15,7 @@ internal static class NetconfApplet
     public static Applet Create() => new("netconf", "Apply rancher.network: links, addresses, routes, DHCP (dhcpcd), DNS, hostname, proxies", command =>
     {
         var daemon = new Option<bool>("--daemon") { Description = "Stay running: follow DHCP lease changes, re-apply the config on SIGHUP, stop DHCP on SIGTERM" };
-        var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
+        var root = ConfigRoot.Option();
         var defaults = new NetconfOptions();
         var resolvConf = new Option<string>("--resolv-conf") { Description = "Resolver file to write", DefaultValueFactory = _ => defaults.ResolvConf };
         var hosts = new Option<string>("--hosts") { Description = "Hosts file whose 127.0.1.1 line names this host", DefaultValueFactory = _ => defaults.Hosts };

@@ -17,7 +17,7 @@ internal static class NtpApplet
     {
         var print = new Option<bool>("--print") { Description = "Print the chronyd command line (one argument a line) and exit" };
         var chronyd = new Option<string>("--chronyd") { Description = "The chronyd program", DefaultValueFactory = _ => "chronyd" };
-        var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
+        var root = ConfigRoot.Option();
         command.Options.Add(print);
         command.Options.Add(chronyd);
         command.Options.Add(root);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using CorralOS.Config;
 using CorralOS.Engine.Client;
 
 namespace CorralOS.Cli.Applets;
@@ -26,12 +25,7 @@ internal static class ServiceApplet
             DefaultValueFactory = _ => EngineClient.UserDockerHost,
             Recursive = true,
         };
-        var root = new Option<string?>("--root")
-        {
-            Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})",
-            Hidden = true,
-            Recursive = true,
-        };
+        var root = ConfigRoot.Option(recursive: true);
         command.Options.Add(host);
         command.Options.Add(userHost);
         command.Options.Add(root);

@@ -21,7 +21,7 @@ internal static class SwitchConsoleApplet
     {
         var name = new Argument<string>("name") { Description = "The console rancher.console names" };
         var host = new Option<string>("--host", "-H") { Description = "System Docker's socket", DefaultValueFactory = _ => EngineClient.SystemDockerHost };
-        var root = new Option<string?>("--root") { Description = "Directory the config paths are under", Hidden = true };
+        var root = ConfigRoot.Option();
         command.Arguments.Add(name);
         command.Options.Add(host);
         command.Options.Add(root);

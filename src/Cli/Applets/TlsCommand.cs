@@ -19,7 +19,7 @@ internal static class TlsCommand
         {
             Description = $"Where the files go (default: {TlsFileNames.ServerDirectory} with --server, else {TlsFileNames.ClientDirectory})",
         };
-        var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
+        var root = ConfigRoot.Option();
         var generate = new Command("generate",
             "Make a certificate signed by the CA of rancher.docker.ca_cert/ca_key (made and kept there when missing). " +
             $"--server writes {TlsFileNames.Ca}, {TlsFileNames.CaKey}, {TlsFileNames.ServerCert}, {TlsFileNames.ServerKey} and keeps the pair in " +

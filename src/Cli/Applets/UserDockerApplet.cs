@@ -16,7 +16,7 @@ internal static class UserDockerApplet
     public static Applet Create() => new("user-docker", "Run User Docker's dockerd with the settings from rancher.docker", command =>
     {
         var print = new Option<bool>("--print") { Description = "Print dockerd's command line (one argument a line) and exit" };
-        var root = new Option<string?>("--root") { Description = $"Directory the config paths are under (default /, or ${ConfigPaths.RootVariable})", Hidden = true };
+        var root = ConfigRoot.Option();
         command.Options.Add(print);
         command.Options.Add(root);
         command.SetAction(parse =>
