@@ -55,8 +55,13 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// </summary>
     private async Task FallBackToDefaultConsoleAsync(ServiceManager manager, ILocalImages images, UpReport report, HttpClient http, CancellationToken cancellationToken)
     {
+        // The config is read again only when the console failed: the common boot pays nothing for this.
+        if (withoutConsole || !report.Failures.ContainsKey(ConsoleService))
+        {
+            return;
+        }
         var chosen = Consoles.Enabled(new ConfigLoader(configPaths).Load().Tree);
-        if (withoutConsole || chosen == Consoles.Default || !report.Failures.ContainsKey(ConsoleService))
+        if (chosen == Consoles.Default)
         {
             return;
         }
