@@ -30,7 +30,7 @@ internal static class HostsFile
     public static void Write(string path, string hostName)
     {
         var existing = File.Exists(path) ? File.ReadAllText(path) : null;
-        NetconfFile.Write(path, Render(existing, hostName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        NetconfFile.Write(path, Render(existing, hostName));
     }
 
     /// <summary>Whether the file already names this host on its 127.0.1.1 line.</summary>

@@ -24,6 +24,7 @@ public sealed class Netconf
     public NetconfReport Apply(NetworkSettings settings)
     {
         var report = new NetconfReport();
+        Try(report, () => MarkConfigured(false));
         report.Problems.AddRange(settings.Problems.Select(p => p.Message));
         var shell = new ShellCommands(_options.Shell, report);
         shell.Run("network", "pre_cmds", settings.PreCmds);
@@ -37,13 +38,15 @@ public sealed class Netconf
         {
             report.Problems.Add($"network: links: {e.Message}");
         }
-        var leases = dhcpLinks.Select(l => _dhcpcd.Lease(l) ?? DhcpLease.None).ToList();
+        var read = dhcpLinks.Select(_dhcpcd.Lease).ToList();
+        var leases = read.Select(l => l ?? DhcpLease.None).ToList();
         Try(report, () => WriteResolvConf(settings, leases, report, onlyIfChanged: false));
         Try(report, () => ApplyHostName(settings, leases, report, onlyIfChanged: false));
         Try(report, () => ProxyEnvironment.Write(_options.ProxyEnvironment, ProxyEnvironment.Render(settings)));
         shell.Run("network", "post_cmds", settings.PostCmds);
         _applied = settings;
         _dhcpLinks = dhcpLinks;
+        Try(report, () => MarkConfigured(read.All(l => l is not null)));
         return report;
     }
 
@@ -65,6 +68,8 @@ public sealed class Netconf
             var leases = read.Select(l => l!).ToList();
             Try(report, () => WriteResolvConf(settings, leases, report, onlyIfChanged: true));
             Try(report, () => ApplyHostName(settings, leases, report, onlyIfChanged: true));
+            // A lease that came after the apply's DHCP timeout completes the network.
+            Try(report, () => MarkConfigured(true));
         }
         return report;
     }
@@ -145,6 +150,23 @@ public sealed class Netconf
         }
         HostsFile.Write(_options.Hosts, name);
         report.Messages.Add($"hostname: {name}");
+    }
+
+    // Every DHCP link has its lease, so whatever default route DHCP and the static entries give is in place: PID 1 need
+    // not wait for one any longer (docs/network.md). Removed at the start of each apply and while a lease is missing.
+    private void MarkConfigured(bool configured)
+    {
+        if (!configured)
+        {
+            if (File.Exists(_options.ConfiguredFile))
+            {
+                File.Delete(_options.ConfiguredFile);
+            }
+        }
+        else if (!File.Exists(_options.ConfiguredFile))
+        {
+            NetconfFile.Write(_options.ConfiguredFile, "every DHCP link has its lease\n");
+        }
     }
 
     private static void Try(NetconfReport report, Action action)

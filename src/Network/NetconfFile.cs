@@ -8,7 +8,10 @@ namespace CorralOS.Network;
 /// </summary>
 internal static class NetconfFile
 {
-    public static void Write(string path, string content, UnixFileMode mode)
+    /// <summary>rw-r--r--: what netconf writes is read by every container and user.</summary>
+    private const UnixFileMode WorldReadable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public static void Write(string path, string content, UnixFileMode mode = WorldReadable)
     {
         if (!OperatingSystem.IsLinux())
         {

@@ -15,6 +15,9 @@ public sealed record NetconfOptions
 
     public string Dhcpcd { get; init; } = "dhcpcd";
 
+    /// <summary>Written once every DHCP link has its lease, removed while one waits (<see cref="Linux.NetworkConfiguredFile"/>).</summary>
+    public string ConfiguredFile { get; init; } = Linux.NetworkConfiguredFile.DefaultPath;
+
     /// <summary>Where dhcpcd keeps its leases; the daemon watches it to follow renewals.</summary>
     public string DhcpLeaseDirectory { get; init; } = "/var/lib/dhcpcd";
 

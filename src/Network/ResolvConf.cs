@@ -23,5 +23,5 @@ internal static class ResolvConf
     }
 
     public static void Write(string path, string content) =>
-        NetconfFile.Write(path, content, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        NetconfFile.Write(path, content);
 }

@@ -5,7 +5,9 @@ namespace CorralOS.Services;
 /// <summary>
 /// RancherOS's wait before a service labelled io.rancher.os.after: network (reference §1.6): up to 20 s until the
 /// machine has an IPv4 default route that is up, then the service starts either way. Routes are read from the
-/// kernel's table in /proc (the manager's own network namespace unless told another file).
+/// kernel's table in /proc (the manager's own network namespace unless told another file). The wait also ends when the
+/// network container says the network is configured (<see cref="Linux.NetworkConfiguredFile"/>) and still no route is
+/// there: every DHCP lease is in and none brought a router, so waiting out the bound would gain nothing.
 /// </summary>
 public static class DefaultRoute
 {
@@ -35,18 +37,29 @@ public static class DefaultRoute
         return false;
     }
 
-    /// <summary>Polls until a default route exists or <paramref name="bound"/> has passed; true if one came.</summary>
-    public static async Task<bool> WaitAsync(TimeSpan bound, string routeTable = ProcRouteTable, CancellationToken cancellationToken = default)
+    /// <summary>What is there now: a route, a network configured without one, or neither yet.</summary>
+    public static RouteWaitResult Check(string routeTable, string configuredFile) =>
+        Exists(routeTable) ? RouteWaitResult.Route
+        : File.Exists(configuredFile) ? RouteWaitResult.ConfiguredWithoutRoute
+        : RouteWaitResult.TimedOut;
+
+    /// <summary>Polls until a default route exists, the network is configured without one, or <paramref name="bound"/> has passed.</summary>
+    public static async Task<RouteWaitResult> WaitAsync(TimeSpan bound, string routeTable, string configuredFile, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + bound;
-        while (!Exists(routeTable))
+        RouteWaitResult result;
+        while ((result = Check(routeTable, configuredFile)) == RouteWaitResult.TimedOut && DateTime.UtcNow < deadline)
         {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
         }
-        return true;
+        return result;
     }
+}
+
+/// <summary>How the wait for a default route ended.</summary>
+public enum RouteWaitResult
+{
+    Route,
+    ConfiguredWithoutRoute,
+    TimedOut,
 }

@@ -263,18 +263,24 @@ public sealed class ServiceManager
         return new ServiceOutcome(service.Name, name, action, true, exit);
     }
 
-    // RancherOS's rule for io.rancher.os.after: network: wait (bounded) for a default route, then start anyway.
+    // RancherOS's rule for io.rancher.os.after: network: wait (bounded) for a default route, then start anyway; a
+    // network configured without a router ends the wait at once (DefaultRoute).
     private async Task WaitForNetworkAsync(ServiceDefinition service, UpOptions options, CancellationToken cancellationToken)
     {
-        if (DefaultRoute.Exists(options.RouteTable))
+        var now = DefaultRoute.Check(options.RouteTable, options.NetworkConfiguredFile);
+        if (now == RouteWaitResult.TimedOut)
         {
-            return;
+            var seconds = options.NetworkWait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            _log($"{service.Name}: waiting for a default route (at most {seconds} s)");
+            now = await DefaultRoute.WaitAsync(options.NetworkWait, options.RouteTable, options.NetworkConfiguredFile, cancellationToken).ConfigureAwait(false);
+            if (now == RouteWaitResult.TimedOut)
+            {
+                _log($"{service.Name}: warning: no default route after {seconds} s; starting anyway");
+            }
         }
-        var seconds = options.NetworkWait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        _log($"{service.Name}: waiting for a default route (at most {seconds} s)");
-        if (!await DefaultRoute.WaitAsync(options.NetworkWait, options.RouteTable, cancellationToken).ConfigureAwait(false))
+        if (now == RouteWaitResult.ConfiguredWithoutRoute)
         {
-            _log($"{service.Name}: warning: no default route after {seconds} s; starting anyway");
+            _log($"{service.Name}: no default route: the network is configured without a gateway; starting");
         }
     }
 

@@ -29,6 +29,9 @@ public sealed record UpOptions
     /// <summary>The routing table that wait reads (tests point it at another network namespace's /proc/PID/net/route).</summary>
     public string RouteTable { get; init; } = DefaultRoute.ProcRouteTable;
 
+    /// <summary>The file whose presence ends that wait early: the network is configured and no route is coming.</summary>
+    public string NetworkConfiguredFile { get; init; } = Linux.NetworkConfiguredFile.DefaultPath;
+
     /// <summary>How many reload rounds at most (a service that asks for a reload every time must not loop for ever).</summary>
     public int MaxReloads { get; init; } = 5;
 }

@@ -67,6 +67,9 @@ internal sealed class NetworkLab : IDisposable
 
     public string Log => Path.Combine(Directory, "commands.log");
 
+    /// <summary>netconf's "every DHCP link has its lease" file.</summary>
+    public string ConfiguredFile => Path.Combine(Directory, "network-configured");
+
     private string CloudConfig => Path.Combine(Directory, "root/var/lib/rancher/conf/cloud-config.yml");
 
     private static string Ros => Path.Combine(AppContext.BaseDirectory, "ros");
@@ -174,7 +177,7 @@ internal sealed class NetworkLab : IDisposable
     [
         "netns", "exec", Client, "unshare", "--uts", "env", $"LAB={Directory}", "sh", "-c", Wrapper, "sh",
         Ros, "netconf", "--root", Path.Combine(Directory, "root"),
-        "--resolv-conf", ResolvConf, "--hosts", Hosts, "--proxy-env", ProxyEnv, .. extra,
+        "--resolv-conf", ResolvConf, "--hosts", Hosts, "--proxy-env", ProxyEnv, "--configured-file", ConfiguredFile, .. extra,
     ];
 
     /// <summary>dhcpcd stays after a one-shot netconf (it renews the lease); end the manager the lab started, by its pid file.</summary>

@@ -13,6 +13,9 @@ public sealed class NetworkWaitTests : IClassFixture<EngineFixture>
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    // netconf's "network configured" file, somewhere only this test writes (never the host's /run).
+    private static string NewConfiguredFile() => Path.Combine(Directory.CreateTempSubdirectory("network-wait-").FullName, "network-configured");
+
     [Fact]
     public async Task A_service_after_network_waits_for_a_default_route_and_the_others_do_not()
     {
@@ -25,7 +28,7 @@ public sealed class NetworkWaitTests : IClassFixture<EngineFixture>
             """);
         var log = new List<string>();
 
-        var up = _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, NetworkWait = TimeSpan.FromMinutes(10) }, Token);
+        var up = _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, NetworkWait = TimeSpan.FromMinutes(10), NetworkConfiguredFile = NewConfiguredFile() }, Token);
         while (!Logged(log, "wait-net: waiting for a default route (at most 600 s)") || !Logged(log, "wait-not: started"))
         {
             Assert.False(up.IsCompleted, $"up ended without waiting: {string.Join(" | ", log)}");
@@ -45,7 +48,7 @@ public sealed class NetworkWaitTests : IClassFixture<EngineFixture>
 
         // With the route there, a later up does not wait at all.
         log.Clear();
-        (await _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, Recreate = RecreateMode.Always }, Token)).ThrowIfFailed();
+        (await _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, Recreate = RecreateMode.Always, NetworkConfiguredFile = NewConfiguredFile() }, Token)).ThrowIfFailed();
         Assert.Contains("wait-net: recreated", log);
         Assert.DoesNotContain(log, l => l.Contains("waiting", StringComparison.Ordinal));
         await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
@@ -60,12 +63,46 @@ public sealed class NetworkWaitTests : IClassFixture<EngineFixture>
             """);
         var log = new List<string>();
 
-        (await _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, NetworkWait = TimeSpan.FromSeconds(1) }, Token)).ThrowIfFailed();
+        (await _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, NetworkWait = TimeSpan.FromSeconds(1), NetworkConfiguredFile = NewConfiguredFile() }, Token)).ThrowIfFailed();
 
         Assert.Equal(
             ["wait-late: waiting for a default route (at most 1 s)", "wait-late: warning: no default route after 1 s; starting anyway", "wait-late: created", "wait-late: started"],
             log);
         Assert.True((await _fixture.InspectAsync("wait-late")).State.Running);
+        await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+    }
+
+    [Fact]
+    public async Task A_network_configured_without_a_gateway_ends_the_wait_at_once()
+    {
+        using var ns = TestNetworkNamespace.Start();
+        var configured = NewConfiguredFile();
+        var services = EngineFixture.Services($$$"""
+            wait-cfg: {image: busybox:test, command: [sleep, "600"], labels: {io.rancher.os.after: network, {{{System}}}}}
+            """);
+        var log = new List<string>();
+
+        var up = _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, NetworkWait = TimeSpan.FromMinutes(10), NetworkConfiguredFile = configured }, Token);
+        while (!Logged(log, "wait-cfg: waiting for a default route (at most 600 s)"))
+        {
+            Assert.False(up.IsCompleted, $"up ended without waiting: {string.Join(" | ", log)}");
+            await Task.Delay(50, Token);
+        }
+        Assert.Null(await _fixture.Client.InspectContainerAsync("wait-cfg", Token));
+
+        // What netconf writes once every DHCP lease is in: no route is coming, so the wait ends well before its bound.
+        await File.WriteAllTextAsync(configured, "every DHCP link has its lease\n", Token);
+        (await up.WaitAsync(TimeSpan.FromMinutes(2), Token)).ThrowIfFailed();
+
+        Assert.Equal(
+            ["wait-cfg: waiting for a default route (at most 600 s)", "wait-cfg: no default route: the network is configured without a gateway; starting", "wait-cfg: created", "wait-cfg: started"],
+            log);
+        Assert.True((await _fixture.InspectAsync("wait-cfg")).State.Running);
+
+        // Already configured: a later up says so and does not wait.
+        log.Clear();
+        (await _fixture.Manager(log).UpAsync(services, new UpOptions { RouteTable = ns.RouteTable, Recreate = RecreateMode.Always, NetworkConfiguredFile = configured }, Token)).ThrowIfFailed();
+        Assert.Equal(["wait-cfg: no default route: the network is configured without a gateway; starting", "wait-cfg: recreated", "wait-cfg: started"], log);
         await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
     }
 

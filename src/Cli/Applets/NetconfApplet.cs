@@ -20,6 +20,7 @@ internal static class NetconfApplet
         var resolvConf = new Option<string>("--resolv-conf") { Description = "Resolver file to write", DefaultValueFactory = _ => defaults.ResolvConf };
         var hosts = new Option<string>("--hosts") { Description = "Hosts file whose 127.0.1.1 line names this host", DefaultValueFactory = _ => defaults.Hosts };
         var proxyEnv = new Option<string>("--proxy-env") { Description = "Environment file for http_proxy, https_proxy, no_proxy", DefaultValueFactory = _ => defaults.ProxyEnvironment };
+        var configured = new Option<string>("--configured-file") { Description = "File written once every DHCP link has its lease (PID 1 then stops waiting for a default route)", DefaultValueFactory = _ => defaults.ConfiguredFile };
         var dhcpcd = new Option<string>("--dhcpcd") { Description = "The dhcpcd program", DefaultValueFactory = _ => defaults.Dhcpcd };
         var noKernelHostname = new Option<bool>("--no-kernel-hostname") { Description = "Write the hosts file only; leave the kernel's host name alone" };
         command.Options.Add(daemon);
@@ -27,6 +28,7 @@ internal static class NetconfApplet
         command.Options.Add(resolvConf);
         command.Options.Add(hosts);
         command.Options.Add(proxyEnv);
+        command.Options.Add(configured);
         command.Options.Add(dhcpcd);
         command.Options.Add(noKernelHostname);
         command.SetAction(parse =>
@@ -41,6 +43,7 @@ internal static class NetconfApplet
                 ResolvConf = parse.GetValue(resolvConf)!,
                 Hosts = parse.GetValue(hosts)!,
                 ProxyEnvironment = parse.GetValue(proxyEnv)!,
+                ConfiguredFile = parse.GetValue(configured)!,
                 Dhcpcd = parse.GetValue(dhcpcd)!,
                 SetKernelHostName = !parse.GetValue(noKernelHostname),
             };
