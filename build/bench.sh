@@ -3,15 +3,19 @@
 # next to a floor measured in the same run: the same kernel with a busybox-only initrd whose /init prints
 # `FLOOR booted` and powers off ($OUT/bench/floor-initrd, built by `make floor-initrd`); then the boot to SSH section
 # below. Figures only, no assertions. The artifacts measured are $CORRALOS_DIST's, else $DIST's (default dist/), as the
-# tests read them: `CORRALOS_DIST=/some/dist OUT=/some/out build/bench.sh` measures another tree's build as it is.
+# tests read them: `CORRALOS_DIST=/some/dist OUT=/some/out build/bench.sh` measures another tree's build as it is
+# (nothing is made then, make would rebuild that dist from this tree's sources; the floor is built only when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOTNET=${DOTNET:-dotnet}
 OUT=${OUT:-out}
+given_dist=${CORRALOS_DIST:-}
 export CORRALOS_DIST=${CORRALOS_DIST:-${DIST:-dist}}
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 floor=$OUT/bench/floor-initrd
-if make -n floor-initrd >/dev/null 2>&1; then
+if [[ -n $given_dist ]]; then
+  [[ -f $floor ]] || OUT="$OUT" build/floor-initrd.sh
+elif make -n floor-initrd >/dev/null 2>&1; then
   make --no-print-directory floor-initrd
 elif [[ -x build/floor-initrd.sh ]]; then
   build/floor-initrd.sh
