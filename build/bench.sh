@@ -2,14 +2,20 @@
 # `make bench`: sizes of dist/ artifacts and boot times (direct kernel boot, median of BENCH_RUNS runs, default 5)
 # next to a floor measured in the same run: the same kernel with a busybox-only initrd whose /init prints
 # `FLOOR booted` and powers off ($OUT/bench/floor-initrd, built by `make floor-initrd`); then the boot to SSH section
-# below. Figures only, no assertions.
+# below. Figures only, no assertions. The artifacts measured are $CORRALOS_DIST's, else $DIST's (default dist/), as the
+# tests read them: `CORRALOS_DIST=/some/dist OUT=/some/out build/bench.sh` measures another tree's build as it is
+# (nothing is made then, make would rebuild that dist from this tree's sources; the floor is built only when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOTNET=${DOTNET:-dotnet}
 OUT=${OUT:-out}
+given_dist=${CORRALOS_DIST:-}
+export CORRALOS_DIST=${CORRALOS_DIST:-${DIST:-dist}}
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 floor=$OUT/bench/floor-initrd
-if make -n floor-initrd >/dev/null 2>&1; then
+if [[ -n $given_dist ]]; then
+  [[ -f $floor ]] || OUT="$OUT" build/floor-initrd.sh
+elif make -n floor-initrd >/dev/null 2>&1; then
   make --no-print-directory floor-initrd
 elif [[ -x build/floor-initrd.sh ]]; then
   build/floor-initrd.sh
@@ -22,7 +28,10 @@ rm -rf "$PWD/artifacts/bench-vms"
 
 # --- boot to a usable system (issue 5 point 7) ------------------------------------------------------------------
 # QEMU start -> `CorralOS <version> started` and -> SSH answering, next to the floor booted in the same loop; the
-# guest's memory in use after boot; the smallest -m that still boots to SSH (bisection). tools/Bench/BootToSsh.cs.
+# guest's memory in use after boot; in the same boot, User Docker (issue 7 point 7: `started` -> `wait-for-docker`
+# returning, memory in use with dockerd idle, `docker run --rm` of a busybox image loaded from a tar next to
+# `system-docker run --rm` and `docker version`, tools/Bench/UserDockerFigures.cs); the smallest -m that still boots to
+# SSH (bisection). tools/Bench/BootToSsh.cs.
 # BENCH_SSH_RUNS (default 3) boots each, BENCH_MEMORY_STEPS (default 3) bisection boots; 0 runs skips the section.
 bench_boot_to_ssh() {
   ((${BENCH_SSH_RUNS:-3} > 0)) || return 0

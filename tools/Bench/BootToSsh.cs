@@ -5,12 +5,19 @@ using CorralOS.Testing;
 /// <summary>
 /// Boot to a usable system (issue 5 point 7), figures only: QEMU start → `CorralOS &lt;version&gt; started` and →
 /// SSH answering (the console service, a config drive with a fresh key, user networking), next to the busybox floor
-/// booted in the same loop; the guest's memory in use once SSH answers (MemTotal - MemAvailable); and the smallest
-/// -m that still boots to SSH, by bisection between a size that did and one assumed too small.
+/// booted in the same loop; the guest's memory in use once SSH answers (MemTotal - MemAvailable); User Docker in the
+/// same boot (UserDockerFigures.cs); and the smallest -m that still boots to SSH, by bisection between a size that did
+/// and one assumed too small.
 /// </summary>
 internal static class BootToSsh
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(6);
+
+    /// <summary>2 GiB, as the boot tests: User Docker's image and data live in the RAM root, half the memory (1 GiB runs out).</summary>
+    private const int MeasureMiB = 2048;
+
+    /// <summary>`docker run --rm` (and its floors) timed per boot, after one warm-up.</summary>
+    private const int DockerRuns = 5;
 
     public static async Task RunAsync(int runs, int memorySteps, string floorInitrd)
     {
@@ -45,6 +52,7 @@ internal static class BootToSsh
         var inUse = new List<double>();
         var floorInit = new List<double>();
         var phases = new BootPhases();
+        var userDocker = new UserDockerFigures(DockerRuns);
         for (var run = 1; run <= runs; run++)
         {
             if (haveFloor)
@@ -53,7 +61,7 @@ internal static class BootToSsh
                 floor.Add((await vm.WaitForConsoleAsync("FLOOR booted", s_timeout)).At.TotalSeconds);
                 floorInit.Add((await vm.WaitForConsoleAsync(BootPhases.RunInit, TimeSpan.FromSeconds(1))).At.TotalSeconds);
             }
-            await using (var vm = await QemuVm.StartAsync(Options("bench-ssh", 1024, cloudConfig)))
+            await using (var vm = await QemuVm.StartAsync(Options("bench-ssh", MeasureMiB, cloudConfig)))
             {
                 // SSH is polled from the start, not after `started`: the console may answer before the last service (User
                 // Docker's) is up and `started` is printed.
@@ -62,13 +70,15 @@ internal static class BootToSsh
                 ssh.Add((await sshAnswered ?? throw new TimeoutException("SSH did not answer")).TotalSeconds);
                 inUse.Add(await MemoryInUseMiBAsync(vm, key));
                 await phases.AddAsync(vm);
+                await userDocker.AddAsync(vm, key, started[^1]);
             }
             Console.Error.WriteLine($"  ssh run {run}/{runs}: {(haveFloor ? $"floor {floor[^1]:0.000} s, " : "")}started {started[^1]:0.000} s, " +
                                     $"SSH {ssh[^1]:0.000} s, {inUse[^1]:0} MiB in use");
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Boot to a usable system (console service, config drive, user networking, 1024 MiB; median, min, max of {runs})");
+        Console.WriteLine($"Boot to a usable system (console service, config drive, user networking, {MeasureMiB} MiB, " +
+                          $"accelerator {await AcceleratorProbe.ResolveAsync()}; median, min, max of {runs})");
         Console.WriteLine($"  {"",-40} {"median",8} {"min",8} {"max",8}");
         if (haveFloor)
         {
@@ -84,6 +94,7 @@ internal static class BootToSsh
             Row("floor: kernel runs /init", floorInit, "s");
         }
         phases.Print(Row);
+        userDocker.Print(Row);
     }
 
     /// <summary>Bisection in 16 MiB units between 64 MiB (assumed too small) and 1024 MiB (booted above).</summary>
@@ -135,7 +146,7 @@ internal static class BootToSsh
         return null;
     }
 
-    private static async Task<double> MemoryInUseMiBAsync(QemuVm vm, string key)
+    internal static async Task<double> MemoryInUseMiBAsync(QemuVm vm, string key)
     {
         var (code, meminfo) = await SshAsync(vm, key, "cat /proc/meminfo");
         if (code != 0)
@@ -147,7 +158,7 @@ internal static class BootToSsh
         return (Field("MemTotal") - Field("MemAvailable")) / 1024;
     }
 
-    private static Task<(int Code, string Output)> SshAsync(QemuVm vm, string key, string command) =>
+    internal static Task<(int Code, string Output)> SshAsync(QemuVm vm, string key, string command) =>
         Tools.RunAsync("ssh",
         [
             "-i", key, "-p", vm.SshPort.ToString(CultureInfo.InvariantCulture),
@@ -155,12 +166,12 @@ internal static class BootToSsh
             "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
         ]);
 
-    private static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var s = xs.Order().ToList();
         return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[(s.Count / 2) - 1] + s[s.Count / 2]) / 2;
     }
 
     internal static void Row(string label, List<double> xs, string unit) =>
-        Console.WriteLine($"  {label,-40} {Median(xs),8:0.000} {xs.Min(),8:0.000} {xs.Max(),8:0.000}{(unit.Length > 0 ? " " + unit : "")}");
+        Console.WriteLine($"  {label,-40} {Median(xs),8:0.000} {xs.DefaultIfEmpty(double.NaN).Min(),8:0.000} {xs.DefaultIfEmpty(double.NaN).Max(),8:0.000}{(unit.Length > 0 ? " " + unit : "")}");
 }
