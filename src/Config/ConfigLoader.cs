@@ -96,7 +96,7 @@ public sealed class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new YamlDocument(path, null, YamlDocument.NewTree(), [new ConfigProblem(path, null, null, "", e.Message)]);
+            return new YamlDocument(path, null, YamlDocument.NewTree(), [new ConfigProblem(path, null, null, "", e.Message) { IsUnreadable = e is UnauthorizedAccessException }]);
         }
     }
 }

@@ -12,6 +12,9 @@ public sealed record ConfigProblem(string File, int? Line, int? Column, string K
     /// </summary>
     public bool IsUnknownKey { get; init; }
 
+    /// <summary>The file exists but this user may not read it (cloud-config.yml is 0600): its keys are missing.</summary>
+    public bool IsUnreadable { get; init; }
+
     public override string ToString()
     {
         var where = Line is { } line ? $"{File}:{line}:{Column ?? 1}" : File;

@@ -127,4 +127,30 @@ public sealed class PublishedConfigTests : IDisposable
         Assert.Equal((0, "later\n", ""), Ros("get", "hostname"));
         Assert.Equal(["cloud-config.yml"], Directory.GetFiles(ConfDirectory).Select(Path.GetFileName).Where(n => !n!.EndsWith(".lock", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_user_who_may_not_read_cloud_config_is_told_so_instead_of_getting_nothing()
+    {
+        Assert.Equal(0, Ros("set", "hostname", "secret-host").Exit);
+        // Everything on the way may be searched by others; cloud-config.yml itself stays 0600 root, as in the image.
+        for (var directory = ConfDirectory; directory.Length >= _root.Length; directory = Path.GetDirectoryName(directory)!)
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        }
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(CloudConfig));
+
+        var info = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", Testing.RepoPaths.RequireFile(Testing.RepoPaths.Ros), "config", "get", "hostname"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment[ConfigPaths.RootVariable] = _root;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(30_000), "ros config get did not finish in 30 s");
+
+        Assert.Equal((1, "", $"config: cannot read {CloudConfig}: permission denied (run it as root, e.g. with sudo)\n"), (process.ExitCode, await output, error));
+        Assert.Equal((0, "secret-host\n", ""), Ros("get", "hostname"));
+    }
 }

@@ -41,7 +41,11 @@ internal static class ConfigApplet
         var command = new Command("get", "Print a key of the merged config: scalars as text, maps and lists as YAML, nothing if unset (or a kernel command line parameter: rancher.password, rancher.autologin)") { key };
         command.SetAction(parse =>
         {
-            var value = ConfigTree.Get(CommandLineOnlyKeys.Without(new ConfigLoader(paths(parse)).Load().Tree), parse.GetValue(key)!);
+            if (LoadReadable(parse, paths(parse)) is not { } loaded)
+            {
+                return 1;
+            }
+            var value = ConfigTree.Get(CommandLineOnlyKeys.Without(loaded.Tree), parse.GetValue(key)!);
             var output = parse.InvocationConfiguration.Output;
             if (value is IReadOnlyDictionary<string, object?> or IReadOnlyList<object?>)
             {
@@ -98,7 +102,10 @@ internal static class ConfigApplet
         var command = new Command("export", "Print the user's config (passwords and, unless --private, keys left out)") { output, includePrivate, full };
         command.SetAction(parse =>
         {
-            var loaded = new ConfigLoader(paths(parse)).Load(includeDefaults: parse.GetValue(full), applyDebug: false);
+            if (LoadReadable(parse, paths(parse), includeDefaults: parse.GetValue(full), applyDebug: false) is not { } loaded)
+            {
+                return 1;
+            }
             var text = ConfigYaml.Write(ConfigExport.Filter(loaded.Tree, parse.GetValue(includePrivate)));
             if (parse.GetValue(output) is { } file)
             {
@@ -146,9 +153,13 @@ internal static class ConfigApplet
                 SystemEnvironment.Fill(merged);
                 tree = merged;
             }
+            else if (LoadReadable(parse, paths(parse)) is { } loaded)
+            {
+                tree = loaded.Tree;
+            }
             else
             {
-                tree = new ConfigLoader(paths(parse)).Load().Tree;
+                return 1;
             }
             var environment = Interpolation.Environment(tree);
             var images = new SortedSet<string>(StringComparer.Ordinal);
@@ -187,6 +198,21 @@ internal static class ConfigApplet
         {
             return Report(e.Problems, parse) ?? 1;
         }
+    }
+
+    /// <summary>
+    /// The merged config, or null after naming each layer this user may not read: without sudo, cloud-config.yml
+    /// (0600) would otherwise be left out in silence and a key it sets would print as unset.
+    /// </summary>
+    private static LoadedConfig? LoadReadable(ParseResult parse, ConfigPaths paths, bool includeDefaults = true, bool applyDebug = true)
+    {
+        var loaded = new ConfigLoader(paths).Load(includeDefaults, applyDebug);
+        var unreadable = loaded.Problems.Where(p => p.IsUnreadable).ToList();
+        foreach (var problem in unreadable)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"config: cannot read {problem.File}: permission denied (run it as root, e.g. with sudo)");
+        }
+        return unreadable.Count == 0 ? loaded : null;
     }
 
     /// <summary>Prints each problem on its own line; null when there are none.</summary>
