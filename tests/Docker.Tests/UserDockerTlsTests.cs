@@ -58,9 +58,23 @@ public sealed class UserDockerTlsTests : IDisposable
         Tls.Prepare(Config(), Names);
         var serverCert = File.ReadAllText(Path.Combine(Server, "server-cert.pem"));
         var clientCert = File.ReadAllText(Path.Combine(Client, "cert.pem"));
-        Assert.Empty(Tls.Prepare(Config(), () => throw new InvalidOperationException("names asked for again")));
+        Assert.Empty(Tls.Prepare(Config(), () => ["CORRAL", "localhost", "127.0.0.1", "10.0.2.15", "corral"]));
         Assert.Equal(serverCert, File.ReadAllText(Path.Combine(Server, "server-cert.pem")));
         Assert.Equal(clientCert, File.ReadAllText(Path.Combine(Client, "cert.pem")));
+    }
+
+    [Fact]
+    public void A_new_address_since_the_last_boot_gets_a_new_server_certificate_for_it()
+    {
+        Tls.Prepare(Config(), Names);
+        var clientCert = File.ReadAllText(Path.Combine(Client, "cert.pem"));
+
+        var done = Tls.Prepare(Config(), () => ["corral", "localhost", "127.0.0.1", "10.0.2.16"]);
+
+        Assert.Equal(["new server certificate for corral, localhost, 127.0.0.1, 10.0.2.16"], done);
+        using var server = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(Server, "server-cert.pem"));
+        Assert.Equal([IPAddress.Loopback, IPAddress.Parse("10.0.2.16")], server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateIPAddresses());
+        Assert.Equal(clientCert, File.ReadAllText(Path.Combine(Client, "cert.pem"))); // same CA: the client pair stays
     }
 
     [Fact]

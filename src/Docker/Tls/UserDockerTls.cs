@@ -6,8 +6,8 @@ namespace CorralOS.Docker.Tls;
 /// <summary>
 /// What `ros user-docker` does before dockerd starts when rancher.docker.tls is true (reference §6.3 "writes TLS files
 /// if tls"): the CA (<see cref="DockerTlsGenerator.LoadOrCreateCa"/>) into the server directory; the server pair of
-/// rancher.docker.server_cert and server_key, else the one already there when this CA signed it, else a new one for
-/// this machine's names; and a client pair for rancher in ~rancher/.docker unless one of this CA is there, so that
+/// rancher.docker.server_cert and server_key, else the one already there when this CA signed it and it names this
+/// machine's current host name and addresses, else a new one for them; and a client pair for rancher in ~rancher/.docker unless one of this CA is there, so that
 /// `docker --tlsverify -H tcp://127.0.0.1:2376` works in the console without a step of its own.
 /// </summary>
 public sealed class UserDockerTls(ConfigPaths paths)
@@ -33,15 +33,21 @@ public sealed class UserDockerTls(ConfigPaths paths)
             pair = new PemPair(config.ServerCert, config.ServerKey);
             done.Add($"server certificate from {DockerTlsGenerator.ServerCertKey}");
         }
-        else if (File.Exists(serverCert) && File.Exists(serverKey) && ca.Signed(File.ReadAllText(serverCert)))
-        {
-            pair = new PemPair(File.ReadAllText(serverCert), File.ReadAllText(serverKey));
-        }
         else
         {
-            var names = serverNames().ToList();
-            pair = ca.Issue(CertificateKind.Server, names);
-            done.Add($"new server certificate for {string.Join(", ", names.Distinct(StringComparer.OrdinalIgnoreCase))}");
+            // The pair already there serves while this CA signed it and it still names this machine: a new DHCP
+            // address or host name since it was made gets a new pair, or clients using them would be refused.
+            var names = serverNames().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (File.Exists(serverCert) && File.Exists(serverKey) && File.ReadAllText(serverCert) is var existing
+                && ca.Signed(existing) && CertificateNames.Covers(existing, names))
+            {
+                pair = new PemPair(existing, File.ReadAllText(serverKey));
+            }
+            else
+            {
+                pair = ca.Issue(CertificateKind.Server, names);
+                done.Add($"new server certificate for {string.Join(", ", names)}");
+            }
         }
         DockerTlsGenerator.WriteServer(server, ca, pair);
 
