@@ -43,7 +43,7 @@ internal static class InstallFigures
             Console.WriteLine($"Install and upgrade (one run each): accelerator {accel}, 1 vCPU, 2048 MiB, SeaBIOS, blank 2 GiB raw virtio disk");
             var cloudConfig = $"#cloud-config\nssh_authorized_keys:\n  - {File.ReadAllText(key + ".pub").Trim()}\n" +
                               $"rancher:\n  system_docker:\n    insecure_registry:\n      - {GuestRegistry}\n";
-            await InstallAsync(disk, cloudConfig);
+            var installSeconds = await InstallAsync(disk, cloudConfig);
 
             await using var registry = upgradeArchive is null ? null : await BenchRegistry.StartAsync();
             await using var vm = await QemuVm.StartAsync(new QemuOptions
@@ -57,16 +57,17 @@ internal static class InstallFigures
             });
             Console.WriteLine("  first boot of the installed disk, from QEMU start:");
             var booting = await vm.WaitForConsoleAsync($"CorralOS {version} booting", s_timeout);
-            Console.WriteLine($"    `CorralOS {version} booting`            {booting.At.TotalSeconds,8:0.000} s");
+            Figure($"    `CorralOS {version} booting`", booting.At.TotalSeconds);
             var login = await vm.WaitForConsoleAsync(new Regex("login: "), s_timeout);
-            Console.WriteLine($"    login prompt                          {login.At.TotalSeconds,8:0.000} s");
+            Figure("    login prompt", login.At.TotalSeconds);
             while ((await BootToSsh.SshAsync(vm, key, "true")).Code != 0 && vm.Elapsed < s_timeout)
             {
                 await Task.Delay(500);
             }
-            Console.WriteLine($"    SSH answering                         {vm.Elapsed.TotalSeconds,8:0.000} s");
+            Figure("    SSH answering (`ssh true` every 0.5 s)", vm.Elapsed.TotalSeconds);
             var started = await vm.WaitForConsoleAsync($"CorralOS {version} started", s_timeout);
-            Console.WriteLine($"    `CorralOS {version} started`            {started.At.TotalSeconds,8:0.000} s");
+            Figure($"    `CorralOS {version} started`", started.At.TotalSeconds);
+            Figure("  install + first boot to `started` (host)", installSeconds + started.At.TotalSeconds, "  (ISO poweroff and QEMU start left out)");
 
             Console.WriteLine();
             if (registry is null || upgradeArchive is null)
@@ -82,7 +83,7 @@ internal static class InstallFigures
         }
     }
 
-    private static async Task InstallAsync(string disk, string cloudConfig)
+    private static async Task<double> InstallAsync(string disk, string cloudConfig)
     {
         await using var iso = await QemuVm.StartAsync(new QemuOptions { Name = "bench-install-iso", Boot = BootMode.IsoBios, DiskImage = disk, Network = false });
         await iso.WaitForConsoleAsync("init: boot phases done", s_timeout);
@@ -98,17 +99,22 @@ internal static class InstallFigures
         install.EnsureSuccess("ros install");
         var guest = Regex.Match(install.Output, @"bench-guest (\S+) (\S+)");
         Console.WriteLine("  `ros install -d /dev/vda -t generic -f --no-reboot -c FILE` from the booted ISO:");
-        Console.WriteLine($"    guest (/proc/uptime around it)        {Seconds(guest.Groups[2].Value) - Seconds(guest.Groups[1].Value),8:0.000} s");
-        Console.WriteLine($"    host (typed -> exit status back)      {host.TotalSeconds,8:0.000} s");
-        Console.WriteLine("    its steps as the console showed them (host seconds since the command was typed):");
+        Figure("    guest (/proc/uptime around it)", Seconds(guest.Groups[2].Value) - Seconds(guest.Groups[1].Value));
+        Figure("    host (typed -> exit status back)", host.TotalSeconds);
         var text = iso.Console.TextFrom(from);
-        foreach (Match line in Regex.Matches(text, @"install: [^\r\n]*"))
+        var steps = Regex.Matches(text, @"install: [^\r\n]*")
+            .Select(m => (At: (iso.Console.TimeAt(from + m.Index + m.Length) - sent).TotalSeconds, Text: m.Value)).ToList();
+        var loaded = steps.FirstOrDefault(l => l.Text.StartsWith("install: loaded ", StringComparison.Ordinal)).At;
+        Figure("      loading the OS image from the ISO", loaded, "  (to `install: loaded`)");
+        Figure("      the installer container's part", host.TotalSeconds - loaded, "  (partitions, files, GRUB)");
+        Console.WriteLine("    its steps as the console showed them (host seconds since the command was typed; 25/50/75% lines left out):");
+        foreach (var (at, line) in steps.Where(l => !IsPercent(l.Text)))
         {
-            var at = iso.Console.TimeAt(from + line.Index + line.Length) - sent;
-            Console.WriteLine($"      {at.TotalSeconds,7:0.0}  {line.Value}");
+            Console.WriteLine($"      {at,7:0.0}  {line}");
         }
         await iso.SendLineAsync("poweroff");
         await iso.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        return host.TotalSeconds;
     }
 
     private static async Task UpgradeAsync(QemuVm vm, string key, BenchRegistry registry, string archive)
@@ -118,7 +124,7 @@ internal static class InstallFigures
         await registry.PushAsync(archive, "corralos/os", tag);
         Console.WriteLine($"Upgrade from a local registry: corralos/os:{tag} ({new FileInfo(archive).Length / 1048576.0:0.0} MiB archive), " +
                           $"Debian's docker-registry on 127.0.0.1, guestfwd {GuestRegistry}");
-        Console.WriteLine($"  push from the host (not part of the upgrade)  {push.Elapsed.TotalSeconds,8:0.000} s");
+        Figure("  push from the host (not part of the upgrade)", push.Elapsed.TotalSeconds);
         var sent = Stopwatch.StartNew();
         var (code, output) = await BootToSsh.SshAsync(vm, key,
             "read a _ </proc/uptime; echo \"bench-t $a start\"; " +
@@ -136,12 +142,15 @@ internal static class InstallFigures
         var end = lines[^1].At;
         var pullEnd = lines.LastOrDefault(l => l.Text.StartsWith("upgrade: pull", StringComparison.Ordinal)).At;
         Console.WriteLine($"  `ros os upgrade -i IMAGE -f --no-reboot` over SSH:");
-        Console.WriteLine($"    guest (/proc/uptime around it)              {end - start,8:0.000} s");
-        Console.WriteLine($"      pull (to the last `upgrade: pull:` line)  {pullEnd - start,8:0.000} s");
-        Console.WriteLine($"      write (installer container, boot files)   {end - pullEnd,8:0.000} s");
-        Console.WriteLine($"    host (ssh command)                          {host.TotalSeconds,8:0.000} s");
-        Console.WriteLine("    its lines (guest seconds since the command started):");
-        foreach (var (at, text) in lines.Skip(1).SkipLast(1))
+        Figure("    guest (/proc/uptime around it)", end - start);
+        var downloaded = lines.LastOrDefault(l => l.Text.EndsWith(": Download complete", StringComparison.Ordinal)).At;
+        Figure("      pull (to the last `upgrade: pull:` line)", pullEnd - start);
+        Figure("        download (to the last `Download complete`)", downloaded - start);
+        Figure("        extract (the rest of the pull)", pullEnd - downloaded);
+        Figure("      write (installer container, boot files)", end - pullEnd);
+        Figure("    host (ssh command)", host.TotalSeconds);
+        Console.WriteLine("    its lines (guest seconds since the command started; 25/50/75% lines left out):");
+        foreach (var (at, text) in lines.Skip(1).SkipLast(1).Where(l => !IsPercent(l.Text)))
         {
             Console.WriteLine($"      {at - start,7:0.0}  {text}");
         }
@@ -162,6 +171,13 @@ internal static class InstallFigures
         }
         throw new InvalidOperationException($"{archive} has no manifest.json");
     }
+
+    // One figure: an indented label, seconds in a column, a note.
+    private static void Figure(string label, double seconds, string note = "") =>
+        Console.WriteLine($"{label,-52} {seconds,8:0.000} s{note}");
+
+    // Progress lines past 0%: the start and end of each step show the rate well enough.
+    private static bool IsPercent(string line) => Regex.IsMatch(line, @": [1-9]\d*%$");
 
     private static double Seconds(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 }
