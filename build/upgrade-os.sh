@@ -7,6 +7,7 @@
 # Cached in $CACHE/upgrade-os/<key>/os.tar, the key being a hash of every input: the sources, build scripts and image
 # recipes (file contents), the kernel, and B's version; a hit costs the hash and a copy. B's initrd is compressed
 # faster than dist/initrd (zstd -3): it only has to boot in the test. The two newest keys are kept.
+# UPGRADE_OS_CACHED_ONLY=1: a cache miss builds nothing and exits 3 (`make bench` without BENCH_UPGRADE=1).
 set -euo pipefail
 umask 022
 
@@ -36,6 +37,9 @@ key=$(
 entry=$CACHE/upgrade-os/$key
 if [[ -s $entry/os.tar ]]; then
   echo "upgrade-os: corralos/os:$UPGRADE_VERSION from the cache ($entry)"
+elif [[ ${UPGRADE_OS_CACHED_ONLY:-} == 1 ]]; then
+  echo "upgrade-os: corralos/os:$UPGRADE_VERSION is not in the cache (key $key); not building it" >&2
+  exit 3
 else
   echo "upgrade-os: building corralos/os:$UPGRADE_VERSION (cache key $key)"
   work=$(mktemp -d "$CACHE/upgrade-os.work.XXXXXX")

@@ -4,6 +4,8 @@ using CorralOS.Testing;
 
 // Figures only, no assertions. Usage: CorralOS.Bench [--runs N] [--floor-initrd PATH]
 //   or CorralOS.Bench --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] (BootToSsh.cs)
+//   or CorralOS.Bench --install-upgrade [--upgrade-os ARCHIVE] [--upgrade-note TEXT] (InstallFigures.cs; without an
+//      archive the upgrade is not measured and TEXT says why)
 //   or CorralOS.Bench --engine-run SOCKET IMAGE [--runs N] (EngineRun.cs: `run --rm IMAGE true` through the API)
 var runs = 5;
 var bootToSsh = false;
@@ -11,6 +13,9 @@ var memorySteps = 3;
 var floorInitrd = Path.Combine(RepoPaths.Out, "bench", "floor-initrd");
 string? engineSocket = null;
 var engineImage = "";
+var installUpgrade = false;
+string? upgradeOs = null;
+var upgradeNote = "no second version given";
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,11 +33,20 @@ for (var i = 0; i < args.Length; i++)
             engineSocket = args[++i];
             engineImage = args[++i];
             break;
+        case "--install-upgrade":
+            installUpgrade = true;
+            break;
+        case "--upgrade-os":
+            upgradeOs = Path.GetFullPath(args[++i]);
+            break;
+        case "--upgrade-note":
+            upgradeNote = args[++i];
+            break;
         case "--memory-steps":
             memorySteps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] | --engine-run SOCKET IMAGE [--runs N]");
+            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] | --install-upgrade [--upgrade-os ARCHIVE] [--upgrade-note TEXT] | --engine-run SOCKET IMAGE [--runs N]");
             return 2;
     }
 }
@@ -40,6 +54,12 @@ for (var i = 0; i < args.Length; i++)
 if (engineSocket is not null)
 {
     return await EngineRun.RunAsync(engineSocket, engineImage, runs, warmup: 3);
+}
+
+if (installUpgrade)
+{
+    await InstallFigures.RunAsync(upgradeOs, upgradeNote);
+    return 0;
 }
 
 if (bootToSsh)
