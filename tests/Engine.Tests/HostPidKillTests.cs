@@ -78,27 +78,6 @@ public sealed class HostPidKillTests : IAsyncLifetime
     private static List<int> Sleeps(int marker)
     {
         string[] wanted = [$"sleep\0{marker}\0", $"sleep\0{marker + 1}\0"];
-        List<int> found = [];
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-            string cmdline;
-            try
-            {
-                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-            }
-            catch (IOException)
-            {
-                continue; // gone meanwhile
-            }
-            if (wanted.Contains(cmdline, StringComparer.Ordinal))
-            {
-                found.Add(pid);
-            }
-        }
-        return found;
+        return [.. ProcFacts.Processes("cmdline").Where(p => wanted.Contains(p.Text, StringComparer.Ordinal)).Select(p => p.Pid)];
     }
 }
