@@ -78,8 +78,8 @@ public sealed partial class EngineServer : IAsyncDisposable
         app.Use(ApiVersions.Middleware(options.Version));
         app.UseRouting();
         SystemEndpoints.Map(app, options, store, containerStore, engineId);
-        ImageEndpoints.Map(app, store, containers.Events);
-        RegistryEndpoints.Map(app, store, options);
+        var push = RegistryEndpoints.Map(app, store, options);
+        ImageEndpoints.Map(app, store, containers.Events, push);
         ContainerEndpoints.Map(app, containers, new ContainerViews(containerStore.Layout, store));
         ExecEndpoints.Map(app, containers.Execs);
         VolumeEndpoints.Map(app, containers.Volumes);

@@ -1,6 +1,6 @@
 namespace CorralOS.Engine.Tests;
 
-/// <summary>What /proc says about this test process: mounts and zombie children.</summary>
+/// <summary>What /proc says: this test process's mounts and zombie children, any process's files.</summary>
 public static class ProcFacts
 {
     public static IEnumerable<string> MountTargets() =>
@@ -13,21 +13,8 @@ public static class ProcFacts
         for (var attempt = 0; attempt < 20; attempt++)
         {
             zombies = [];
-            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            foreach (var (pid, stat) in Processes("stat"))
             {
-                if (!int.TryParse(Path.GetFileName(dir), out var pid))
-                {
-                    continue;
-                }
-                string stat;
-                try
-                {
-                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                }
-                catch (IOException)
-                {
-                    continue; // gone meanwhile
-                }
                 // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 if (fields[0] == "Z" && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == parent)
@@ -42,5 +29,27 @@ public static class ProcFacts
             await Task.Delay(100);
         }
         return zombies;
+    }
+
+    /// <summary>Every process's pid with the text of its /proc/PID/<paramref name="file"/> (those gone meanwhile left out).</summary>
+    public static IEnumerable<(int Pid, string Text)> Processes(string file)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(dir, file));
+            }
+            catch (IOException)
+            {
+                continue; // gone meanwhile
+            }
+            yield return (pid, text);
+        }
     }
 }

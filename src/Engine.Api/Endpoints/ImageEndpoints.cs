@@ -10,12 +10,14 @@ using Microsoft.AspNetCore.Routing;
 namespace CorralOS.Engine.Api.Endpoints;
 
 /// <summary>
-/// /images: load, list, inspect, history, tag, remove, save. Image names may hold '/', so per-image routes are one
-/// catch-all per method, split on the last path segment (Docker routes with {name:.*} the same way).
+/// /images: load, list, inspect, history, tag, push, remove, save. Image names may hold '/', so per-image routes are
+/// one catch-all per method, split on the last path segment (Docker routes with {name:.*} the same way). One route per
+/// name depth instead (as push had) multiplied ASP.NET's route matcher into 5 MB of states, held for the engine's life.
 /// </summary>
 public static class ImageEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes, ImageStore store, Events.EventLog events)
+    /// <param name="push">The push handler (<see cref="RegistryEndpoints"/>), given the context and the image name.</param>
+    public static void Map(IEndpointRouteBuilder routes, ImageStore store, Events.EventLog events, Func<HttpContext, string, Task> push)
     {
         var views = new ImageViews(store);
         var loader = new ImageLoader(store);
@@ -56,6 +58,10 @@ public static class ImageEndpoints
         routes.MapPost("/images/{**path}", context =>
         {
             var (name, action) = Split(context);
+            if (action == "push")
+            {
+                return push(context, name);
+            }
             if (action != "tag")
             {
                 throw new NotFoundException("page not found");

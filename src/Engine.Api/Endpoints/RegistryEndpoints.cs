@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Routing;
 namespace CorralOS.Engine.Api.Endpoints;
 
 /// <summary>
-/// Registry routes: pull (`POST /images/create`), push (`POST /images/{name}/push`) and login (`POST /auth`).
+/// Registry routes: pull (`POST /images/create`) and login (`POST /auth`), and the handler of push
+/// (`POST /images/{name}/push`), which <see cref="ImageEndpoints"/>' per-image catch-all calls.
 /// Everything that can fail before bytes move (reference, credentials, manifest, config) fails as a plain
 /// error answer (400/404/500); once the JSON message stream has started, an error is its last line.
 /// </summary>
@@ -18,23 +19,16 @@ public static class RegistryEndpoints
 {
     private const string AuthHeader = "X-Registry-Auth";
 
-    // Image names hold '/', and a catch-all must end a route template: push gets one template per name depth.
-    private const int MaxNameSegments = 8;
-
-    public static void Map(IEndpointRouteBuilder routes, ImageStore store, EngineOptions options)
+    /// <summary>Maps pull and login; returns the push handler (context, image name).</summary>
+    public static Func<HttpContext, string, Task> Map(IEndpointRouteBuilder routes, ImageStore store, EngineOptions options)
     {
         var settings = new RegistrySettings { InsecureRegistries = options.InsecureRegistries, AuthFile = options.RegistryAuthFile };
         var puller = new ImagePuller(store, settings);
         var pusher = new ImagePusher(store, settings);
 
         routes.MapPost("/images/create", context => PullAsync(context, puller, settings));
-        for (var depth = 1; depth <= MaxNameSegments; depth++)
-        {
-            var segments = depth;
-            var template = "/images/" + string.Join('/', Enumerable.Range(0, segments).Select(i => $"{{n{i}}}")) + "/push";
-            routes.MapPost(template, context => PushAsync(context, pusher, settings, segments));
-        }
         routes.MapPost("/auth", context => LoginAsync(context, settings));
+        return (context, name) => PushAsync(context, pusher, settings, name);
     }
 
     private static async Task PullAsync(HttpContext context, ImagePuller puller, RegistrySettings settings)
@@ -67,10 +61,8 @@ public static class RegistryEndpoints
         }
     }
 
-    private static async Task PushAsync(HttpContext context, ImagePusher pusher, RegistrySettings settings, int depth)
+    private static async Task PushAsync(HttpContext context, ImagePusher pusher, RegistrySettings settings, string name)
     {
-        // Clients that escape the name as one segment send %2F, which the router leaves encoded.
-        var name = string.Join('/', Enumerable.Range(0, depth).Select(i => Uri.UnescapeDataString((string)context.Request.RouteValues[$"n{i}"]!)));
         var images = pusher.Resolve(name, context.Request.Query["tag"].ToString());
         var fromClient = RegistryCredentials.FromHeader(context.Request.Headers[AuthHeader]);
         var credentials = fromClient ?? settings.ConfiguredCredentials(images[0].Tag.Domain);

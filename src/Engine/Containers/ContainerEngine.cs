@@ -187,15 +187,26 @@ public sealed class ContainerEngine
             if (!run.Finished.IsCompleted)
             {
                 Events.Container(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None, all: true);
-                if (await Task.WhenAny(run.Finished, Task.Delay(s_stragglerGrace)) != run.Finished)
-                {
-                    run.KillStragglers();
-                }
+                await KillAllAsync(container, run);
             }
         }
         await run.Finished;
         return true;
+    }
+
+    /// <summary>
+    /// SIGKILLs every process of the container's cgroup (`crun kill --all`), not only its init, and waits for the run's
+    /// end. Without a PID namespace of its own (`--pid host`) the init's death does not end its children, and crun run
+    /// waits for them; what escaped the cgroup is killed by hand after a grace.
+    /// </summary>
+    private async Task KillAllAsync(Container container, ContainerRun run)
+    {
+        await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None, all: true);
+        if (await Task.WhenAny(run.Finished, Task.Delay(s_stragglerGrace)) != run.Finished)
+        {
+            run.KillStragglers();
+        }
+        await run.Finished;
     }
 
     public async Task KillAsync(string nameOrId, string signalName, CancellationToken cancellationToken)
@@ -215,10 +226,14 @@ public sealed class ContainerEngine
             container.Update(s => s.StoppedByUser = true);
         }
         Events.Container(container, "kill", ("signal", signal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), cancellationToken);
+        // SIGKILL ends the whole container, as containerd ends a shared PID namespace's rest when its init dies.
         if (signal == Signals.SIGKILL)
         {
-            await run.Finished;
+            await KillAllAsync(container, run);
+        }
+        else
+        {
+            await _context.Runtime.KillAsync(container.Id, signal, CrunLog(container), cancellationToken);
         }
     }
 
@@ -304,8 +319,7 @@ public sealed class ContainerEngine
         if (running)
         {
             container.Run!.RequestStop();
-            await _context.Runtime.KillAsync(container.Id, Signals.SIGKILL, CrunLog(container), CancellationToken.None);
-            await container.Run.Finished;
+            await KillAllAsync(container, container.Run);
         }
         // `crun run` deletes its state when it exits: a `crun delete` (a whole crun start) only for what one left.
         if (_context.Runtime.HasState(container.Id))
