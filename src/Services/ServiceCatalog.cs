@@ -53,6 +53,9 @@ public sealed class ServiceCatalog
     /// <summary>The console names every catalog's index.yml lists under consoles: (their files define the service `console`).</summary>
     public Task<IReadOnlyList<string>> ConsoleNamesAsync(CancellationToken cancellationToken) => IndexedAsync("consoles", cancellationToken);
 
+    /// <summary>The flavours of <paramref name="switchable"/> every catalog's index.yml lists (consoles:, engines:).</summary>
+    public Task<IReadOnlyList<string>> NamesOfAsync(SwitchableService switchable, CancellationToken cancellationToken) => IndexedAsync(switchable.IndexKey, cancellationToken);
+
     private async Task<IReadOnlyList<string>> IndexedAsync(string key, CancellationToken cancellationToken)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);

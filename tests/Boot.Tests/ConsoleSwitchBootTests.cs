@@ -8,6 +8,10 @@ namespace CorralOS.Boot.Tests;
 /// `ros console switch -f debian` stages the image from the ISO and replaces the console, whose /usr file survives a
 /// reboot; `switch -f default` goes back. `ros console list` shows each state; sshd_config never has a duplicate line;
 /// a user container with a restart policy keeps running through every switch and comes back after each reboot.
+/// Engines (issue 7 point 2, docs/user-docker.md) in the same VM, which has what they need (state disk, ISO, User
+/// Docker with a container): `ros engine switch -f podman` stages Podman's image from the ISO and replaces User Docker,
+/// the console's docker CLI then talks to Podman and runs a container; `switch -f docker` finds Docker's container and
+/// its named volume's data again.
 /// </summary>
 public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm booted) : IClassFixture<ConsoleSwitchBootTests.ConsoleVm>
 {
@@ -82,6 +86,53 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
         Assert.Equal("gone\n", await booted.SshAsync("test -e /etc/debian_version || echo gone"));
         Assert.Equal("", await booted.SshAsync(DuplicateSshdLines));
         Assert.Equal("running\n", await booted.SshAsync(KeeperState));
+    }
+
+    [Fact]
+    [TestOrder(5)]
+    public async Task An_engine_switch_to_podman_and_back_keeps_dockers_containers_and_volumes()
+    {
+        const string engines = "sudo ros engine list 2>/dev/null";
+        var image = $"corralos/os-base:{RepoPaths.Version}";
+        await booted.SshAsync("wait-for-docker --timeout 300 && docker run --rm -v kept:/data " + image + " sh -c 'echo kept-data > /data/f' && " +
+                              $"docker run -d --restart always --name holder -v kept:/data {image} sleep 1000000");
+        Assert.Equal("current docker
+disabled podman
+", await booted.SshAsync(engines));
+        var refused = await booted.SshAsync("sudo ros engine switch -f nope 2>/tmp/err; echo exit=$?; grep -v ^warning /tmp/err");
+        Assert.Equal("exit=1
+nope is not a valid engine
+", refused);
+
+        var switched = await booted.SshAsync("sudo ros engine switch -f podman 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");
+        Assert.Contains("switched to engine podman", switched, StringComparison.Ordinal);
+        Assert.Contains("Podman Engine", switched, StringComparison.Ordinal);
+        Assert.Equal("disabled docker
+current podman
+", await booted.SshAsync(engines));
+        Assert.Equal("podman
+", await booted.SshAsync("sudo ros config get rancher.docker.engine"));
+        Assert.Equal("srw-rw---- root docker
+", await booted.SshAsync("stat -L -c '%A %U %G' /var/run/docker.sock"));
+        // Podman has its own store: the image goes in through the docker CLI as into Docker.
+        Assert.Equal("hello from podman
+", await booted.SshAsync(
+            $"sudo system-docker save -o /home/rancher/base.tar {image} && sudo chown rancher /home/rancher/base.tar && docker load -q -i /home/rancher/base.tar >/dev/null && " +
+            $"rm /home/rancher/base.tar && docker run --rm {image} echo hello from podman"));
+
+        var back = await booted.SshAsync("sudo ros engine switch -f docker 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");
+        Assert.DoesNotContain("Podman", back, StringComparison.Ordinal);
+        Assert.Equal("current docker
+disabled podman
+", await booted.SshAsync(engines));
+        Assert.Equal("running
+", await booted.SshAsync(KeeperState.Replace("keeper", "holder", StringComparison.Ordinal)));
+        Assert.Equal("kept-data
+", await booted.SshAsync("docker exec holder cat /data/f"));
+        Assert.Equal("running
+", await booted.SshAsync(KeeperState));
+        Assert.Equal("kept
+", await booted.SshAsync("sudo test -d /var/lib/containers/storage/overlay && echo kept"));
     }
 
     /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` stages from).</summary>
