@@ -15,7 +15,7 @@ public static class Consoles
     public const string Service = "console";
 
     /// <summary>The label a console container carries its flavour in.</summary>
-    public const string Label = "io.rancher.os.console";
+    public const string Label = Compose.RancherLabels.Console;
 
     /// <summary>rancher.console, or `default` when unset or empty.</summary>
     public static string Enabled(IReadOnlyDictionary<string, object?> config) => Switchable.Enabled(config);

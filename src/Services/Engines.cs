@@ -15,5 +15,5 @@ public static class Engines
     public const string Service = "docker";
 
     /// <summary>The label an engine's container carries its name in (the built-in one has none).</summary>
-    public const string Label = "io.rancher.os.engine";
+    public const string Label = Compose.RancherLabels.Engine;
 }

@@ -27,15 +27,18 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
     private const string KeeperState = "for i in $(seq 1 60); do docker inspect -f '{{.State.Status}}' keeper | grep -x running && exit 0; sleep 2; done; " +
                                        "docker inspect -f '{{.State.Status}}' keeper";
 
+    /// <summary>Loads System Docker's <paramref name="image"/> into the running engine through the docker CLI, unless it has it.</summary>
+    private static string LoadBase(string image) =>
+        $"{{ docker image inspect {image} >/dev/null 2>&1 || {{ sudo system-docker save -o /home/rancher/base.tar {image} && " +
+        $"sudo chown rancher /home/rancher/base.tar && docker load -q -i /home/rancher/base.tar >/dev/null && rm /home/rancher/base.tar; }}; }}";
+
     [Fact]
     [TestOrder(1)]
     public async Task The_default_console_is_current_and_loses_a_file_under_usr_at_a_reboot()
     {
         Assert.Equal(DefaultCurrent, await booted.SshAsync(List));
         var image = $"corralos/os-base:{RepoPaths.Version}";
-        await booted.SshAsync($"wait-for-docker --timeout 300 && sudo system-docker save -o /home/rancher/base.tar {image} && " +
-                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar && rm /home/rancher/base.tar && " +
-                              $"docker run -d --restart always --name keeper {image} sleep 1000000");
+        await booted.SshAsync($"wait-for-docker --timeout 300 && {LoadBase(image)} && docker run -d --restart always --name keeper {image} sleep 1000000");
         await booted.SshAsync("sudo touch /usr/lost-in-default");
 
         await booted.RebootAsync();
@@ -94,45 +97,27 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
     {
         const string engines = "sudo ros engine list 2>/dev/null";
         var image = $"corralos/os-base:{RepoPaths.Version}";
-        await booted.SshAsync("wait-for-docker --timeout 300 && docker run --rm -v kept:/data " + image + " sh -c 'echo kept-data > /data/f' && " +
+        await booted.SshAsync($"wait-for-docker --timeout 300 && {LoadBase(image)} && docker run --rm -v kept:/data {image} sh -c 'echo kept-data > /data/f' && " +
                               $"docker run -d --restart always --name holder -v kept:/data {image} sleep 1000000");
-        Assert.Equal("current docker
-disabled podman
-", await booted.SshAsync(engines));
+        Assert.Equal("current docker\ndisabled podman\n", await booted.SshAsync(engines));
         var refused = await booted.SshAsync("sudo ros engine switch -f nope 2>/tmp/err; echo exit=$?; grep -v ^warning /tmp/err");
-        Assert.Equal("exit=1
-nope is not a valid engine
-", refused);
+        Assert.Equal("exit=1\nnope is not a valid engine\n", refused);
 
         var switched = await booted.SshAsync("sudo ros engine switch -f podman 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");
         Assert.Contains("switched to engine podman", switched, StringComparison.Ordinal);
         Assert.Contains("Podman Engine", switched, StringComparison.Ordinal);
-        Assert.Equal("disabled docker
-current podman
-", await booted.SshAsync(engines));
-        Assert.Equal("podman
-", await booted.SshAsync("sudo ros config get rancher.docker.engine"));
-        Assert.Equal("srw-rw---- root docker
-", await booted.SshAsync("stat -L -c '%A %U %G' /var/run/docker.sock"));
+        Assert.Equal("disabled docker\ncurrent podman\n", await booted.SshAsync(engines));
+        Assert.Equal("podman\n", await booted.SshAsync("sudo ros config get rancher.docker.engine"));
+        Assert.Equal("srw-rw---- root docker\n", await booted.SshAsync("stat -L -c '%A %U %G' /var/run/docker.sock"));
         // Podman has its own store: the image goes in through the docker CLI as into Docker.
-        Assert.Equal("hello from podman
-", await booted.SshAsync(
-            $"sudo system-docker save -o /home/rancher/base.tar {image} && sudo chown rancher /home/rancher/base.tar && docker load -q -i /home/rancher/base.tar >/dev/null && " +
-            $"rm /home/rancher/base.tar && docker run --rm {image} echo hello from podman"));
+        Assert.Equal("hello from podman\n", await booted.SshAsync($"{LoadBase(image)} && docker run --rm {image} echo hello from podman"));
 
         var back = await booted.SshAsync("sudo ros engine switch -f docker 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");
         Assert.DoesNotContain("Podman", back, StringComparison.Ordinal);
-        Assert.Equal("current docker
-disabled podman
-", await booted.SshAsync(engines));
-        Assert.Equal("running
-", await booted.SshAsync(KeeperState.Replace("keeper", "holder", StringComparison.Ordinal)));
-        Assert.Equal("kept-data
-", await booted.SshAsync("docker exec holder cat /data/f"));
-        Assert.Equal("running
-", await booted.SshAsync(KeeperState));
-        Assert.Equal("kept
-", await booted.SshAsync("sudo test -d /var/lib/containers/storage/overlay && echo kept"));
+        Assert.Equal("current docker\ndisabled podman\n", await booted.SshAsync(engines));
+        Assert.Equal("running\n", await booted.SshAsync(KeeperState.Replace("keeper", "holder", StringComparison.Ordinal)));
+        Assert.Equal("kept-data\n", await booted.SshAsync("docker exec holder cat /data/f"));
+        Assert.Equal("kept\n", await booted.SshAsync("sudo test -d /var/lib/containers/storage/overlay && echo kept"));
     }
 
     /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` stages from).</summary>
