@@ -93,6 +93,21 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
     }
 
     [Fact]
+    public void Help_lists_the_subcommands_and_no_subcommand_is_one_line()
+    {
+        var help = Ros("--help");
+        Assert.Equal(0, help.Exit);
+        foreach (var line in (string[])["list", "switch", "enable", "List, switch and enable User Docker engines (docker, podman)"])
+        {
+            Assert.Contains(line, help.Output, StringComparison.Ordinal);
+        }
+        var switchHelp = Ros("switch", "--help").Output;
+        Assert.Contains("-f, --force", switchHelp, StringComparison.Ordinal);
+        Assert.Contains("docker, or an engine of the catalog (ros engine list)", switchHelp, StringComparison.Ordinal);
+        Assert.Equal((2, "", "engine: a subcommand is required; see 'ros engine --help'\n"), Ros());
+    }
+
+    [Fact]
     public async Task Rancher_docker_engine_podman_replaces_the_docker_service_and_an_unknown_name_keeps_docker()
     {
         using var http = new HttpClient();

@@ -118,7 +118,9 @@ internal sealed record SwitchableApplet(
         return command;
     }
 
-    private Argument<string> NameArgument() => new("name") { Description = $"{Switchable.Default}, or a {Noun} of the catalog (ros {Noun} list)" };
+    private Argument<string> NameArgument() => new("name") { Description = $"{Switchable.Default}, or {Article} {Noun} of the catalog (ros {Noun} list)" };
+
+    private string Article => "aeiou".Contains(Noun[0], StringComparison.Ordinal) ? "an" : "a";
 
     private bool Confirm(ParseResult parse)
     {
