@@ -120,12 +120,15 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
         Assert.Equal("kept\n", await booted.SshAsync("sudo test -d /var/lib/containers/storage/overlay && echo kept"));
     }
 
-    /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` stages from).</summary>
+    /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` and `ros engine` stage from).</summary>
     public sealed class ConsoleVm : SshConsoleVm
     {
         protected override QemuOptions Options => new()
         {
             Name = "console-switch",
+            // System Docker's store is in RAM (half of it): the Debian console's image, then Podman's (about 300 MB
+            // unpacked, twice that while it loads) do not fit in the 1 GiB a 2 GiB machine has.
+            MemoryMiB = 3072,
             Boot = BootMode.DirectKernel,
             InitShell = false,
             AllowReboot = true,
