@@ -17,9 +17,9 @@ DOTNET ?= dotnet
 RID := linux-x64
 CS_SOURCES := $(shell find src -name '*.cs' -o -name '*.csproj' 2>/dev/null) Directory.Build.props Directory.Packages.props VERSION
 
-.PHONY: all deps ros kernel images consoles initrd os-image iso upgrade-os floor-initrd run test test-upgrade bench bench-engine clean
+.PHONY: all deps ros kernel images consoles engines initrd os-image iso upgrade-os floor-initrd run test test-upgrade bench bench-engine clean
 
-all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/corralos.iso
+all: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/engines/os-podman.tar $(DIST)/corralos.iso
 
 # Installs the Debian packages the build, `run` and tests need (only those missing).
 deps:
@@ -65,7 +65,14 @@ $(DIST)/consoles/os-console-debian.tar: build/consoles.sh build/console-rootfs.s
 
 consoles: $(DIST)/consoles/os-console-debian.tar
 
-$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
+# The alternative User Docker engines (images/engines/*): built as the consoles, cached in $(CACHE)/engines; the docker
+# CLI they share with the console comes from the sysroot (kernel.sh's fetch-debs.sh). Shipped on the ISO.
+$(DIST)/engines/os-podman.tar: $(DIST)/vmlinuz build/engines.sh build/consoles.sh build/console-rootfs.sh build/common.sh $(shell find images/engines -type f 2>/dev/null) | deps
+	build/engines.sh
+
+engines: $(DIST)/engines/os-podman.tar
+
+$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/engines/os-podman.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
 	build/iso.sh
 
 iso: $(DIST)/corralos.iso

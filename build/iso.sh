@@ -13,6 +13,7 @@ VMLINUZ=${VMLINUZ:-$DIST/vmlinuz}
 INITRD=${INITRD:-$DIST/initrd}
 OS_IMAGE=${OS_IMAGE:-$DIST/images/os.tar}  # the OS image (build/os-image.sh), for `ros install` from this medium
 CONSOLES=${CONSOLES:-$DIST/consoles}        # the persistent consoles (build/consoles.sh), for `ros console switch`
+ENGINES=${ENGINES:-$DIST/engines}           # the User Docker engines (build/engines.sh), for `ros engine switch`
 ISO=${ISO:-$DIST/corralos.iso}
 GRUB_CFG=${GRUB_CFG:-$ROOT/images/iso/grub.cfg}
 GRUB_LIB=${GRUB_LIB:-/usr/lib/grub}
@@ -21,7 +22,7 @@ VOLUME_ID=${VOLUME_ID:-CORRALOS}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
-for v in OUT DIST VMLINUZ INITRD OS_IMAGE CONSOLES ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+for v in OUT DIST VMLINUZ INITRD OS_IMAGE CONSOLES ENGINES ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 # xorriso and mtools read it too: volume dates, FAT timestamps.
 export SOURCE_DATE_EPOCH
 
@@ -61,6 +62,10 @@ install -D -m 0644 "$OS_IMAGE" "$WORK/tree/images/os.tar"
 # Not in the initrd (RAM): `ros console switch/enable` copies one from here to the state disk when it is chosen.
 for console in "$CONSOLES"/os-console-*.tar; do
   [[ -e $console ]] && install -D -m 0644 "$console" "$WORK/tree/consoles/$(basename "$console")"
+done
+# Likewise the engines, for `ros engine switch/enable`.
+for engine in "$ENGINES"/*.tar; do
+  [[ -e $engine ]] && install -D -m 0644 "$engine" "$WORK/tree/engines/$(basename "$engine")"
 done
 sed "s/@VERSION@/$VERSION/g" "$GRUB_CFG" >"$WORK/tree/boot/grub/grub.cfg"
 find "$WORK/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

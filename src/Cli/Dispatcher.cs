@@ -24,6 +24,7 @@ internal static class Dispatcher
         ConfigApplet.Create() with { OwnName = false },
         ServiceApplet.Create(),
         ConsoleApplet.Create(),
+        EngineApplet.Create(),
         SwitchConsoleApplet.Create(),
         OsCommand.Create(),
         TlsCommand.Create(),
@@ -39,6 +40,7 @@ internal static class Dispatcher
         CloudInitExecuteApplet.Create(),
         EntrypointApplet.Create(),
         UserDockerApplet.Create(),
+        UserPodmanApplet.Create(),
         WaitForDockerApplet.Create(),
         PreloadImagesApplet.Create(),
     ];

@@ -33,12 +33,15 @@ public readonly struct RancherLabels
     public const string CreateOnly = "io.rancher.os.createonly";
     public const string ReloadConfig = "io.rancher.os.reloadconfig";
     public const string Console = "io.rancher.os.console";
+
+    /// <summary>CorralOS's: the engine a `docker` service runs (docs/user-docker.md, `ros engine list`).</summary>
+    public const string Engine = "io.rancher.os.engine";
     public const string Rebuild = "io.docker.compose.rebuild";
 
-    /// <summary>Labels under io.rancher.os. that RancherOS read; others there are reported as unknown.</summary>
+    /// <summary>Labels under io.rancher.os. that RancherOS read (and CorralOS's engine label); others there are reported as unknown.</summary>
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Scope, After, Before, Detach, CreateOnly, ReloadConfig, Console,
+        Scope, After, Before, Detach, CreateOnly, ReloadConfig, Console, Engine,
         "io.rancher.os.remove", "io.rancher.os.hash",
     };
 

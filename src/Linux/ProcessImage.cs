@@ -13,10 +13,17 @@ public static class ProcessImage
     /// <summary>
     /// Execs <paramref name="path"/> with <paramref name="arguments"/> (argv[0] included) and exactly
     /// <paramref name="environment"/>; stdout and stderr append to <paramref name="output"/> (created 0644) when given.
+    /// <paramref name="passed"/> become the program's descriptors 3, 4, ... (socket activation: LISTEN_FDS).
     /// Returns only by throwing.
     /// </summary>
-    public static unsafe void Replace(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string? output = null)
+    public static unsafe void Replace(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string? output = null, IReadOnlyList<int>? passed = null)
     {
+        for (var i = 0; i < (passed?.Count ?? 0); i++)
+        {
+            var target = 3 + i;
+            // dup2 clears close-on-exec on the copy, but does nothing when the descriptor is already the target.
+            SystemCallException.ThrowIfFailed(passed![i] == target ? Libc.fcntl_arg(target, Libc.F_SETFD, 0) : Libc.dup2(passed[i], target), "dup2", path);
+        }
         if (output is not null)
         {
             var fd = Libc.open_mode(output, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_CLOEXEC, 0x1A4 /* 0644 */);

@@ -18,7 +18,8 @@ public static class ProjectLoader
         var project = ConfigTree.Get(config, "rancher.services") is IReadOnlyDictionary<string, object?> services
             ? ComposeParser.ParseServices(services, "(merged config)", ServicesSource, environment)
             : ComposeFile.Empty;
-        project = project.Concat(await ConsoleAsync(config, catalog, environment, cancellationToken).ConfigureAwait(false));
+        project = project.Concat(await ChosenAsync(SwitchableService.Console, config, catalog, environment, cancellationToken).ConfigureAwait(false));
+        project = project.Concat(await ChosenAsync(SwitchableService.Engine, config, catalog, environment, cancellationToken).ConfigureAwait(false));
         foreach (var include in EnabledIncludes(config))
         {
             string? text;
@@ -39,34 +40,36 @@ public static class ProjectLoader
     }
 
     /// <summary>
-    /// The service `console` of the console rancher.console names (reference §6.1), which replaces the default one; an
-    /// unknown name is a problem and the default console stays, so a typo never leaves a machine without a login.
+    /// The service of the flavour the config names (reference §6: rancher.console's console, rancher.docker.engine's
+    /// engine), which replaces the built-in one; an unknown name is a problem and the built-in one stays, so a typo never
+    /// leaves a machine without a login or a Docker.
     /// </summary>
-    public static async Task<ComposeFile> ConsoleAsync(IReadOnlyDictionary<string, object?> config, ServiceCatalog catalog, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<ComposeFile> ChosenAsync(SwitchableService switchable, IReadOnlyDictionary<string, object?> config, ServiceCatalog catalog, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var name = Consoles.Enabled(config);
-        if (name == Consoles.Default)
+        var name = switchable.Enabled(config);
+        if (name == switchable.Default)
         {
             return ComposeFile.Empty;
         }
+        var stays = $"the default {switchable.Noun} stays";
         string? text = null;
         try
         {
-            if ((await catalog.ConsoleNamesAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
+            if ((await catalog.NamesOfAsync(switchable, cancellationToken).ConfigureAwait(false)).Contains(name))
             {
                 text = await catalog.ReadAsync(name, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is ServiceException or HttpRequestException or IOException)
         {
-            return new ComposeFile([], [new ConfigProblem(name, null, null, "rancher.console", $"{e.Message}; the default console stays")]);
+            return new ComposeFile([], [new ConfigProblem(name, null, null, switchable.ConfigKey, $"{e.Message}; {stays}")]);
         }
         if (text is null)
         {
-            return new ComposeFile([], [new ConfigProblem("rancher.console", null, null, "rancher.console", $"{Consoles.NotValid(name)}; the default console stays")]);
+            return new ComposeFile([], [new ConfigProblem(switchable.ConfigKey, null, null, switchable.ConfigKey, $"{switchable.NotValid(name)}; {stays}")]);
         }
         var file = ComposeParser.ParseFile(text, name, environment);
-        return file with { Services = file.Services.Where(s => s.Name == Consoles.Service).ToList() };
+        return file with { Services = file.Services.Where(s => s.Name == switchable.Service).ToList() };
     }
 
     /// <summary>rancher.services_include as (key, enabled) in file order.</summary>

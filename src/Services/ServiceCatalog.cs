@@ -50,8 +50,8 @@ public sealed class ServiceCatalog
     /// <summary>The service names every catalog's index.yml lists under services:, sorted, each once.</summary>
     public Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken) => IndexedAsync("services", cancellationToken);
 
-    /// <summary>The console names every catalog's index.yml lists under consoles: (their files define the service `console`).</summary>
-    public Task<IReadOnlyList<string>> ConsoleNamesAsync(CancellationToken cancellationToken) => IndexedAsync("consoles", cancellationToken);
+    /// <summary>The flavours of <paramref name="switchable"/> every catalog's index.yml lists under consoles: or engines: (their files define the service it replaces).</summary>
+    public Task<IReadOnlyList<string>> NamesOfAsync(SwitchableService switchable, CancellationToken cancellationToken) => IndexedAsync(switchable.IndexKey, cancellationToken);
 
     private async Task<IReadOnlyList<string>> IndexedAsync(string key, CancellationToken cancellationToken)
     {

@@ -57,7 +57,7 @@ public class DispatcherTests
     {
         var (exit, output, _) = Run("ros", "os", "persistence");
         Assert.Equal(0, exit);
-        foreach (var directory in new[] { "/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/log", "/var/lib/system-docker/volumes" })
+        foreach (var directory in new[] { "/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/lib/containers", "/var/log", "/var/lib/system-docker/volumes" })
         {
             Assert.Contains($"\n  {directory}\n", output, StringComparison.Ordinal);
         }

@@ -20,7 +20,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("LABEL=RANCHER_OEM", Get(config, "rancher.state.oem_dev"));
         Assert.Equal("overlay2", Get(config, "rancher.system_docker.storage_driver"));
         Assert.Equal("172.18.42.1/16", Get(config, "rancher.system_docker.bip"));
-        Assert.Equal("docker-19.03.15", Get(config, "rancher.docker.engine"));
+        Assert.Equal("docker", Get(config, "rancher.docker.engine"));
         Assert.Equal("rancher", Get(config, "rancher.defaults.hostname"));
         Assert.Equal("download", Get(config, "rancher.upgrade.policy"));
         Assert.Equal(["configdrive:/media/config-2"], ConfigTree.GetStrings(config.Tree, "rancher.cloud_init.datasources"));

@@ -59,6 +59,22 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
     }
 
     [Fact]
+    public void Every_engine_file_defines_the_docker_service_on_an_image_build_engines_makes()
+    {
+        var engines = Indexed("engines");
+        Assert.Equal(["podman"], engines);
+        foreach (var name in engines)
+        {
+            var parsed = ComposeParser.ParseFile(File.ReadAllText(Path.Combine(s_catalog, $"{name[0]}/{name}.yml")), name, new Dictionary<string, string> { ["VERSION"] = "v" });
+            Assert.Empty(parsed.Problems.Select(p => p.ToString()));
+            var engine = Assert.Single(parsed.Services);
+            Assert.Equal(("docker", $"corralos/os-{name}:v", name), (engine.Name, engine.Image, engine.Labels["io.rancher.os.engine"]));
+            var recipe = File.ReadAllText(Path.Combine(RepoPaths.Root, "images/engines", name, "image.sh"));
+            Assert.Contains($"IMAGE=os-{name}\n", recipe.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Every_catalog_file_parses_is_indexed_and_names_an_image_the_build_makes()
     {
         var indexed = IndexedServices();
@@ -67,9 +83,9 @@ public sealed partial class ShippedCatalogTests : IClassFixture<EngineFixture>, 
         Assert.Contains("open-vm-tools", indexed);
         var files = Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(s_catalog, f)).Where(f => f != "index.yml").Order(StringComparer.Ordinal).ToList();
-        // The reference's layout: <first letter>/<name>.yml for each indexed name (services and consoles), and no file
+        // The reference's layout: <first letter>/<name>.yml for each indexed name (services, consoles, engines), and no file
         // the index does not list.
-        Assert.Equal(indexed.Concat(Indexed("consoles")).Select(n => $"{n[0]}/{n}.yml").Order(StringComparer.Ordinal), files);
+        Assert.Equal(indexed.Concat(Indexed("consoles")).Concat(Indexed("engines")).Select(n => $"{n[0]}/{n}.yml").Order(StringComparer.Ordinal), files);
 
         foreach (var name in indexed)
         {

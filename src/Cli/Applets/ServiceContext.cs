@@ -78,7 +78,7 @@ internal sealed class ServiceContext : IDisposable
     /// <summary>
     /// Loads into System Docker the images of <paramref name="services"/> it lacks that an archive of the initrd holds
     /// (/usr/share/ros/images, build/images.sh: the system and catalog images, which no registry has) or a staged one
-    /// (/var/lib/rancher/images: a console's, see ConsoleImageStaging), as PID 1 does
+    /// (/var/lib/rancher/images: a console's or engine's, see MediumImageStaging), as PID 1 does
     /// at boot; an image no archive holds is left to a pull.
     /// </summary>
     public async Task LoadSystemImagesAsync(IEnumerable<ServiceDefinition> services, CancellationToken cancellationToken)

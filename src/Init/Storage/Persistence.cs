@@ -12,7 +12,7 @@ public static class Persistence
     /// its images and containers are not.</summary>
     public const string SystemDockerVolumes = "/var/lib/system-docker/volumes";
 
-    public static IReadOnlyList<string> Directories { get; } = ["/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/log", SystemDockerVolumes];
+    public static IReadOnlyList<string> Directories { get; } = ["/home", "/opt", "/var/lib/rancher", "/var/lib/docker", "/var/lib/containers", "/var/log", SystemDockerVolumes];
 
     /// <summary>Where the state filesystem is mounted.</summary>
     public const string StateMount = "/state";

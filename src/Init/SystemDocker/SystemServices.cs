@@ -124,7 +124,7 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// </summary>
     private static void PrepareHostPaths()
     {
-        foreach (var directory in (string[])["/etc/docker", "/media", "/mnt", "/var/lib/docker", "/var/lib/rancher/conf"])
+        foreach (var directory in (string[])["/etc/docker", "/media", "/mnt", "/var/lib/docker", "/var/lib/containers", "/var/lib/rancher/conf"])
         {
             Directory.CreateDirectory(directory);
         }

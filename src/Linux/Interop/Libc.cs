@@ -46,7 +46,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int dup2(int oldfd, int newfd);
 
+    /// <summary>fcntl with an argument (F_SETFD).</summary>
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int fcntl_arg(int fd, int cmd, int arg);
+
     internal const int F_GETFD = 1;
+    internal const int F_SETFD = 2;
     internal const int O_RDWR = 2;
 
     // glibc 2.36 has no finit_module wrapper; syscall(2) takes the number and the arguments.

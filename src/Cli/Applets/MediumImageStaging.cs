@@ -6,24 +6,22 @@ using CorralOS.Services;
 namespace CorralOS.Cli.Applets;
 
 /// <summary>
-/// Makes a console's image available to System Docker now and at every later boot, without the network when it can
-/// (RancherOS pulled it; CorralOS has no registry of its own): an image System Docker has, or the initrd's or an
-/// already staged archive holds, is used as it is; else the boot medium's consoles/&lt;image name&gt;.tar (the ISO, see
-/// build/consoles.sh) is copied to /var/lib/rancher/images, which is on the state disk and which PID 1 loads from on
-/// demand; else the image is pulled.
+/// Makes the image of a console or engine available to System Docker now and at every later boot, without the network
+/// when it can (RancherOS pulled it; CorralOS has no registry of its own): an image System Docker has, or the initrd's
+/// or an already staged archive holds, is used as it is; else the boot medium's &lt;mediumFolder&gt;/&lt;image name&gt;.tar
+/// (the ISO's consoles/ and engines/, see build/consoles.sh and build/engines.sh) is copied to /var/lib/rancher/images,
+/// which is on the state disk and which PID 1 loads from on demand; else the image is pulled.
 /// </summary>
-internal sealed class ConsoleImageStaging(ServiceContext ctx)
+/// <param name="mediumFolder">The ISO's folder of these archives: the catalog index key (consoles, engines).</param>
+internal sealed class MediumImageStaging(ServiceContext ctx, string mediumFolder)
 {
-    /// <summary>Where the ISO keeps the consoles' archives.</summary>
-    public const string MediumFolder = "consoles";
-
-    public async Task StageAsync(ServiceDefinition console, CancellationToken cancellationToken)
+    public async Task StageAsync(ServiceDefinition service, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(console.Image))
+        if (string.IsNullOrEmpty(service.Image))
         {
             return;
         }
-        var image = console.Image;
+        var image = service.Image;
         var engine = ctx.Engine(ServiceScope.System);
         var staged = Path.Combine(ctx.Paths.Root, SystemDockerPaths.StagedImagesDirectory.TrimStart('/'));
         var index = SystemImageIndex.Read([Path.Combine(ctx.Paths.Root, ServiceContext.SystemImagesDirectory), staged], problem => ctx.Error.WriteLine($"warning: {problem}"));
@@ -37,7 +35,7 @@ internal sealed class ConsoleImageStaging(ServiceContext ctx)
             await index.LoadMissingAsync(engine, [image], ctx.WriteLine, cancellationToken);
             return;
         }
-        await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync([console], cancellationToken);
+        await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync([service], cancellationToken);
     }
 
     /// <summary>The archive's path in <paramref name="staged"/> once copied, or null when no boot medium has it.</summary>
@@ -57,10 +55,10 @@ internal sealed class ConsoleImageStaging(ServiceContext ctx)
         }
         using (medium)
         {
-            var source = Path.Combine(medium.MountPoint, MediumFolder, name);
+            var source = Path.Combine(medium.MountPoint, mediumFolder, name);
             if (!File.Exists(source))
             {
-                ctx.Error.WriteLine($"warning: {image}: the boot medium {medium.Device} has no /{MediumFolder}/{name}");
+                ctx.Error.WriteLine($"warning: {image}: the boot medium {medium.Device} has no /{mediumFolder}/{name}");
                 return null;
             }
             Directory.CreateDirectory(staged);
