@@ -36,6 +36,21 @@ public sealed class EngineFixture : IAsyncLifetime
         return System.Text.Encoding.UTF8.GetString(stdout.ToArray()) + System.Text.Encoding.UTF8.GetString(stderr.ToArray());
     }
 
+    /// <summary>
+    /// The logs once they equal <paramref name="expected"/>, or what they hold after 30 s: a running container's first
+    /// lines may come after its start has answered.
+    /// </summary>
+    public async Task<string> LogsOnceWrittenAsync(string container, string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string logs;
+        while ((logs = await LogsAsync(container)) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        return logs;
+    }
+
     public async Task<ContainerDetails> InspectAsync(string container) =>
         await Client.InspectContainerAsync(container, TestContext.Current.CancellationToken) ?? throw new InvalidOperationException($"no container {container}");
 

@@ -95,7 +95,7 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
         var changed = await _fixture.InspectAsync("converge");
         Assert.NotEqual(created.Id, changed.Id);
         Assert.True(changed.State.Running);
-        Assert.Equal("two\n", await _fixture.LogsAsync("converge"));
+        Assert.Equal("two\n", await _fixture.LogsOnceWrittenAsync("converge", "two\n"));
 
         await Up(Yaml("echo three", "false")); // the label itself changed, but "false" never recreates
         Assert.Equal(changed.Id, (await _fixture.InspectAsync("converge")).Id);
