@@ -1,7 +1,6 @@
 using CorralOS.Cli;
 using CorralOS.Config;
 using CorralOS.Engine.Tests;
-using CorralOS.Testing;
 
 namespace CorralOS.Services.Tests;
 
@@ -13,17 +12,13 @@ namespace CorralOS.Services.Tests;
 public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
 {
     private const string Version = "t1";
-    private static readonly string s_catalog = Path.Combine(RepoPaths.Root, "images/services");
     private readonly EngineFixture _fixture;
-    private readonly string _root = Directory.CreateTempSubdirectory("corralos-ros-console-").FullName;
+    private readonly SwitchableTestRoot _files;
 
     public RosConsoleTests(EngineFixture fixture)
     {
         _fixture = fixture;
-        foreach (var file in Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories))
-        {
-            Write(Path.Combine("usr/share/ros/services", Path.GetRelativePath(s_catalog, file)), File.ReadAllText(file));
-        }
+        _files = new SwitchableTestRoot("console", fixture.Engine.Socket);
         // A default console as os-config.yml has it, on the busybox test image; no repositories (tests stay here).
         Write("usr/share/ros/os-config.yml", $$"""
             rancher:
@@ -41,25 +36,15 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
             """);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string relative, string text)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Root => _files.Path;
 
-    private (int Exit, string Output, string Error) Ros(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Dispatcher.Run("ros", ["console", "--root", _root, "--host", "unix://" + _fixture.Engine.Socket, .. args], output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private string Write(string relative, string text) => _files.Write(relative, text);
 
-    private Dictionary<string, object?> Config() => new ConfigLoader(new ConfigPaths(_root)).Load().Tree;
+    private (int Exit, string Output, string Error) Ros(params string[] args) => _files.Ros(args);
+
+    private Dictionary<string, object?> Config() => _files.Config();
 
     [Fact]
     public void The_list_marks_the_running_console_current_and_rancher_console_enabled()
@@ -78,7 +63,7 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
         using var http = new HttpClient();
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: debian\n");
         var config = Config();
-        var project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        var project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(Root), config, http), TestContext.Current.CancellationToken);
         Assert.Empty(project.Problems);
         var console = Assert.Single(project.Services, s => s.Name == "console");
         Assert.Equal($"corralos/os-console-debian:{Version}", console.Image);
@@ -88,7 +73,7 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
 
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: nope\n");
         config = Config();
-        project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(Root), config, http), TestContext.Current.CancellationToken);
         Assert.Equal("busybox:test", Assert.Single(project.Services, s => s.Name == "console").Image);
         Assert.Contains("nope is not a valid console; the default console stays", Assert.Single(project.Problems).ToString(), StringComparison.Ordinal);
     }
@@ -103,8 +88,8 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
 
         // The staged archive (as copied from the ISO): a busybox image under the console's name, whose `ros` sleeps.
         var image = $"corralos/os-console-debian:{Version}";
-        Directory.CreateDirectory(Path.Combine(_root, "var/lib/rancher/images"));
-        await File.WriteAllBytesAsync(Path.Combine(_root, "var/lib/rancher/images/os-console-debian.tar"),
+        Directory.CreateDirectory(Path.Combine(Root, "var/lib/rancher/images"));
+        await File.WriteAllBytesAsync(Path.Combine(Root, "var/lib/rancher/images/os-console-debian.tar"),
             TestImage.Tar(BusyboxImage.Create(image, layer => layer
                 .File("bin/ros", "#!/bin/sh\nexec sleep 1000\n", (UnixFileMode)0b111_101_101)).DockerSaveFiles()), TestContext.Current.CancellationToken);
         var enable = Ros("enable", "debian");
@@ -116,8 +101,8 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
 
         // What the switch-console container runs: the running default console is stopped and replaced by debian's,
         // with its named volumes (all-volumes, which the real definition takes its mounts from, made here).
-        var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, _root);
-        var services = (await ProjectLoader.LoadAsync(Consoles.WithConsole(Config(), "default"), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
+        var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, Root);
+        var services = (await ProjectLoader.LoadAsync(Consoles.WithConsole(Config(), "default"), new ServiceCatalog(new ConfigPaths(Root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
         var volumes = await _fixture.Client.CreateContainerAsync("all-volumes", new Engine.Client.ContainerSpec { Image = "busybox:test", Cmd = ["true"] }, TestContext.Current.CancellationToken);
         try
         {
@@ -125,7 +110,7 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
             Assert.Equal((0, "enabled debian\ncurrent default\n", ""), Ros("list"));
             var output = new StringWriter();
             var error = new StringWriter();
-            Assert.True(0 == Dispatcher.Run("ros", ["switch-console", "--root", _root, "--host", "unix://" + _fixture.Engine.Socket, "debian"], output, error), output + "/" + error);
+            Assert.True(0 == Dispatcher.Run("ros", ["switch-console", "--root", Root, "--host", "unix://" + _fixture.Engine.Socket, "debian"], output, error), output + "/" + error);
             Assert.Equal("console: stopped\nconsole: recreated\nconsole: started\n", output.ToString());
             var console = await _fixture.InspectAsync("console");
             Assert.True(console.State.Running);
@@ -141,7 +126,7 @@ public sealed class RosConsoleTests : IClassFixture<EngineFixture>, IDisposable
 
         // The running console container's label says which one is current.
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  console: default\n");
-        services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
+        services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(Root), Config(), new HttpClient()), TestContext.Current.CancellationToken)).Services;
         try
         {
             await manager.UpAsync(services, new UpOptions { Only = ["console"] }, TestContext.Current.CancellationToken);

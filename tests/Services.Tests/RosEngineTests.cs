@@ -1,7 +1,5 @@
-using CorralOS.Cli;
 using CorralOS.Config;
 using CorralOS.Engine.Tests;
-using CorralOS.Testing;
 
 namespace CorralOS.Services.Tests;
 
@@ -15,17 +13,13 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
 {
     private const string Version = "t1";
     private const string Sleeper = "trap 'exit 0' TERM; while true; do sleep 1; done";
-    private static readonly string s_catalog = Path.Combine(RepoPaths.Root, "images/services");
     private readonly EngineFixture _fixture;
-    private readonly string _root = Directory.CreateTempSubdirectory("corralos-ros-engine-").FullName;
+    private readonly SwitchableTestRoot _files;
 
     public RosEngineTests(EngineFixture fixture)
     {
         _fixture = fixture;
-        foreach (var file in Directory.GetFiles(s_catalog, "*.yml", SearchOption.AllDirectories))
-        {
-            Write(Path.Combine("usr/share/ros/services", Path.GetRelativePath(s_catalog, file)), File.ReadAllText(file));
-        }
+        _files = new SwitchableTestRoot("engine", fixture.Engine.Socket);
         // The built-in docker service as os-config.yml names it, on the busybox test image; the defaults' engine name.
         Write("usr/share/ros/os-config.yml", $$"""
             rancher:
@@ -46,25 +40,15 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
             """);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string relative, string text)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Root => _files.Path;
 
-    private (int Exit, string Output, string Error) Ros(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Dispatcher.Run("ros", ["engine", "--root", _root, "--host", "unix://" + _fixture.Engine.Socket, .. args], output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private string Write(string relative, string text) => _files.Write(relative, text);
 
-    private Dictionary<string, object?> Config() => new ConfigLoader(new ConfigPaths(_root)).Load().Tree;
+    private (int Exit, string Output, string Error) Ros(params string[] args) => _files.Ros(args);
+
+    private Dictionary<string, object?> Config() => _files.Config();
 
     [Fact]
     public void The_list_marks_the_running_engine_current_and_rancher_docker_engine_enabled()
@@ -113,7 +97,7 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
         using var http = new HttpClient();
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  docker:\n    engine: podman\n");
         var config = Config();
-        var project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        var project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(Root), config, http), TestContext.Current.CancellationToken);
         Assert.Empty(project.Problems);
         var docker = Assert.Single(project.Services, s => s.Name == "docker");
         Assert.Equal($"corralos/os-podman:{Version}", docker.Image);
@@ -123,7 +107,7 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
 
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  docker:\n    engine: nope\n");
         config = Config();
-        project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(_root), config, http), TestContext.Current.CancellationToken);
+        project = await ProjectLoader.LoadAsync(config, new ServiceCatalog(new ConfigPaths(Root), config, http), TestContext.Current.CancellationToken);
         Assert.Equal("busybox:test", Assert.Single(project.Services, s => s.Name == "docker").Image);
         Assert.Contains("nope is not a valid engine; the default engine stays", Assert.Single(project.Problems).ToString(), StringComparison.Ordinal);
     }
@@ -139,8 +123,8 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
 
         // The staged archive (as copied from the ISO): a busybox image under podman's name, whose `ros` waits for TERM.
         var image = $"corralos/os-podman:{Version}";
-        Directory.CreateDirectory(Path.Combine(_root, "var/lib/rancher/images"));
-        await File.WriteAllBytesAsync(Path.Combine(_root, "var/lib/rancher/images/os-podman.tar"),
+        Directory.CreateDirectory(Path.Combine(Root, "var/lib/rancher/images"));
+        await File.WriteAllBytesAsync(Path.Combine(Root, "var/lib/rancher/images/os-podman.tar"),
             TestImage.Tar(BusyboxImage.Create(image, layer => layer
                 .File("usr/bin/ros", $"#!/bin/sh\n{Sleeper}\n", (UnixFileMode)0b111_101_101)).DockerSaveFiles()), ct);
         var enable = Ros("enable", "podman");
@@ -153,8 +137,8 @@ public sealed class RosEngineTests : IClassFixture<EngineFixture>, IDisposable
         // The built-in Docker running, then switched: the service `docker` is stopped and recreated from podman's file
         // (whose volumes_from needs all-volumes, made here).
         Write("var/lib/rancher/conf/cloud-config.yml", "rancher:\n  docker:\n    engine: docker\n");
-        var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, _root);
-        var services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(_root), Config(), new HttpClient()), ct)).Services;
+        var manager = new ServiceManager(_ => _fixture.Client, ManagedLabels.DefaultProject, Root);
+        var services = (await ProjectLoader.LoadAsync(Config(), new ServiceCatalog(new ConfigPaths(Root), Config(), new HttpClient()), ct)).Services;
         var volumes = await _fixture.Client.CreateContainerAsync("all-volumes", new Engine.Client.ContainerSpec { Image = "busybox:test", Cmd = ["true"] }, ct);
         try
         {
