@@ -28,6 +28,15 @@ public sealed record UserPodmanLaunch
     /// <summary>podman's command line (the program first): the socket comes by activation, so no URI.</summary>
     public IReadOnlyList<string> Command => [Podman, "system", "service", "--time=0"];
 
+    /// <summary>
+    /// Run before the service: starts the containers whose restart policy is always, as systemd's podman-restart unit
+    /// does where Podman has systemd (Podman is daemonless, so nothing else brings them back after a boot or a switch).
+    /// </summary>
+    public IReadOnlyList<string> RestartCommand => [Podman, "start", "--all", "--filter", "restart-policy=always"];
+
+    /// <summary>How long the service waits for <see cref="RestartCommand"/> before it starts anyway.</summary>
+    public static readonly TimeSpan RestartWait = TimeSpan.FromMinutes(2);
+
     /// <summary>The whole environment: <paramref name="current"/>, rancher.docker.environment (as for dockerd) and the socket activation's variables.</summary>
     public static IReadOnlyDictionary<string, string> Environment(DockerConfig? config, IReadOnlyDictionary<string, string> current, IReadOnlyDictionary<string, string> activation)
     {

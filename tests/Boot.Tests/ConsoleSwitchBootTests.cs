@@ -111,6 +111,7 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
         Assert.Equal("srw-rw---- root docker\n", await booted.SshAsync("stat -L -c '%A %U %G' /var/run/docker.sock"));
         // Podman has its own store: the image goes in through the docker CLI as into Docker.
         Assert.Equal("hello from podman\n", await booted.SshAsync($"{LoadBase(image)} && docker run --rm {image} echo hello from podman"));
+        await booted.SshAsync($"docker run -d --restart always --name podkeep {image} sleep 1000001");
 
         var back = await booted.SshAsync("sudo ros engine switch -f docker 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");
         Assert.DoesNotContain("Podman", back, StringComparison.Ordinal);
@@ -118,6 +119,11 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
         Assert.Equal("running\n", await booted.SshAsync(KeeperState.Replace("keeper", "holder", StringComparison.Ordinal)));
         Assert.Equal("kept-data\n", await booted.SshAsync("docker exec holder cat /data/f"));
         Assert.Equal("kept\n", await booted.SshAsync("sudo test -d /var/lib/containers/storage/overlay && echo kept"));
+
+        // Podman's container stopped with its engine; back on podman it runs again (Podman has no daemon to do it).
+        Assert.Equal("stopped\n", await booted.SshAsync("ps | grep -q '[s]leep 1000001' && echo running || echo stopped"));
+        await booted.SshAsync("sudo ros engine switch -f podman 2>&1 && wait-for-docker --timeout 300");
+        Assert.Equal("running\n", await booted.SshAsync("docker inspect -f '{{.State.Status}}' podkeep"));
     }
 
     /// <summary>The VM: a blank state disk, the ISO as a second disk (the boot medium `ros console` and `ros engine` stage from).</summary>

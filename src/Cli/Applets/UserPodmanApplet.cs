@@ -6,8 +6,9 @@ namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `user-podman`: the command of the podman engine's docker system container (docs/user-docker.md, "Engines"). Shares
-/// the image's docker CLI with the console, makes User Docker's socket (group docker, 0660), then replaces itself with
-/// Podman's API service, which takes the socket by activation (<see cref="UserPodmanLaunch"/>).
+/// the image's docker CLI with the console, starts the containers whose restart policy is always, makes User Docker's
+/// socket (group docker, 0660), then replaces itself with Podman's API service, which takes the socket by activation
+/// (<see cref="UserPodmanLaunch"/>).
 /// </summary>
 internal static class UserPodmanApplet
 {
@@ -28,6 +29,7 @@ internal static class UserPodmanApplet
             try
             {
                 EngineCliShare.Share(launch.Cli, launch.CliShare);
+                StartRestartingContainers(launch, parse.InvocationConfiguration.Error);
                 using var socket = ActivationSocket.Listen(launch.Socket, launch.GroupId(config?.Group));
                 var environment = UserPodmanLaunch.Environment(config, current, ActivationSocket.Environment("docker.sock"));
                 ProcessImage.Replace(launch.Command[0], launch.Command, environment, launch.LogFile, [socket.Descriptor]);
@@ -39,4 +41,31 @@ internal static class UserPodmanApplet
             return 1;
         });
     });
+
+    // Output goes to the service's log with this process's; a failure or a hang is one line and the service starts anyway.
+    private static void StartRestartingContainers(UserPodmanLaunch launch, TextWriter error)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(launch.RestartCommand[0]) { UseShellExecute = false };
+        foreach (var argument in launch.RestartCommand.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        try
+        {
+            using var start = System.Diagnostics.Process.Start(info) ?? throw new IOException($"{info.FileName} did not start");
+            if (!start.WaitForExit(UserPodmanLaunch.RestartWait))
+            {
+                start.Kill();
+                error.WriteLine($"user-podman: containers with restart policy always: still starting after {UserPodmanLaunch.RestartWait.TotalSeconds} s; going on");
+            }
+            else if (start.ExitCode != 0)
+            {
+                error.WriteLine($"user-podman: containers with restart policy always: podman start exited {start.ExitCode}");
+            }
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        {
+            error.WriteLine($"user-podman: containers with restart policy always: {e.Message}");
+        }
+    }
 }
