@@ -12,7 +12,7 @@ internal static class PreloadImagesApplet
 {
     public static Applet Create() => new("preload-images", "Load the image archives in /var/lib/rancher/preload/docker into User Docker, once each", command =>
     {
-        var host = new Option<string>("--host", "-H") { Description = "The engine's socket", DefaultValueFactory = _ => EngineClient.UserDockerHost };
+        var host = HostOption.UserDocker();
         var folder = new Option<string>("--dir", "-d") { Description = "The folder of archives", DefaultValueFactory = _ => UserImagePreload.DefaultFolder };
         // No limit by default: a first start of User Docker on a slow or busy machine can take minutes, and a preload
         // that gave up would be lost for that boot.

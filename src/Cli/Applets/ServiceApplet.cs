@@ -13,12 +13,7 @@ internal static class ServiceApplet
     public static Applet Create() => new("service", "List, enable and run the system services (compose project os)", command =>
     {
         command.Aliases.Add("s");
-        var host = new Option<string>("--host", "-H")
-        {
-            Description = "System Docker's socket (services with io.rancher.os.scope: system)",
-            DefaultValueFactory = _ => EngineClient.SystemDockerHost,
-            Recursive = true,
-        };
+        var host = HostOption.SystemDocker("System Docker's socket (services with io.rancher.os.scope: system)", recursive: true);
         var userHost = new Option<string>("--user-host")
         {
             Description = "User Docker's socket (every other service)",

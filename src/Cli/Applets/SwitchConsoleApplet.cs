@@ -20,7 +20,7 @@ internal static class SwitchConsoleApplet
     public static Applet Create() => new("switch-console", "Replace the running console (run by 'ros console switch')", command =>
     {
         var name = new Argument<string>("name") { Description = "The console rancher.console names" };
-        var host = new Option<string>("--host", "-H") { Description = "System Docker's socket", DefaultValueFactory = _ => EngineClient.SystemDockerHost };
+        var host = HostOption.SystemDocker();
         var root = ConfigRoot.Option();
         command.Arguments.Add(name);
         command.Options.Add(host);

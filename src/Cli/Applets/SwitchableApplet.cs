@@ -26,12 +26,7 @@ internal sealed record SwitchableApplet(
 
     public Applet Create() => new(Noun, Summary, command =>
     {
-        var host = new Option<string>("--host", "-H")
-        {
-            Description = "System Docker's socket",
-            DefaultValueFactory = _ => EngineClient.SystemDockerHost,
-            Recursive = true,
-        };
+        var host = HostOption.SystemDocker(recursive: true);
         var root = ConfigRoot.Option(recursive: true);
         command.Options.Add(host);
         command.Options.Add(root);

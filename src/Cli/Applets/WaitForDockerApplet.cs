@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CorralOS.Docker;
-using CorralOS.Engine.Client;
 
 namespace CorralOS.Cli.Applets;
 
@@ -9,7 +8,7 @@ internal static class WaitForDockerApplet
 {
     public static Applet Create() => new("wait-for-docker", "Wait until User Docker answers on its socket", command =>
     {
-        var host = new Option<string>("--host", "-H") { Description = "The engine's socket", DefaultValueFactory = _ => EngineClient.UserDockerHost };
+        var host = HostOption.UserDocker();
         var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait at most", DefaultValueFactory = _ => (int)DockerWait.DefaultTimeout.TotalSeconds };
         command.Options.Add(host);
         command.Options.Add(timeout);
