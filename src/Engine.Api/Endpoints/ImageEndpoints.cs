@@ -167,10 +167,12 @@ public static class ImageEndpoints
         }
     }
 
-    // Every name is resolved before the first byte, so an unknown image is a 404 and not a cut stream.
+    // Every name is resolved and every blob found before the first byte, so an unknown image is a 404 and an image
+    // shipped without its layer blobs a 409, not a cut stream.
     private static async Task SaveAsync(HttpContext context, ImageStore store, ImageArchiveWriter writer, IReadOnlyList<string> names)
     {
         var images = names.SelectMany(store.ResolveForSave).ToList();
+        writer.RequireBlobs(images);
         AllowSynchronousIo(context);
         context.Response.ContentType = "application/x-tar";
         await Task.Run(() => writer.Write(context.Response.Body, images), context.RequestAborted);

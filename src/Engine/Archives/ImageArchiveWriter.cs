@@ -13,6 +13,21 @@ public sealed class ImageArchiveWriter(StoreLayout layout)
 {
     private static readonly DateTimeOffset s_epoch = DateTimeOffset.UnixEpoch;
 
+    /// <summary>
+    /// Throws <see cref="ConflictException"/> when a blob the archive needs is not kept (a system image shipped
+    /// extracted): called before the response starts, so the client gets the reason instead of a cut stream.
+    /// </summary>
+    public void RequireBlobs(IEnumerable<(StoredImage Image, ImageReference? Tag)> images)
+    {
+        foreach (var (image, _) in images)
+        {
+            foreach (var blob in image.Record.Layers.Select(l => Digest.Parse(l.Blob)).Prepend(image.Digest))
+            {
+                StoreLayout.RequireBlob(blob, layout.Blob(blob));
+            }
+        }
+    }
+
     public void Write(Stream output, IReadOnlyList<(StoredImage Image, ImageReference? Tag)> images)
     {
         using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);

@@ -99,7 +99,8 @@ public sealed partial class ImageStore
             var dir = Layout.Layer(Digest.Parse(layer.DiffId));
             var doomed = Path.Combine(Layout.Temp, $"delete-{Guid.NewGuid():N}");
             Directory.Move(dir, doomed);
-            Directory.Delete(doomed, recursive: true);
+            // A linked layer (ImageStore.Link) is a symlink: only the link goes.
+            DeleteEntry(doomed);
             records.Add(new ImageDeletion(null, layer.DiffId));
         }
         foreach (var layer in record.Layers.Where(l => !stillUsed.Any(u => u.Blob == l.Blob)))

@@ -6,7 +6,8 @@ namespace CorralOS.Engine.Images;
 /// <code>
 /// image/blobs/sha256/HEX            configs and layer blobs as received (content-addressed)
 /// image/layers/sha256/DIFFID/diff   a layer extracted once, an overlayfs lowerdir
-///                                   (CorralOS's boot images come in the initrd extracted, without their layer blobs)
+///                                   (CorralOS's boot images come in the initrd extracted, without their layer blobs;
+///                                   a linked image's layer is a symlink into the system images file, ImageStore.Link)
 /// image/layers/sha256/DIFFID/layer.json
 /// image/images/sha256/ID.json       one record per image (its presence makes the image visible)
 /// image/repositories.json           tags and digest references to image IDs
@@ -39,14 +40,14 @@ public sealed class StoreLayout(string dataRoot)
     public string ImageFile(Digest id) => Path.Combine(Images, id.Hex + ".json");
 
     /// <summary>
-    /// A layer blob save and push need. The initrd ships the boot's system images extracted, without layer blobs
-    /// (build/initrd.sh): they run, list and inspect as any image, but cannot be saved or pushed.
+    /// A layer blob save and push need. The initrd and the system images file ship CorralOS's system images extracted,
+    /// without layer blobs (build/initrd.sh): they run, list and inspect as any image, but cannot be saved or pushed.
     /// </summary>
     public static void RequireBlob(Digest blob, string path)
     {
         if (!File.Exists(path))
         {
-            throw new ConflictException($"the layer blob {blob} is not kept (a system image shipped extracted in the initrd): it cannot be saved or pushed");
+            throw new ConflictException($"the layer blob {blob} is not kept (a system image shipped extracted, in the initrd or the system images file): it cannot be saved or pushed");
         }
     }
 
