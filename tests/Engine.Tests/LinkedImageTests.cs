@@ -84,6 +84,30 @@ public sealed class LinkedImageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_image_the_link_source_holds_is_linked_when_first_asked_for_and_a_failing_source_says_why()
+    {
+        var source = await ReadOnlySourceAsync("corralos/os-big:1");
+        var asked = new List<string>();
+        _engine.Server!.Store.LinkSource = name =>
+        {
+            asked.Add(name);
+            return name == "corralos/os-big:1" ? source : null;
+        };
+
+        var run = await _engine.DockerAsync("run", "--rm", "corralos/os-big:1", "cat", "/etc/shipped");
+        Assert.True(run.Exit == 0, run.Error);
+        Assert.Equal("from the system images file\n", run.Output);
+        Assert.Equal(["corralos/os-big:1"], asked);
+        var unknown = await _engine.DockerAsync("image", "inspect", "corralos/os-none:1");
+        Assert.Contains("No such image: corralos/os-none:1", unknown.Error);
+
+        _engine.Server.Store.LinkSource = _ => throw new IOException("the system images file (erofs UUID 1234) was not found: no disk with UUID 1234");
+        var failed = await _engine.DockerAsync("image", "inspect", "corralos/os-other:1");
+        Assert.NotEqual(0, failed.Exit);
+        Assert.Contains("was not found: no disk with UUID 1234", failed.Error);
+    }
+
+    [Fact]
     public async Task An_image_the_read_only_store_lacks_is_not_found_and_nothing_is_written()
     {
         var source = await ReadOnlySourceAsync("corralos/os-big:1");

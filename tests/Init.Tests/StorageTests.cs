@@ -45,6 +45,17 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
+    public void Erofs_uuid_is_read_like_blkid()
+    {
+        var content = Directory.CreateDirectory(Path.Combine(_dir, "erofs-content")).FullName;
+        File.WriteAllText(Path.Combine(content, "file"), "x");
+        var image = Path.Combine(_dir, "images.erofs");
+        Run("/usr/bin/mkfs.erofs", "--quiet", "-U", "3f2c7d1e-8a4b-4c6d-9e0f-112233445566", image, content);
+
+        Assert.Equal(new FileSystemSignature("erofs", "", "3f2c7d1e-8a4b-4c6d-9e0f-112233445566"), FileSystemProbe.Probe(image));
+    }
+
+    [Fact]
     public void Ext2_is_not_reported_as_ext4()
     {
         var image = Image("ext2.img");

@@ -52,14 +52,26 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
-    /// Finds an image as Docker does: full ID, then a tag or digest reference (":latest" implied), then a unique ID prefix.
+    /// Where an image this store lacks may be linked from (<see cref="Link"/>): given the name asked for, a read-only
+    /// store holding it, or null. PID 1 sets it to the system images file, mounted on first use.
+    /// </summary>
+    public Func<string, StoreLayout?>? LinkSource { get; set; }
+
+    /// <summary>
+    /// Finds an image as Docker does: full ID, then a tag or digest reference (":latest" implied), then a unique ID
+    /// prefix; else links it from <see cref="LinkSource"/> when that holds it.
     /// </summary>
     public StoredImage Get(string name)
     {
         lock (_gate)
         {
-            return Describe(ResolveId(name));
+            if (TryResolveId(name) is { } id)
+            {
+                return Describe(id);
+            }
         }
+        // Outside the lock: finding the source may mount a disk.
+        return LinkSource?.Invoke(name) is { } source ? Link(source, name) : throw new NotFoundException($"No such image: {name}");
     }
 
     /// <summary>The image with this full ID, or null.</summary>
@@ -104,7 +116,9 @@ public sealed partial class ImageStore
         }
     }
 
-    private string ResolveId(string name)
+    private string ResolveId(string name) => TryResolveId(name) ?? throw new NotFoundException($"No such image: {name}");
+
+    private string? TryResolveId(string name)
     {
         if (Digest.TryParse(name, out var full) && _images.ContainsKey(full.ToString()))
         {
@@ -127,7 +141,7 @@ public sealed partial class ImageStore
                 return matches[0];
             }
         }
-        throw new NotFoundException($"No such image: {name}");
+        return null;
     }
 
     private StoredImage Describe(string id)

@@ -8,7 +8,7 @@ public sealed record FileSystemSignature(string Type, string Label, string Uuid)
 
 /// <summary>
 /// Reads filesystem signatures the way blkid does, for the types CorralOS boots from or configures itself
-/// with: ext2/3/4 (state), ISO9660 and vfat (config drives, NoCloud).
+/// with: ext2/3/4 (state), ISO9660 and vfat (config drives, NoCloud), erofs (the system images file).
 /// </summary>
 public static class FileSystemProbe
 {
@@ -30,7 +30,7 @@ public static class FileSystemProbe
         }
     }
 
-    public static FileSystemSignature? Probe(ReadOnlySpan<byte> head) => ProbeExt(head) ?? ProbeIso9660(head) ?? ProbeFat(head);
+    public static FileSystemSignature? Probe(ReadOnlySpan<byte> head) => ProbeExt(head) ?? ProbeErofs(head) ?? ProbeIso9660(head) ?? ProbeFat(head);
 
     private static FileSystemSignature? ProbeExt(ReadOnlySpan<byte> head)
     {
@@ -45,6 +45,17 @@ public static class FileSystemProbe
         var type = (incompat & 0x2C0u) != 0 ? "ext4" : (compat & 0x4) != 0 ? "ext3" : "ext2";
         var uuid = new Guid(head.Slice(superblock + 104, 16), bigEndian: true).ToString();
         return new FileSystemSignature(type, CString(head.Slice(superblock + 120, 16)), uuid);
+    }
+
+    private static FileSystemSignature? ProbeErofs(ReadOnlySpan<byte> head)
+    {
+        const int superblock = 1024;
+        if (head.Length < superblock + 128 || BinaryPrimitives.ReadUInt32LittleEndian(head[superblock..]) != 0xE0F5E1E2)
+        {
+            return null;
+        }
+        var uuid = new Guid(head.Slice(superblock + 48, 16), bigEndian: true).ToString();
+        return new FileSystemSignature("erofs", CString(head.Slice(superblock + 64, 16)), uuid);
     }
 
     private static FileSystemSignature? ProbeIso9660(ReadOnlySpan<byte> head)

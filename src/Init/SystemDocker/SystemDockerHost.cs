@@ -40,6 +40,11 @@ public sealed class SystemDockerHost : IAsyncDisposable
         try
         {
             console.Info($"system-docker: listening on {paths.Socket} ({clock.ElapsedMilliseconds} ms)");
+            // The large on-demand images (User Docker's) are linked from the system images file when first asked for.
+            if (SystemImagesFile.TryRead(paths.SystemImagesIndex, problem => console.Info($"system-docker: {problem}")) is { } file)
+            {
+                server.Store.LinkSource = image => file.SourceFor(image, line => console.Info("system-docker: " + line));
+            }
             // The system images are loaded when a service needs one (SystemImageIndex, SystemServices).
             var archives = new ImageArchives(server.Store);
             var preloaded = archives.Preload(paths.Preload, problem => console.Info($"system-docker: preload: {problem}"), cancellationToken);

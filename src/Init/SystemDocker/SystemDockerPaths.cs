@@ -13,6 +13,9 @@ public sealed record SystemDockerPaths
     /// <summary>The system images built into the initrd (build/images.sh).</summary>
     public string SystemImages { get; init; } = "/usr/share/ros/images";
 
+    /// <summary>What the system images file holds and its UUID (<see cref="SystemImagesFile"/>).</summary>
+    public string SystemImagesIndex { get; init; } = SystemImagesFile.IndexPath;
+
     /// <summary>
     /// System images staged on the state disk (`ros console switch/enable` copies a console's archive here from the
     /// boot medium): indexed after the initrd's and loaded on demand in the same way, at every boot.

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CorralOS.Init.Modules;
+using CorralOS.Init.Storage;
+using CorralOS.Linux;
+
+namespace CorralOS.Init.SystemDocker;
+
+/// <summary>
+/// The system images file (build/initrd.sh): an erofs holding the large on-demand system images (User Docker's, the
+/// catalog's) already extracted in System Docker's store layout. It sits beside the kernel and initrd instead of in
+/// the RAM initrd, so those bytes stay on disk and nothing is unpacked at boot. The initrd names it by its UUID and
+/// lists what it holds (<see cref="IndexPath"/>); PID 1 mounts it read-only when a service first needs one of its
+/// images, from the first place it is found: a disk that is the file (direct kernel boots: tests, bench, `make run`),
+/// the installed /boot (/state/boot/system-images-VERSION, written by `ros install` and `ros os upgrade`), or the boot
+/// medium's /boot/system-images (the ISO).
+/// </summary>
+public sealed class SystemImagesFile
+{
+    public const string IndexPath = "/usr/share/ros/system-images.json";
+    public const string MountPoint = "/run/corralos/system-images";
+    public const string MediumMountPoint = "/run/corralos/medium";
+
+    /// <summary>The file's name in images/os/files.list: /boot/system-images-VERSION once installed.</summary>
+    public const string FileName = "system-images";
+
+    private const string MediumLabel = "CORRALOS";
+
+    private readonly Lock _mountGate = new();
+
+    private SystemImagesFile(string version, string uuid, IReadOnlySet<string> images)
+    {
+        Version = version;
+        Uuid = uuid;
+        Images = images;
+    }
+
+    public string Version { get; }
+
+    public string Uuid { get; }
+
+    public IReadOnlySet<string> Images { get; }
+
+    /// <summary>The initrd's index of the file, or null when this build has none or it cannot be read (told to <paramref name="problem"/>).</summary>
+    public static SystemImagesFile? TryRead(string path, Action<string> problem)
+    {
+        try
+        {
+            return Read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or InvalidDataException)
+        {
+            problem($"{path}: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The initrd's index of the file, or null when this build has none.</summary>
+    public static SystemImagesFile? Read(string path = IndexPath)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+        var images = root.GetProperty("images").EnumerateArray().Select(i => i.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return new SystemImagesFile(
+            root.GetProperty("version").GetString() ?? throw new InvalidDataException($"{path}: no version"),
+            root.GetProperty("uuid").GetString() ?? throw new InvalidDataException($"{path}: no uuid"),
+            images);
+    }
+
+    /// <summary>
+    /// System Docker's <see cref="Engine.Images.ImageStore.LinkSource"/>: the mounted file when it holds
+    /// <paramref name="image"/> (mounted on the first such call, which <paramref name="log"/> reports), else null.
+    /// </summary>
+    public Engine.Images.StoreLayout? SourceFor(string image, Action<string> log)
+    {
+        if (!Images.Contains(image))
+        {
+            return null;
+        }
+        lock (_mountGate)
+        {
+            if (!Mounts.IsMountPoint(MountPoint))
+            {
+                var clock = Stopwatch.StartNew();
+                var from = Mount(new BlockDevices());
+                log($"mounted the system images file from {from} ({clock.ElapsedMilliseconds} ms)");
+            }
+        }
+        return new Engine.Images.StoreLayout(MountPoint);
+    }
+
+    /// <summary>
+    /// Mounts the file read-only at <see cref="MountPoint"/> and returns where it was found. Throws
+    /// <see cref="IOException"/> naming every place looked at when none holds it.
+    /// </summary>
+    public string Mount(BlockDevices devices)
+    {
+        Directory.CreateDirectory(MountPoint);
+        LoadModules();
+        if (devices.Resolve("UUID=" + Uuid) is { } device)
+        {
+            Mounts.Mount(device, MountPoint, "erofs", MountFlags.ReadOnly);
+            return device;
+        }
+        var looked = new List<string> { $"no disk with UUID {Uuid}" };
+        var installed = Path.Combine(Persistence.StateMount, "boot", $"{FileName}-{Version}");
+        if (TryMountFile(installed, looked))
+        {
+            return installed;
+        }
+        var medium = Path.Combine(MediumMountPoint, "boot", FileName);
+        if (MountMediumFile(devices, medium, looked))
+        {
+            return medium;
+        }
+        throw new IOException($"the system images file (erofs UUID {Uuid}) was not found: {string.Join("; ", looked)}");
+    }
+
+    private bool MountMediumFile(BlockDevices devices, string file, List<string> looked)
+    {
+        var medium = devices.List().FirstOrDefault(d => FileSystemProbe.Probe(d) is { Type: "iso9660", Label: MediumLabel });
+        if (medium is null)
+        {
+            looked.Add($"no boot medium (ISO9660 {MediumLabel})");
+            return false;
+        }
+        if (!Mounts.IsMountPoint(MediumMountPoint))
+        {
+            Directory.CreateDirectory(MediumMountPoint);
+            Mounts.Mount(medium, MediumMountPoint, "iso9660", MountFlags.ReadOnly);
+        }
+        // The medium stays mounted: the loop device reads the file from it.
+        return TryMountFile(file, looked);
+    }
+
+    private bool TryMountFile(string file, List<string> looked)
+    {
+        if (!File.Exists(file))
+        {
+            looked.Add($"no {file}");
+            return false;
+        }
+        if (FileSystemProbe.Probe(file) is not { Type: "erofs" } signature || !string.Equals(signature.Uuid, Uuid, StringComparison.OrdinalIgnoreCase))
+        {
+            looked.Add($"{file} is another build's (UUID {FileSystemProbe.Probe(file)?.Uuid ?? "none"})");
+            return false;
+        }
+        // busybox mount sets up the loop device.
+        var info = new ProcessStartInfo("mount") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in (string[])["-t", "erofs", "-o", "loop,ro", file, MountPoint])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info) ?? throw new IOException("cannot start mount");
+        var error = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"cannot mount {file}: {error.Trim()}");
+        }
+        return true;
+    }
+
+    // erofs and loop are modules of Debian's kernel; /dev/loop-control exists only once loop is in.
+    private static void LoadModules()
+    {
+        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        var directory = ModuleIndex.DirectoryFor(release);
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+        var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
+        foreach (var module in (string[])["erofs", "loop"])
+        {
+            try
+            {
+                loader.Load(module);
+            }
+            catch (FileNotFoundException)
+            {
+                // Built into this kernel, or absent: the mount says which.
+            }
+        }
+    }
+}
