@@ -125,9 +125,21 @@ public sealed class ServiceManager
         var selected = Select(all, options.Only);
         var missingImages = new HashSet<string>(StringComparer.Ordinal);
         var images = new ConcurrentDictionary<string, ImageDetails?>(StringComparer.Ordinal);
+        // An engine that cannot answer for one image (System Docker's system images file missing) fails that service only.
+        var inspectErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in selected)
         {
-            var image = await _engineFor(service.Rancher.ServiceScope).InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
+            ImageDetails? image;
+            try
+            {
+                image = await _engineFor(service.Rancher.ServiceScope).InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EngineApiException e) when (e.Status is not null)
+            {
+                inspectErrors[service.Name] = $"image {service.Image}: {e.Message}";
+                images[service.Name] = null;
+                continue;
+            }
             images[service.Name] = image;
             if (image is null && options.LocalImages?.Holds(service.Image!) != true)
             {
@@ -156,6 +168,10 @@ public sealed class ServiceManager
                 }
                 try
                 {
+                    if (inspectErrors.TryGetValue(name, out var inspectError))
+                    {
+                        throw new ServiceException(inspectError);
+                    }
                     var outcome = await ConvergeAsync(service, builder, images[name], options, done, cancellationToken).ConfigureAwait(false);
                     lock (report)
                     {

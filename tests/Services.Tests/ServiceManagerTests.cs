@@ -225,6 +225,30 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
         await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
     }
 
+    [Fact]
+    public async Task An_image_the_engine_cannot_answer_for_fails_its_service_only_with_the_engines_reason()
+    {
+        // System Docker answers 500 for an image of a system images file it cannot find (ImageStore.LinkSource).
+        var store = _fixture.Engine.Server!.Store;
+        store.LinkSource = name => name == "corralos/os-gone:1" ? throw new IOException("the system images file (erofs UUID 1234) was not found: no disk with UUID 1234") : null;
+        var services = EngineFixture.Services($$$"""
+            gone: {image: "corralos/os-gone:1", command: [echo, g], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            here: {image: busybox:test, command: [echo, h], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            """);
+        try
+        {
+            var report = await _fixture.Manager().UpAsync(services, new UpOptions { PullMissing = false }, Token);
+
+            Assert.Contains("was not found: no disk with UUID 1234", report.Failures["gone"]);
+            Assert.Contains(report.Outcomes, o => o.Service == "here" && o.Started);
+        }
+        finally
+        {
+            store.LinkSource = null;
+            await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+        }
+    }
+
     private sealed class LocalImagesDouble(string image) : ILocalImages
     {
         private int _loads;
