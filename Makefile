@@ -47,13 +47,14 @@ $(DIST)/images/os-base.tar: $(DIST)/ros $(DIST)/vmlinuz build/images.sh build/co
 
 images: $(DIST)/images/os-base.tar
 
-$(DIST)/initrd: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/initrd.sh build/common.sh $(shell find images/initrd images/services -type f 2>/dev/null) | deps
+# The initrd and, beside it, the system images file (an erofs of the on-demand images, kept out of RAM): one run.
+$(DIST)/initrd $(DIST)/system-images &: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/images/os-base.tar build/initrd.sh build/common.sh $(shell find images/initrd images/services -type f 2>/dev/null) | deps
 	build/initrd.sh
 
 initrd: $(DIST)/initrd
 
 # The OS image corralos/os:$(VERSION) (images/os): one OS version's files (images/os/files.list) and the installer.
-$(DIST)/images/os.tar: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os-base.tar build/os-image.sh build/common.sh $(shell find images/os -type f 2>/dev/null) | deps
+$(DIST)/images/os.tar: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/system-images $(DIST)/images/os-base.tar build/os-image.sh build/common.sh $(shell find images/os -type f 2>/dev/null) | deps
 	build/os-image.sh
 
 os-image: $(DIST)/images/os.tar
@@ -72,7 +73,7 @@ $(DIST)/engines/os-podman.tar: $(DIST)/vmlinuz build/engines.sh build/consoles.s
 
 engines: $(DIST)/engines/os-podman.tar
 
-$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/engines/os-podman.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
+$(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/system-images $(DIST)/images/os.tar $(DIST)/consoles/os-console-debian.tar $(DIST)/engines/os-podman.tar build/iso.sh $(shell find images/iso -type f 2>/dev/null) | deps
 	build/iso.sh
 
 iso: $(DIST)/corralos.iso

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds $DIST/initrd: a compressed newc cpio whose /init is the `ros` NativeAOT binary, with
 # busybox-static, crun, the shared libraries they need (ELF NEEDED closure, Debian paths), CA
-# certificates, minimal /etc, the system images (build/images.sh) and the kernel module subset from build/kernel.sh.
+# certificates, minimal /etc, the system images (build/images.sh) and the kernel module subset from build/kernel.sh;
+# and $DIST/system-images beside it: an erofs of the large on-demand system images (User Docker's), kept out of RAM.
 # Reproducible: same inputs + SOURCE_DATE_EPOCH give the same bytes.
 set -euo pipefail
 umask 022
@@ -14,12 +15,14 @@ MODULES_ROOT=${MODULES_ROOT:-$OUT/modules}  # lib/modules/<kver> subset (build/k
 ROS_BIN=${ROS_BIN:-$DIST/ros}
 IMAGES=${IMAGES:-$DIST/images}               # system images (build/images.sh)
 INITRD=${INITRD:-$DIST/initrd}
+SYSTEM_IMAGES=${SYSTEM_IMAGES:-$DIST/system-images}
 STAGE=${STAGE:-$OUT/initrd-root}
+SYSTEM_IMAGES_STAGE=${SYSTEM_IMAGES_STAGE:-$STAGE.system-images}
 DLOPEN_LIST=${DLOPEN_LIST:-$ROOT/images/initrd/dlopen.list}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
-for v in OUT DIST SYSROOT MODULES_ROOT ROS_BIN IMAGES INITRD STAGE DLOPEN_LIST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+for v in OUT DIST SYSROOT MODULES_ROOT ROS_BIN IMAGES INITRD SYSTEM_IMAGES STAGE SYSTEM_IMAGES_STAGE DLOPEN_LIST; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 export SOURCE_DATE_EPOCH
 # shellcheck source=build/common.sh
 . "$ROOT/build/common.sh"
@@ -27,6 +30,7 @@ export SOURCE_DATE_EPOCH
 [[ -x $ROS_BIN ]] || { echo "initrd: no ros binary at $ROS_BIN (run 'make ros' or set ROS_BIN)" >&2; exit 1; }
 [[ -x $SYSROOT/bin/busybox && -x $SYSROOT/usr/bin/crun ]] || { echo "initrd: no Debian sysroot at $SYSROOT (run build/fetch-debs.sh)" >&2; exit 1; }
 compgen -G "$IMAGES/*.tar" >/dev/null || { echo "initrd: no system images in $IMAGES (run build/images.sh)" >&2; exit 1; }
+command -v mkfs.erofs >/dev/null || { echo "initrd: mkfs.erofs is missing (make deps: erofs-utils)" >&2; exit 1; }
 kvers=("$MODULES_ROOT"/lib/modules/*)
 [[ -d ${kvers[0]} && ${#kvers[@]} -eq 1 ]] || { echo "initrd: no module tree at $MODULES_ROOT (run build/kernel.sh)" >&2; exit 1; }
 KVER=${kvers[0]##*/}
@@ -138,27 +142,14 @@ mkdir -p usr/share/ros/services
 (cd "$ROOT/images/services" && find . -type f -name '*.yml' -printf '%P\n' | LC_ALL=C sort) |
   while read -r f; do install -D -m 0644 "$ROOT/images/services/$f" "usr/share/ros/services/$f"; done
 
-# The system images (build/images.sh). Those the default boot runs are loaded at build time, by the engine's own
-# loader (every digest verified), into System Docker's store as PID 1 opens it (/var/lib/system-docker): each layer
-# already extracted, so the boot untars nothing and the RAM root holds each layer once. Their layer blobs are dropped
-# (only `save`/`push` read them); config blobs, digests and diff_ids stay, so `images` and `inspect` are unchanged.
-# Images a recipe marks LOAD=on-demand (User Docker's, the catalog's) stay as `docker save` manifests over one shared
-# blobs/sha256 folder in /usr/share/ros/images; PID 1 loads one when a service needing it converges.
-mkdir -p usr/share/ros/images
-store=var/lib/system-docker
-ready=()
-for archive in "$IMAGES"/*.tar; do
-  [[ $(basename "$archive") == os.tar ]] && continue  # the OS image holds this initrd (build/os-image.sh)
-  name=$(basename "$archive" .tar)
-  if [[ $(image_load_mode "$ROOT/images/system/$name/image.sh") == on-demand ]]; then
-    tar -xf "$archive" -C usr/share/ros/images blobs
-    tar -xOf "$archive" manifest.json >"usr/share/ros/images/$name.json"
-  else
-    ready+=("$archive")
-  fi
-done
-if ((${#ready[@]} > 0)); then
-  "$ROS_BIN" system-dockerd --data-root "$store" --load-only "${ready[@]}" | sed 's/^/initrd: store: /'
+# The system images (build/images.sh), loaded at build time by the engine's own loader (every digest verified) into
+# System Docker's store layout, each layer already extracted, so the boot untars nothing. Their layer blobs are
+# dropped (only `save`/`push` read them); config blobs, digests and diff_ids stay, so `images` and `inspect` are
+# unchanged. store_load STORE ARCHIVE...
+store_load() {
+  local store=$1 created record hex
+  shift
+  "$ROS_BIN" system-dockerd --data-root "$store" --load-only "$@" | sed "s|^|initrd: ${store##*/}: |"
   created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%S+00:00)
   for record in "$store"/image/images/sha256/*.json; do
     jq -r '.Layers[].Blob | sub("^sha256:"; "")' "$record" | while read -r hex; do rm -f "$store/image/blobs/sha256/$hex"; done
@@ -169,7 +160,42 @@ if ((${#ready[@]} > 0)); then
   mv "$store/image/repositories.json.new" "$store/image/repositories.json"
   chmod 0700 "$store"
   rm -rf "${store:?}/tmp"
+}
+# Those the default boot runs go into the store as PID 1 opens it (/var/lib/system-docker): the RAM root holds each
+# layer once. Those a recipe marks LOAD=on-demand (User Docker's, the catalog's) go into the system images file
+# instead: an erofs beside kernel and initrd in the same layout, whose images PID 1 links into its store when first
+# asked for (src/Init/SystemDocker/SystemImagesFile.cs), so their bytes stay on disk. The initrd names the file by
+# its UUID (a hash of what it holds) in usr/share/ros/system-images.json, with the images it holds.
+# usr/share/ros/images stays for archives staged on the state disk (consoles, engines).
+mkdir -p usr/share/ros/images
+ready=() on_demand=()
+for archive in "$IMAGES"/*.tar; do
+  [[ $(basename "$archive") == os.tar ]] && continue  # the OS image holds this initrd (build/os-image.sh)
+  name=$(basename "$archive" .tar)
+  if [[ $(image_load_mode "$ROOT/images/system/$name/image.sh") == on-demand ]]; then
+    on_demand+=("$archive")
+  else
+    ready+=("$archive")
+  fi
+done
+if ((${#ready[@]} > 0)); then
+  store_load var/lib/system-docker "${ready[@]}"
 fi
+rm -rf "$SYSTEM_IMAGES_STAGE"
+mkdir -p "$SYSTEM_IMAGES_STAGE" "$(dirname "$SYSTEM_IMAGES")"
+if ((${#on_demand[@]} > 0)); then
+  store_load "$SYSTEM_IMAGES_STAGE" "${on_demand[@]}"
+else
+  mkdir -p "$SYSTEM_IMAGES_STAGE/image"
+  echo '{"Refs":{},"TagTimes":{}}' >"$SYSTEM_IMAGES_STAGE/image/repositories.json"
+fi
+uuid=$(cd "$SYSTEM_IMAGES_STAGE" && find image -type f -name '*.json' -printf '%p\n' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-32 |
+  sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12})$/\1-\2-\3-\4-\5/')
+mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" "$SYSTEM_IMAGES.tmp" "$SYSTEM_IMAGES_STAGE"
+mv "$SYSTEM_IMAGES.tmp" "$SYSTEM_IMAGES"
+jq -c --arg version "$VERSION" --arg uuid "$uuid" '{version: $version, uuid: $uuid, images: [.Refs | keys[] | select(contains("@") | not)]}' \
+  "$SYSTEM_IMAGES_STAGE/image/repositories.json" >usr/share/ros/system-images.json
+echo "initrd: $SYSTEM_IMAGES $(stat -c %s "$SYSTEM_IMAGES") bytes (erofs UUID $uuid): $(jq -r '.images | join(", ")' usr/share/ros/system-images.json)"
 
 make_console "$STAGE"
 

@@ -5,7 +5,8 @@ set -euo pipefail
 
 # Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools, cpio, zstd/gzip, depmod,
 # readelf), plus what `make run` and the boot tests use (qemu, ovmf, netcat for the fake metadata service, ssh into
-# the guest), crun for the engine's container tests, and jq for the system images' configs (build/images.sh);
+# the guest), crun for the engine's container tests, erofs-utils for the system images file (build/initrd.sh) and jq
+# for the system images' configs (build/images.sh);
 # debootstrap: the Debian console (build/consoles.sh); openssh-server: the console tests log in to a real sshd;
 # docker-registry and htpasswd (apache2-utils): the engine's registry pull/push tests run Debian's registry on
 # 127.0.0.1; dhcpcd-base, dnsmasq-base and iproute2: the netconf tests run dhcpcd against dnsmasq in network
@@ -16,7 +17,7 @@ PACKAGES=(
   xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs debootstrap
   cpio zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client openssh-server
-  crun jq
+  crun erofs-utils jq
   apache2-utils docker-registry
   dhcpcd-base dnsmasq-base iproute2
 )

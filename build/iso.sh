@@ -11,6 +11,7 @@ OUT=${OUT:-$ROOT/out}
 DIST=${DIST:-$ROOT/dist}
 VMLINUZ=${VMLINUZ:-$DIST/vmlinuz}
 INITRD=${INITRD:-$DIST/initrd}
+SYSTEM_IMAGES=${SYSTEM_IMAGES:-$DIST/system-images}  # the initrd's system images file (build/initrd.sh)
 OS_IMAGE=${OS_IMAGE:-$DIST/images/os.tar}  # the OS image (build/os-image.sh), for `ros install` from this medium
 CONSOLES=${CONSOLES:-$DIST/consoles}        # the persistent consoles (build/consoles.sh), for `ros console switch`
 ENGINES=${ENGINES:-$DIST/engines}           # the User Docker engines (build/engines.sh), for `ros engine switch`
@@ -22,11 +23,11 @@ VOLUME_ID=${VOLUME_ID:-CORRALOS}
 VERSION=${VERSION:-$(cat "$ROOT/VERSION")}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 1764000000)}
 # Absolute paths: make passes relative ones (OUT=out) and this script changes directory.
-for v in OUT DIST VMLINUZ INITRD OS_IMAGE CONSOLES ENGINES ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+for v in OUT DIST VMLINUZ INITRD SYSTEM_IMAGES OS_IMAGE CONSOLES ENGINES ISO GRUB_CFG WORK; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 # xorriso and mtools read it too: volume dates, FAT timestamps.
 export SOURCE_DATE_EPOCH
 
-for f in "$VMLINUZ" "$INITRD" "$OS_IMAGE" "$GRUB_CFG"; do [[ -s $f ]] || { echo "iso: missing $f" >&2; exit 1; }; done
+for f in "$VMLINUZ" "$INITRD" "$SYSTEM_IMAGES" "$OS_IMAGE" "$GRUB_CFG"; do [[ -s $f ]] || { echo "iso: missing $f" >&2; exit 1; }; done
 
 rm -rf "$WORK"
 mkdir -p "$WORK/tree/boot/grub/i386-pc" "$WORK/efi"
@@ -58,6 +59,8 @@ MTOOLS_SKIP_CHECK=1 mcopy -m -i "$efi_img" "$WORK/efi/BOOTX64.EFI" ::/EFI/BOOT/B
 
 install -m 0644 "$VMLINUZ" "$WORK/tree/boot/vmlinuz"
 install -m 0644 "$INITRD" "$WORK/tree/boot/initrd"
+# PID 1 loop-mounts it from here when User Docker first needs its image (src/Init/SystemDocker/SystemImagesFile.cs).
+install -m 0644 "$SYSTEM_IMAGES" "$WORK/tree/boot/system-images"
 install -D -m 0644 "$OS_IMAGE" "$WORK/tree/images/os.tar"
 # Not in the initrd (RAM): `ros console switch/enable` copies one from here to the state disk when it is chosen.
 for console in "$CONSOLES"/os-console-*.tar; do

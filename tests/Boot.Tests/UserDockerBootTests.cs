@@ -23,6 +23,8 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
         Assert.Contains("Server Version", await booted.SshAsync("sudo docker info"), StringComparison.Ordinal);
         Assert.Equal("srw-rw---- root docker", (await booted.SshAsync("stat -c '%A %U %G' /var/run/docker.sock")).Trim());
         Assert.Contains("API listen on /var/run/docker.sock", await booted.SshAsync("cat /var/log/docker.log"), StringComparison.Ordinal);
+        // The image came from the system images file (the disk the harness attached), not the initrd or a pull.
+        Assert.Matches(new Regex(@"system-docker: mounted the system images file from /dev/vd[a-z] "), SerialConsole.Clean(booted.Vm.Console.Text));
     }
 
     [Fact]

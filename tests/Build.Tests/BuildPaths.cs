@@ -13,6 +13,8 @@ internal static class BuildPaths
 
     public static string Initrd => RepoPaths.RequireFile(RepoPaths.Initrd);
 
+    public static string SystemImages => RepoPaths.RequireFile(RepoPaths.SystemImages);
+
     /// <summary>The extracted Debian packages (build/fetch-debs.sh).</summary>
     public static string Sysroot => RequireDirectory(Path.Combine(RepoPaths.Out, "sysroot"));
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CorralOS.Testing;
 
 namespace CorralOS.Build.Tests;
 
@@ -45,7 +46,7 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Ships_the_boot_system_images_extracted_in_the_engine_store_and_os_docker_as_an_on_demand_manifest()
+    public void Ships_the_boot_system_images_extracted_in_the_engine_store_and_not_os_docker()
     {
         // The store PID 1's engine opens: the boot's images already loaded, each layer extracted, no layer blobs.
         var store = Path.Combine(_tree, "var/lib/system-docker/image");
@@ -71,9 +72,19 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
         }
         AssertRegularExecutable(Directory.GetFiles(Path.Combine(store, "layers/sha256"), "busybox", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(_tree, f)).First());
-        // User Docker's image stays a manifest over the shared blobs until the docker service needs it.
-        Assert.True(File.Exists(Path.Combine(_tree, "usr/share/ros/images/os-docker.json")), "os-docker.json");
-        Assert.False(File.Exists(Path.Combine(_tree, "usr/share/ros/images/os-console.json")), "os-console.json is loaded at build time");
+        // User Docker's image is not in the initrd: the system images file beside it holds it (next test).
+        Assert.Empty(Directory.GetFiles(Path.Combine(_tree, "usr/share/ros/images")));
+    }
+
+    [Fact]
+    public async Task Names_the_system_images_file_beside_it_by_uuid_and_lists_os_docker_there()
+    {
+        var index = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_tree, "usr/share/ros/system-images.json"))).RootElement;
+        Assert.Equal(RepoPaths.Version, index.GetProperty("version").GetString());
+        Assert.Contains(index.GetProperty("images").EnumerateArray(), i => i.GetString()!.StartsWith("docker.io/corralos/os-docker:", StringComparison.Ordinal));
+        var probed = await Shell.RunAsync($"blkid -p -o export {Shell.Quote(BuildPaths.SystemImages)}");
+        Assert.Contains("TYPE=erofs", probed, StringComparison.Ordinal);
+        Assert.Contains($"UUID={index.GetProperty("uuid").GetString()}", probed, StringComparison.Ordinal);
     }
 
     [Fact]

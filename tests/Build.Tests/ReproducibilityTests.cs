@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace CorralOS.Build.Tests;
 
-/// <summary>Two builds of the system images, the initrd, the OS image and the ISO from the same inputs give the same bytes.</summary>
+/// <summary>Two builds of the system images, the initrd and its system images file, the OS image and the ISO from the same inputs give the same bytes.</summary>
 public sealed class ReproducibilityTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("corralos-repro-").FullName;
@@ -34,6 +34,7 @@ public sealed class ReproducibilityTests : IDisposable
             AssertSameBytes(image, Path.Combine(Path.GetDirectoryName(b.Initrd)!, "images", Path.GetFileName(image)));
         }
         AssertSameBytes(a.Initrd, b.Initrd);
+        AssertSameBytes(Path.Combine(Path.GetDirectoryName(a.Initrd)!, "system-images"), Path.Combine(Path.GetDirectoryName(b.Initrd)!, "system-images"));
         AssertSameBytes(a.Iso, b.Iso);
     }
 

@@ -9,7 +9,10 @@ public enum BootMode
     /// <summary>dist/corralos.iso as a CD-ROM, Debian's OVMF firmware (UEFI, GRUB x86_64-efi).</summary>
     IsoUefi,
 
-    /// <summary>QEMU loads dist/vmlinuz + dist/initrd itself; <see cref="QemuOptions.ExtraCmdline"/> is appended.</summary>
+    /// <summary>
+    /// QEMU loads dist/vmlinuz + dist/initrd itself; <see cref="QemuOptions.ExtraCmdline"/> is appended. dist/system-images
+    /// is attached as the last virtio disk (PID 1 finds it by its UUID), as an ISO or installed disk carries it in /boot.
+    /// </summary>
     DirectKernel,
 
     /// <summary>The firmware boots <see cref="QemuOptions.DiskImage"/> (an installed disk), SeaBIOS.</summary>
@@ -70,6 +73,9 @@ public sealed record QemuOptions
 
     /// <summary>Initrd for direct boot; default dist/initrd.</summary>
     public string? InitrdPath { get; init; }
+
+    /// <summary>The system images file direct kernel boots attach (default: dist/system-images, the initrd's own).</summary>
+    public string? SystemImagesPath { get; init; }
 
     /// <summary>Direct boot only: the start of the kernel command line.</summary>
     public string BaseCmdline { get; init; } = DefaultBaseCmdline;

@@ -546,6 +546,13 @@ public sealed class QemuVm : IAsyncDisposable
         }
 
         a.AddRange(o.ExtraArgs);
+        if (o.Boot == BootMode.DirectKernel)
+        {
+            // Last, so the test's own disks (here and in ExtraArgs) keep their names (/dev/vda...).
+            var images = RepoPaths.RequireFile(o.SystemImagesPath ?? RepoPaths.SystemImages);
+            a.AddRange(["-drive", $"if=virtio,format=raw,readonly=on,file={EscapeComma(images)}"]);
+        }
+
         return a;
     }
 

@@ -20,6 +20,9 @@ public static class RepoPaths
 
     public static string Initrd => Path.Combine(Dist, "initrd");
 
+    /// <summary>The system images file beside the initrd (build/initrd.sh): an erofs PID 1 finds by its UUID.</summary>
+    public static string SystemImages => Path.Combine(Dist, "system-images");
+
     public static string Ros => Path.Combine(Dist, "ros");
 
     /// <summary>The VERSION file's content, trimmed.</summary>

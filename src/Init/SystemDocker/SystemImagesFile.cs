@@ -39,6 +39,7 @@ public sealed class SystemImagesFile
 
     public string Uuid { get; }
 
+    /// <summary>The images it holds, by their full references (docker.io/corralos/os-docker:0.1.0).</summary>
     public IReadOnlySet<string> Images { get; }
 
     /// <summary>The initrd's index of the file, or null when this build has none or it cannot be read (told to <paramref name="problem"/>).</summary>
@@ -71,13 +72,17 @@ public sealed class SystemImagesFile
             images);
     }
 
+    /// <summary>True when the file holds <paramref name="image"/> (any spelling of its reference: `corralos/os-docker:1` is `docker.io/corralos/os-docker:1`).</summary>
+    public bool Holds(string image) =>
+        Engine.Images.ImageReference.TryParse(image, out var reference) && Images.Contains(reference!.WithDefaultTag().ToString());
+
     /// <summary>
     /// System Docker's <see cref="Engine.Images.ImageStore.LinkSource"/>: the mounted file when it holds
     /// <paramref name="image"/> (mounted on the first such call, which <paramref name="log"/> reports), else null.
     /// </summary>
     public Engine.Images.StoreLayout? SourceFor(string image, Action<string> log)
     {
-        if (!Images.Contains(image))
+        if (!Holds(image))
         {
             return null;
         }
