@@ -129,8 +129,7 @@ public sealed class CloudConfigConsoleBootTests(CloudConfigConsoleBootTests.Rich
     {
         // For the reboot test: a container with a restart policy, from System Docker's busybox image.
         var image = $"corralos/os-base:{RepoPaths.Version}";
-        await booted.SshAsync($"wait-for-docker --timeout 300 && sudo system-docker save -o /home/rancher/base.tar {image} && " +
-                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar && rm /home/rancher/base.tar && " +
+        await booted.SshAsync($"wait-for-docker --timeout 300 && {GuestImages.ImportBase(image)} && " +
                               $"docker run -d --restart always --name keeper {image} sleep 1000000");
         Assert.Equal("running\n", await booted.SshAsync("docker inspect -f '{{.State.Status}}' keeper"));
     }

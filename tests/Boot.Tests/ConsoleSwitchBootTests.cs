@@ -27,18 +27,13 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
     private const string KeeperState = "for i in $(seq 1 60); do docker inspect -f '{{.State.Status}}' keeper | grep -x running && exit 0; sleep 2; done; " +
                                        "docker inspect -f '{{.State.Status}}' keeper";
 
-    /// <summary>Loads System Docker's <paramref name="image"/> into the running engine through the docker CLI, unless it has it.</summary>
-    private static string LoadBase(string image) =>
-        $"{{ docker image inspect {image} >/dev/null 2>&1 || {{ sudo system-docker save -o /home/rancher/base.tar {image} && " +
-        $"sudo chown rancher /home/rancher/base.tar && docker load -q -i /home/rancher/base.tar >/dev/null && rm /home/rancher/base.tar; }}; }}";
-
     [Fact]
     [TestOrder(1)]
     public async Task The_default_console_is_current_and_loses_a_file_under_usr_at_a_reboot()
     {
         Assert.Equal(DefaultCurrent, await booted.SshAsync(List));
         var image = $"corralos/os-base:{RepoPaths.Version}";
-        await booted.SshAsync($"wait-for-docker --timeout 300 && {LoadBase(image)} && docker run -d --restart always --name keeper {image} sleep 1000000");
+        await booted.SshAsync($"wait-for-docker --timeout 300 && {GuestImages.ImportBase(image)} && docker run -d --restart always --name keeper {image} sleep 1000000");
         await booted.SshAsync("sudo touch /usr/lost-in-default");
 
         await booted.RebootAsync();
@@ -97,7 +92,7 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
     {
         const string engines = "sudo ros engine list 2>/dev/null";
         var image = $"corralos/os-base:{RepoPaths.Version}";
-        await booted.SshAsync($"wait-for-docker --timeout 300 && {LoadBase(image)} && docker run --rm -v kept:/data {image} sh -c 'echo kept-data > /data/f' && " +
+        await booted.SshAsync($"wait-for-docker --timeout 300 && {GuestImages.ImportBase(image)} && docker run --rm -v kept:/data {image} sh -c 'echo kept-data > /data/f' && " +
                               $"docker run -d --restart always --name holder -v kept:/data {image} sleep 1000000");
         Assert.Equal("current docker\ndisabled podman\n", await booted.SshAsync(engines));
         var refused = await booted.SshAsync("sudo ros engine switch -f nope 2>/tmp/err; echo exit=$?; grep -v ^warning /tmp/err");
@@ -110,7 +105,7 @@ public sealed class ConsoleSwitchBootTests(ConsoleSwitchBootTests.ConsoleVm boot
         Assert.Equal("podman\n", await booted.SshAsync("sudo ros config get rancher.docker.engine"));
         Assert.Equal("srw-rw---- root docker\n", await booted.SshAsync("stat -L -c '%A %U %G' /var/run/docker.sock"));
         // Podman has its own store: the image goes in through the docker CLI as into Docker.
-        Assert.Equal("hello from podman\n", await booted.SshAsync($"{LoadBase(image)} && docker run --rm {image} echo hello from podman"));
+        Assert.Equal("hello from podman\n", await booted.SshAsync($"{GuestImages.ImportBase(image)} && docker run --rm {image} echo hello from podman"));
         await booted.SshAsync($"docker run -d --restart always --name podkeep {image} sleep 1000001");
 
         var back = await booted.SshAsync("sudo ros engine switch -f docker 2>&1 && wait-for-docker --timeout 300 && docker version --format '{{range .Server.Components}}{{.Name}};{{end}}'");

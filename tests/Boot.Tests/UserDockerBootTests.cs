@@ -31,10 +31,10 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
     public async Task An_image_loaded_from_a_tar_runs_and_a_published_port_answers_from_the_console()
     {
         await booted.SshAsync("wait-for-docker --timeout 120");
-        // A busybox image from a tar: System Docker's base image, saved with the project's own engine.
-        await booted.SshAsync($"sudo system-docker save -o /home/rancher/base.tar corralos/os-base:{RepoPaths.Version} && " +
-                              "sudo chown rancher /home/rancher/base.tar && docker load -i /home/rancher/base.tar");
+        // A busybox image from a tar: System Docker's base image imported, then saved and loaded back by User Docker.
         var image = $"corralos/os-base:{RepoPaths.Version}";
+        await booted.SshAsync(GuestImages.ImportBase(image) + $" && docker save -o /home/rancher/base.tar {image} && docker rmi {image} && " +
+                              "docker load -i /home/rancher/base.tar && rm /home/rancher/base.tar");
         Assert.Equal("hello from user docker", (await booted.SshAsync($"docker run --rm {image} echo hello from user docker")).Trim());
 
         await booted.SshAsync($"docker run -d --name web -p 8080:80 {image} sh -c 'mkdir -p /www && echo served-by-httpd > /www/index.html && exec httpd -f -p 80 -h /www'");
