@@ -97,30 +97,37 @@ internal static class BootToSsh
         userDocker.Print(Row);
     }
 
-    /// <summary>Bisection in 16 MiB units between 64 MiB (assumed too small) and 1024 MiB (booted above).</summary>
+    /// <summary>The goal's size first (256 MiB: boots to SSH or not), then bisection in 16 MiB units below or above it.</summary>
     private static async Task BisectMemoryAsync(int steps, string key, string cloudConfig)
     {
-        int low = 64, high = 1024;
+        const int Goal = 256;
+        var atGoal = await BootsToSshAsync(Goal, key, cloudConfig);
+        Console.Error.WriteLine($"  memory: -m {Goal}: {(atGoal ? "SSH answered" : "did not boot to SSH")}");
+        Console.WriteLine($"  boots to SSH in {Goal} MiB (the goal): {(atGoal ? "yes" : "no")}");
+        // Below the goal 64 MiB is assumed too small; above it 1024 MiB boots (the boot rows above used 2048).
+        int low = atGoal ? 64 : Goal, high = atGoal ? Goal : 1024;
         for (var step = 1; step <= steps && high - low > 16; step++)
         {
             var size = (low + high) / 2 / 16 * 16;
-            bool booted;
-            await using (var vm = await QemuVm.StartAsync(Options($"bench-mem-{size}", size, cloudConfig)))
-            {
-                try
-                {
-                    await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), s_timeout);
-                    booted = await WaitForSshAsync(vm, key) is not null;
-                }
-                catch (ConsoleTimeoutException)
-                {
-                    booted = false;
-                }
-            }
+            var booted = await BootsToSshAsync(size, key, cloudConfig);
             Console.Error.WriteLine($"  memory step {step}/{steps}: -m {size}: {(booted ? "SSH answered" : "did not boot to SSH")}");
             (low, high) = booted ? (low, size) : (size, high);
         }
-        Console.WriteLine($"  smallest -m that boots to SSH (bisection, {steps} boots): {high} MiB (bigger than {low} MiB)");
+        Console.WriteLine($"  smallest -m that boots to SSH (bisection, {steps} more boots): {high} MiB (bigger than {low} MiB)");
+    }
+
+    private static async Task<bool> BootsToSshAsync(int size, string key, string cloudConfig)
+    {
+        await using var vm = await QemuVm.StartAsync(Options($"bench-mem-{size}", size, cloudConfig));
+        try
+        {
+            await vm.WaitForConsoleAsync(new Regex(@"CorralOS \S+ started"), s_timeout);
+            return await WaitForSshAsync(vm, key) is not null;
+        }
+        catch (ConsoleTimeoutException)
+        {
+            return false;
+        }
     }
 
     private static QemuOptions Options(string name, int memoryMiB, string cloudConfig) => new()

@@ -6,7 +6,7 @@ using CorralOS.Testing;
 /// User Docker in the boot-to-SSH VM (issue 7 point 7), measured over SSH once SSH answers: QEMU start and `started`
 /// → `wait-for-docker` returning (dockerd's /_ping answering), split at dockerd's `Starting up` (its log's time placed
 /// on the QEMU clock through the guest's clock when it answered); the guest's memory in use with User Docker up and
-/// idle; then, with System Docker's busybox image (corralos/os-base) saved and `docker load`ed from a tar (no network),
+/// idle; then, with System Docker's busybox image (corralos/os-base) imported from its root filesystem written out by System Docker (no network),
 /// `docker run --rm IMAGE true` timed in the guest (EPOCHREALTIME around each command, one warm-up run first), also
 /// with `--network none` (no bridge, veth or iptables work), next to `sudo system-docker run --rm` of the same image
 /// and `docker version` (the CLI's own start and one API round trip).
@@ -45,10 +45,10 @@ internal sealed partial class UserDockerFigures(int runs)
         await Task.Delay(TimeSpan.FromSeconds(5));
         _inUse.Add(await BootToSsh.MemoryInUseMiBAsync(vm, key));
 
-        (code, output) = await BootToSsh.SshAsync(vm, key, $"sudo system-docker save {s_image} | docker load");
+        (code, output) = await BootToSsh.SshAsync(vm, key, GuestImages.ImportBase(s_image));
         if (code != 0)
         {
-            Console.Error.WriteLine("  docker load failed: " + output.Trim());
+            Console.Error.WriteLine("  docker import failed: " + output.Trim());
             return;
         }
         _dockerRun.AddRange(await TimeAsync(vm, key, $"docker run --rm {s_image} true"));
@@ -61,7 +61,7 @@ internal sealed partial class UserDockerFigures(int runs)
 
     public void Print(Action<string, List<double>, string> row)
     {
-        Console.WriteLine($"  User Docker (the run rows: {runs} runs a boot after a warm-up; os-base is busybox, `docker load`ed from a tar):");
+        Console.WriteLine($"  User Docker (the run rows: {runs} runs a boot after a warm-up; os-base is busybox, `docker import`ed from its root filesystem):");
         if (_answering.Count == 0)
         {
             Console.WriteLine("    User Docker did not answer: no figures");

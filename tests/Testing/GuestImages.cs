@@ -1,7 +1,7 @@
-namespace CorralOS.Boot.Tests;
+namespace CorralOS.Testing;
 
 /// <summary>Shell commands that give User Docker in the guest an image to run.</summary>
-internal static class GuestImages
+public static class GuestImages
 {
     /// <summary>
     /// System Docker's busybox image <paramref name="image"/> (corralos/os-base) in User Docker under the same name, unless
