@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CorralOS.Init.Storage;
 
 /// <summary>A disk autoformat just formatted, and the boot2docker userdata tar that was on it.</summary>
@@ -60,21 +58,6 @@ public static class AutoFormat
         return null;
     }
 
-    private static void Format(string mkfs, string device, string label)
-    {
-        var info = new ProcessStartInfo(mkfs) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-F", "-q", "-L", label, device })
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info) ?? throw new IOException($"cannot start {mkfs}");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var reason = (error + output.Result).Trim().Split('\n').LastOrDefault(l => l.Length > 0) ?? $"exit code {process.ExitCode}";
-            throw new IOException($"formatting {device} as {label} failed: {reason}");
-        }
-    }
+    private static void Format(string mkfs, string device, string label) =>
+        ExternalCommand.Run(mkfs, ["-F", "-q", "-L", label, device], $"formatting {device} as {label}");
 }

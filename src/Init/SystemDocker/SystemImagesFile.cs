@@ -155,19 +155,7 @@ public sealed class SystemImagesFile
             return false;
         }
         // busybox mount sets up the loop device.
-        var info = new ProcessStartInfo("mount") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["-t", "erofs", "-o", "loop,ro", file, MountPoint])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new IOException("cannot start mount");
-        var error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new IOException($"cannot mount {file}: {error.Trim()}");
-        }
+        ExternalCommand.Run("mount", ["-t", "erofs", "-o", "loop,ro", file, MountPoint], $"mounting {file}");
         return true;
     }
 
