@@ -82,7 +82,7 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
         var index = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_tree, "usr/share/ros/system-images.json"))).RootElement;
         Assert.Equal(RepoPaths.Version, index.GetProperty("version").GetString());
         Assert.Contains(index.GetProperty("images").EnumerateArray(), i => i.GetString()!.StartsWith("docker.io/corralos/os-docker:", StringComparison.Ordinal));
-        var probed = await Shell.RunAsync($"blkid -p -o export {Shell.Quote(BuildPaths.SystemImages)}");
+        var probed = await Shell.RunAsync($"blkid -p -o export {Shell.Quote(BuildPaths.SystemImages)}", cancellation: TestContext.Current.CancellationToken);
         Assert.Contains("TYPE=erofs", probed, StringComparison.Ordinal);
         Assert.Contains($"UUID={index.GetProperty("uuid").GetString()}", probed, StringComparison.Ordinal);
     }
