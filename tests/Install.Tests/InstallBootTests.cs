@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CorralOS.Testing;
 
 namespace CorralOS.Install.Tests;
@@ -72,6 +73,7 @@ internal static class InstallChecks
             ? "install: partitioning /dev/vda: MBR, bootable RANCHER_STATE"
             : "install: partitioning /dev/vda: GPT, BIOS boot, EFI System, RANCHER_STATE", output, StringComparison.Ordinal);
         Assert.Contains($"install: writing /boot/initrd-{RepoPaths.Version} (", output, StringComparison.Ordinal);
+        Assert.Contains($"install: writing /boot/system-images-{RepoPaths.Version} (", output, StringComparison.Ordinal);
         Assert.Contains("install: installing GRUB for BIOS on /dev/vda", output, StringComparison.Ordinal);
         Assert.Equal(disk.InstallType == "generic", output.Contains("install: installing GRUB for UEFI on /dev/vda2", StringComparison.Ordinal));
         Assert.Contains($"install: CorralOS {RepoPaths.Version} installed on /dev/vda", output, StringComparison.Ordinal);
@@ -88,6 +90,10 @@ internal static class InstallChecks
         var state = await disk.SshAsync("sudo ls /var/lib/rancher/conf/cloud-config.d; sudo stat -c %a /var/lib/rancher/conf/cloud-config.d/user_config.yml; ros os persistence | tail -1");
         Assert.Contains("user_config.yml\n600\n", state, StringComparison.Ordinal);
         Assert.Contains($"state disk {disk.StatePartition} (ext4)", state, StringComparison.Ordinal);
+        // User Docker's image comes from the system images file installed beside kernel and initrd.
+        await disk.Vm.WaitForConsoleAsync(new Regex($"system-docker: mounted the system images file from /state/boot/system-images-{Regex.Escape(RepoPaths.Version)} "),
+            TimeSpan.FromMinutes(3), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("ok", (await disk.SshAsync("wait-for-docker --timeout 180 && echo ok")).Trim());
     }
 
     public static async Task AssertHomePersistsAsync(InstalledDisk disk)
