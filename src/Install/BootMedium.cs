@@ -9,7 +9,7 @@ namespace CorralOS.Install;
 /// </summary>
 public sealed class BootMedium : IDisposable
 {
-    public const string VolumeLabel = "CORRALOS";
+    public const string VolumeLabel = BootMediumVolume.Label;
     public const string ArchivePath = "images/os.tar";
 
     private BootMedium(string device, string mountPoint)

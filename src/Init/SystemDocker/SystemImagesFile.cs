@@ -24,8 +24,6 @@ public sealed class SystemImagesFile
     /// <summary>The file's name in images/os/files.list: /boot/system-images-VERSION once installed.</summary>
     public const string FileName = "system-images";
 
-    private const string MediumLabel = "CORRALOS";
-
     private readonly Lock _mountGate = new();
 
     private SystemImagesFile(string version, string uuid, IReadOnlySet<string> images)
@@ -102,7 +100,7 @@ public sealed class SystemImagesFile
     /// Mounts the file read-only at <see cref="MountPoint"/> and returns where it was found. Throws
     /// <see cref="IOException"/> naming every place looked at when none holds it.
     /// </summary>
-    public string Mount(BlockDevices devices)
+    private string Mount(BlockDevices devices)
     {
         Directory.CreateDirectory(MountPoint);
         LoadModules();
@@ -127,10 +125,10 @@ public sealed class SystemImagesFile
 
     private bool MountMediumFile(BlockDevices devices, string file, List<string> looked)
     {
-        var medium = devices.List().FirstOrDefault(d => FileSystemProbe.Probe(d) is { Type: "iso9660", Label: MediumLabel });
+        var medium = devices.List().FirstOrDefault(d => FileSystemProbe.Probe(d) is { Type: "iso9660", Label: BootMediumVolume.Label });
         if (medium is null)
         {
-            looked.Add($"no boot medium (ISO9660 {MediumLabel})");
+            looked.Add($"no boot medium (ISO9660 {BootMediumVolume.Label})");
             return false;
         }
         if (!Mounts.IsMountPoint(MediumMountPoint))
