@@ -2,8 +2,8 @@ namespace CorralOS.Console;
 
 /// <summary>
 /// Step 10: the user's start scripts, each only if it is executable, each waited for: the `#!` user-data script
-/// (/var/lib/rancher/conf/cloud-config-script), /opt/rancher/bin/start.sh, then /run/console-done is written (User
-/// Docker waits for it), then /etc/rc.local. A file starting with #! is run directly, any other through /bin/sh.
+/// (/var/lib/rancher/conf/cloud-config-script), /opt/rancher/bin/start.sh, then /run/console-done is written
+/// (preload-user-images waits for it), then /etc/rc.local. A file starting with #! is run directly, any other through /bin/sh.
 /// Failures are reported, never fatal.
 /// </summary>
 public static class StartScripts
@@ -16,11 +16,11 @@ public static class StartScripts
         try
         {
             Directory.CreateDirectory(options.Run);
-            File.WriteAllText(Path.Combine(options.Run, "console-done"), "");
+            File.WriteAllText(Path.Combine(options.Run, Linux.ConsoleDoneFile.Name), "");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.Add($"{Path.Combine(options.Run, "console-done")}: {e.Message}");
+            errors.Add($"{Path.Combine(options.Run, Linux.ConsoleDoneFile.Name)}: {e.Message}");
         }
         RunIfExecutable(options, Path.Combine(options.Etc, "rc.local"), errors);
         return errors;

@@ -10,6 +10,22 @@ namespace CorralOS.Cli.Applets;
 /// </summary>
 internal static class PreloadImagesApplet
 {
+    private static readonly TimeSpan s_afterLimit = TimeSpan.FromMinutes(5);
+
+    private static async Task<bool> WaitForFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + s_afterLimit;
+        while (!File.Exists(path))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+        return true;
+    }
+
     public static Applet Create() => new("preload-images", "Load the image archives in /var/lib/rancher/preload/docker into User Docker, once each", command =>
     {
         var host = HostOption.UserDocker();
@@ -18,10 +34,15 @@ internal static class PreloadImagesApplet
         // that gave up would be lost for that boot.
         var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait for the engine at most (0: as long as it takes)", DefaultValueFactory = _ => 0 };
         var logFile = new Option<string>("--log") { Description = "File each line is also appended to (empty: none)", DefaultValueFactory = _ => UserDockerLaunch.DefaultLogFile };
+        var after = new Option<string>("--after")
+        {
+            Description = $"Wait until this file exists (at most {s_afterLimit.TotalMinutes:0} minutes) before reading the folder: the console writes {Linux.ConsoleDoneFile.DefaultPath} once its write_files and start scripts are done",
+        };
         command.Options.Add(host);
         command.Options.Add(folder);
         command.Options.Add(timeout);
         command.Options.Add(logFile);
+        command.Options.Add(after);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -42,6 +63,10 @@ internal static class PreloadImagesApplet
                         appendTo = null;
                     }
                 }
+            }
+            if (parse.GetValue(after) is { Length: > 0 } afterFile && !await WaitForFileAsync(afterFile, cancellationToken))
+            {
+                Log($"{afterFile} did not appear within {s_afterLimit.TotalMinutes:0} minutes; loading what is there");
             }
             var directory = parse.GetValue(folder)!;
             if (!Directory.Exists(directory) || !Directory.EnumerateFiles(directory).Any())
