@@ -2,7 +2,7 @@
 # Builds $DIST/upgrade/os.tar: a second OS version of the same build, corralos/os:$VERSION-b (UPGRADE_VERSION), that
 # the upgrade end-to-end test (tests/Install.Tests/UpgradeEndToEndTests) upgrades to from $VERSION and back; and
 # $DIST/upgrade/os-broken.tar, corralos/os:$VERSION-broken, whose initrd's /init is a script that exits (the kernel
-# panics, GRUB must fall back by itself).
+# panics, GRUB must fall back by itself) and whose other files are stand-ins.
 # ros reads its running version from the os-release the build writes (src/Config/SystemEnvironment.cs), so B needs
 # no second `dotnet publish`: it is `make`'s own OS image target run again with VERSION=B in a work directory of its
 # own, with A's ros and kernel put there first (make then rebuilds everything after them: the system images, tagged
@@ -72,8 +72,17 @@ else
   chmod 0755 "$broken/init"
   make_console "$broken"
   write_cpio "$broken" "$work/broken.initrd" zstd -q -3 -T0 --no-progress -c
-  VERSION=$BROKEN_VERSION OUT="$work/out" DIST="$work/dist" INITRD="$work/broken.initrd" STAGE="$work/out/os-image-broken" \
-    OS_IMAGE="$work/os-broken.tar" "$ROOT/build/os-image.sh"
+  # Its other files (images/os/files.list, e.g. system-images) are small stand-ins: it never gets past its init, and
+  # the test pulls it in less time. os-image.sh takes a file NAME from the variable named like it (SYSTEM_IMAGES).
+  stand_ins=()
+  while read -r name; do
+    [[ $name == vmlinuz || $name == initrd ]] && continue
+    var=${name^^}
+    printf 'a stand-in: CorralOS %s never gets past its init\n' "$BROKEN_VERSION" >"$work/broken.$name"
+    stand_ins+=("${var//[^A-Z0-9]/_}=$work/broken.$name")
+  done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$ROOT/images/os/files.list" | sed '/^$/d')
+  env "${stand_ins[@]}" VERSION="$BROKEN_VERSION" OUT="$work/out" DIST="$work/dist" INITRD="$work/broken.initrd" \
+    STAGE="$work/out/os-image-broken" OS_IMAGE="$work/os-broken.tar" "$ROOT/build/os-image.sh"
 
   mkdir -p "$entry.new"
   mv "$work/dist/images/os.tar" "$entry.new/os.tar"
