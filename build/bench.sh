@@ -48,8 +48,8 @@ bench_boot_to_ssh
 # One run each (tools/Bench/InstallFigures.cs): `ros install` from the booted ISO onto a blank disk (guest and host
 # time, each step's time), the installed disk's first boot to `started`, then `ros os upgrade -f --no-reboot` from
 # Debian's docker-registry on 127.0.0.1 through a guestfwd (pull and write split), as tests/Install.Tests does it.
-# The upgrade needs the second version B (build/upgrade-os.sh, corralos/os:<version>-b; a cache hit, or about a
-# minute of image, initrd and OS image steps): $CORRALOS_UPGRADE_OS, else built here from $CORRALOS_DIST.
+# The upgrade needs the second version B (build/upgrade-os.sh, corralos/os:<version>-b; a cache hit, or 1.5 to 2.5
+# min of image, initrd and OS image steps): $CORRALOS_UPGRADE_OS, else built here from $CORRALOS_DIST.
 # BENCH_INSTALL=0 skips the section.
 bench_install_upgrade() {
   [[ ${BENCH_INSTALL:-1} != 0 ]] || return 0
