@@ -78,10 +78,11 @@ $(DIST)/corralos.iso: $(DIST)/vmlinuz $(DIST)/initrd $(DIST)/system-images $(DIS
 
 iso: $(DIST)/corralos.iso
 
-# A second OS version of the same source, corralos/os:$(VERSION)-b, for the upgrade end-to-end test
-# (build/upgrade-os.sh): ros, system images, initrd and OS image built again with that version, cached in
-# $(CACHE)/upgrade-os by a hash of their inputs, so a warm cache costs a hash and a copy.
-$(DIST)/upgrade/os.tar: $(DIST)/vmlinuz $(CS_SOURCES) build/upgrade-os.sh build/images.sh build/initrd.sh build/os-image.sh build/common.sh $(shell find images -type f 2>/dev/null) | deps
+# A second OS version of the same build, corralos/os:$(VERSION)-b, and a broken one whose init exits, for the upgrade
+# end-to-end test (build/upgrade-os.sh): this Makefile's OS image target run again with that version over dist/'s ros
+# and kernel (ros reads its version from the os-release the build writes; no second publish), cached in
+# $(CACHE)/upgrade-os by a hash of its inputs, so a warm cache costs a hash and a copy.
+$(DIST)/upgrade/os.tar: $(DIST)/ros $(DIST)/vmlinuz Makefile $(shell find build images -type f 2>/dev/null) | deps
 	build/upgrade-os.sh
 
 upgrade-os: $(DIST)/upgrade/os.tar

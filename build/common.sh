@@ -42,6 +42,13 @@ make_console() {
   mknod -m 666 "$1/dev/urandom" c 1 9
 }
 
+# write_os_release FILE VERSION: CorralOS's os-release(5) for VERSION. Written as /usr/share/ros/os-release into the
+# initrd and the OS image: `ros` reads its running version from there (src/Config/SystemEnvironment.cs), so the
+# version string lives in the files, not only in the binary (build/upgrade-os.sh relies on it).
+write_os_release() {
+  printf 'NAME="CorralOS"\nID=corralos\nVERSION=%s\nVERSION_ID=%s\nPRETTY_NAME="CorralOS %s"\n' "$2" "$2" "$2" >"$1"
+}
+
 # The helpers below copy files out of the Debian sysroot ($SYSROOT) into the current directory (a stage tree).
 # When $LOWER_ROOT is set (an image's lower layer), files that tree already has are not copied again.
 

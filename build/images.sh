@@ -80,8 +80,7 @@ base_links() {
     [[ $applet == busybox || -n ${ros_has[$applet]:-} ]] && continue
     ln -s busybox "$root/bin/$applet"
   done < <("$SYSROOT/bin/busybox" --list)
-  printf 'NAME="CorralOS"\nID=corralos\nVERSION=%s\nVERSION_ID=%s\nPRETTY_NAME="CorralOS %s"\n' \
-    "$VERSION" "$VERSION" "$VERSION" >"$root/etc/os-release"
+  write_os_release "$root/etc/os-release" "$VERSION"
 }
 
 # write_image NAME LAYER...: the archive $DIST/images/NAME.tar for corralos/NAME:$VERSION. A LAYER is the hex of

@@ -127,13 +127,7 @@ shadow: files
 hosts: files dns
 NSS
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >etc/hosts
-cat >usr/share/ros/os-release <<OSREL
-NAME="CorralOS"
-ID=corralos
-VERSION=$VERSION
-VERSION_ID=$VERSION
-PRETTY_NAME="CorralOS $VERSION"
-OSREL
+write_os_release usr/share/ros/os-release "$VERSION"
 cp usr/share/ros/os-release etc/os-release
 # The built-in configuration defaults (the lowest config layer).
 install -m 0644 "$ROOT/images/initrd/os-config.yml" usr/share/ros/os-config.yml

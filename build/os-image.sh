@@ -68,6 +68,8 @@ mkdir -p usr/share/ros/os
 for name in "${os_files[@]}"; do install -m 0644 "$(os_file "$name")" "usr/share/ros/os/$name"; done
 printf '%s\n' "${os_files[@]}" >usr/share/ros/os/files.list
 printf '%s\n' "$VERSION" >usr/share/ros/os/version
+# ros in this image (the installer) reads its version there, as in the initrd.
+write_os_release usr/share/ros/os-release "$VERSION"
 install -m 0644 "$RECIPE/grub.cfg" usr/share/ros/os/grub.cfg
 mkdir -p usr/sbin
 mapfile -t elves < <(find usr/bin usr/sbin sbin usr/lib/grub -type f -perm /111 -printf '%p\n' | LC_ALL=C sort)

@@ -8,18 +8,21 @@ namespace CorralOS.Install.Tests;
 
 /// <summary>
 /// `ros os upgrade` end to end (issue 8): version A (dist/) installed from the ISO onto a blank disk with SeaBIOS, the
-/// second version B (dist/upgrade/os.tar, build/upgrade-os.sh) served by Debian's docker-registry on 127.0.0.1, which
-/// the guest reaches through a guestfwd at 169.254.169.100:5000 (marked insecure for System Docker by the install's
-/// cloud-config, as a user would). A upgrades to B and reboots into it; /home, /opt, a config key and the install's
-/// kernel append are kept; `ros os rollback` brings A back; upgrading to B again works (this time rebooting by itself).
-/// One VM at a time, four boots of the disk. Not in `make test` yet (it and B's build cost more than CI's time allows):
-/// `make test-upgrade` runs it (docs/testing.md).
+/// second version B (dist/upgrade/os.tar, build/upgrade-os.sh: A's ros with another version in its os-release) served
+/// by Debian's docker-registry on 127.0.0.1, which the guest reaches through a guestfwd at 169.254.169.100:5000 (marked
+/// insecure for System Docker by the install's cloud-config, as a user would). A upgrades to B and reboots into it;
+/// /home, /opt, a config key and the install's kernel append are kept; `ros os rollback` and an upgrade to a broken
+/// version C (its init exits) make GRUB fall back to A by itself; upgrading to B again works (this time rebooting by
+/// itself). One VM at a time, four boots of the disk and C's panic. Not in `make test` (it takes longer than CI's time
+/// allows): `make test-upgrade` runs it (docs/testing.md).
 /// </summary>
 [Trait("Suite", "upgrade")]
 public sealed class UpgradeEndToEndTests
 {
     private const string GuestRegistry = "169.254.169.100:5000";
     private static readonly TimeSpan s_markGoodTimeout = TimeSpan.FromMinutes(15);
+    // Lines of a boot whose login prompt was already waited for: on the console by then.
+    private static readonly TimeSpan s_shownBeforeLogin = TimeSpan.FromSeconds(5);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -53,18 +56,30 @@ public sealed class UpgradeEndToEndTests
         await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, from, Ct);
         await AssertKeptAsync(disk);
 
-        // Rollback: A again, with the data.
+        // Rollback, then at once an upgrade to a broken version C whose init exits: A (the rollback's default) stays
+        // the default, C is tried once, the kernel panics and reboots, and GRUB abandons C and boots A by itself, with
+        // the data and the install's append. (GrubFallbackTests has GRUB's part alone; this is the whole path.)
         var rollback = await disk.SshAsync("sudo ros os rollback");
         Assert.Contains($"os: CorralOS {a} boots by default from the next boot ({b} is kept as the previous version)", rollback, StringComparison.Ordinal);
+        var (brokenArchive, c) = UpgradeOsImage.LocateBroken(archive);
+        Assert.NotEqual(a, c);
+        await PushAsync(brokenArchive, $"corralos/os:{c}", $"{registry.Host}/corralos/os:{c}");
+        var toBroken = await disk.SshAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{c} -f --no-reboot 2>&1");
+        Assert.Contains($"upgrade: CorralOS {c} boots once at the next boot", toBroken, StringComparison.Ordinal);
+        Assert.Contains($"upgrade: deleted /boot/initrd-{b}", toBroken, StringComparison.Ordinal);
         from = disk.Vm.Console.Length;
         await disk.RebootAsync();
-        await AssertRunningAsync(disk, a, from);
+        var exited = await disk.Vm.WaitForConsoleAsync($"init: CorralOS {c} is a deliberately broken version: its init exits", s_shownBeforeLogin, from, Ct);
+        var panic = await disk.Vm.WaitForConsoleAsync("Kernel panic - not syncing: Attempted to kill init!", s_shownBeforeLogin, exited.End, Ct);
+        var fallback = await disk.Vm.WaitForConsoleAsync($"CorralOS {c} did not reach started: booting {a}", s_shownBeforeLogin, panic.End, Ct);
+        await AssertRunningAsync(disk, a, fallback.End);
         await AssertKeptAsync(disk);
 
         // A -> B again; this time `ros os upgrade -f` reboots by itself (the SSH session ends with the guest).
         from = disk.Vm.Console.Length;
         var (_, again) = await disk.SshUntilRebootAsync($"sudo ros os upgrade -i {image} -f 2>&1");
         Assert.Contains($"upgrade: CorralOS {b} boots once at the next boot", again, StringComparison.Ordinal);
+        Assert.Contains($"upgrade: deleted /boot/initrd-{c}", again, StringComparison.Ordinal);
         await disk.WaitForSshAsync(from);
         await AssertRunningAsync(disk, b, from);
         await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, from, Ct);
@@ -104,14 +119,19 @@ public sealed class UpgradeEndToEndTests
     }
 }
 
-/// <summary>The second OS version build/upgrade-os.sh makes: $CORRALOS_UPGRADE_OS, or dist/upgrade/os.tar.</summary>
+/// <summary>The OS versions build/upgrade-os.sh makes: B ($CORRALOS_UPGRADE_OS, or dist/upgrade/os.tar) and the broken one beside it (os-broken.tar).</summary>
 internal static class UpgradeOsImage
 {
-    public static (string Archive, string Version) Locate()
-    {
-        var archive = Environment.GetEnvironmentVariable("CORRALOS_UPGRADE_OS") is { Length: > 0 } set
+    public static (string Archive, string Version) Locate() =>
+        Read(Environment.GetEnvironmentVariable("CORRALOS_UPGRADE_OS") is { Length: > 0 } set
             ? set
-            : Path.Combine(RepoPaths.Dist, "upgrade", "os.tar");
+            : Path.Combine(RepoPaths.Dist, "upgrade", "os.tar"));
+
+    public static (string Archive, string Version) LocateBroken(string upgradeArchive) =>
+        Read(Path.Combine(Path.GetDirectoryName(upgradeArchive)!, "os-broken.tar"));
+
+    private static (string Archive, string Version) Read(string archive)
+    {
         Assert.True(File.Exists(archive), $"{archive} is missing: `make upgrade-os` builds it (build/upgrade-os.sh)");
         using var file = File.OpenRead(archive);
         using var reader = new TarReader(file);
