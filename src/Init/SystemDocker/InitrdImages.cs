@@ -5,9 +5,8 @@ using CorralOS.Services;
 namespace CorralOS.Init.SystemDocker;
 
 /// <summary>
-/// The initrd's system images for the service manager: each loaded when the first service needing it converges, once
-/// even when several services (the volume containers all use os-base) ask together. So the console does not wait for
-/// the docker image, which only User Docker needs.
+/// The indexed archives' system images (<see cref="SystemImageIndex"/>) for the service manager: each loaded when the
+/// first service needing it converges, once even when several services ask together.
 /// </summary>
 public sealed class InitrdImages(SystemImageIndex index, Action<string> log) : ILocalImages
 {

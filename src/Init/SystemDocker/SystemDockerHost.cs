@@ -8,7 +8,8 @@ namespace CorralOS.Init.SystemDocker;
 /// <summary>
 /// System Docker inside PID 1 (PRODUCT.md §1): the engine serves the Docker API on its socket from this process, and
 /// its containers (`crun run` in the foreground) are PID 1's children. Loads the preload folder before anyone asks
-/// it for a container; the system images wait until a service needs one (<see cref="SystemImageIndex"/>).
+/// it for a container; the system images file's images are linked when first asked for (<see cref="SystemImagesFile"/>),
+/// staged archives loaded when a service needs one (<see cref="SystemImageIndex"/>).
 /// </summary>
 public sealed class SystemDockerHost : IAsyncDisposable
 {

@@ -7,11 +7,11 @@ using CorralOS.Engine.Client;
 namespace CorralOS.Init.SystemDocker;
 
 /// <summary>
-/// Which system image the initrd (/usr/share/ros/images, build/initrd.sh) holds, and where. The initrd keeps each
-/// image as its `docker save` manifest (<c>NAME.json</c>) over one shared <c>blobs/sha256</c> folder, so the base layer
-/// every image shares is stored once; a <c>*.tar</c> archive dropped there is indexed too. PID 1 loads an image into
-/// System Docker only when a service needs one the engine does not have yet, so a boot pays only for the images its
-/// services use (the docker image is most of the bytes, and only User Docker needs it).
+/// Which system image archives a folder holds, and where: the images staged on the state disk (/var/lib/rancher/images,
+/// a console's or engine's) and any archive in /usr/share/ros/images. An image is kept as a `docker save` archive
+/// (<c>*.tar</c>) or as its manifest (<c>NAME.json</c>) over one shared <c>blobs/sha256</c> folder, so a shared base
+/// layer is stored once. PID 1 loads an image into System Docker only when a service needs one the engine does not
+/// have yet. (The large on-demand images are in the system images file instead, <see cref="SystemImagesFile"/>.)
 /// </summary>
 public sealed class SystemImageIndex
 {
