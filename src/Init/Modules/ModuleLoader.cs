@@ -25,6 +25,17 @@ public sealed class ModuleLoader
     public List<string> Errors { get; } = [];
 
     /// <summary>Names of modules in /proc/modules.</summary>
+    /// <summary>
+    /// A loader over the running kernel's modules (/lib/modules/$(uname -r)) that knows what is loaded already; null when
+    /// this kernel has no module tree (<paramref name="release"/> says which kernel).
+    /// </summary>
+    public static ModuleLoader? ForRunningKernel(out string release)
+    {
+        release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        var directory = ModuleIndex.DirectoryFor(release);
+        return Directory.Exists(directory) ? new ModuleLoader(ModuleIndex.Load(directory), ReadLoaded()) : null;
+    }
+
     public static IEnumerable<string> ReadLoaded(string procModules = "/proc/modules") =>
         File.Exists(procModules) ? File.ReadLines(procModules).Select(l => l.Split(' ', 2)[0]) : [];
 

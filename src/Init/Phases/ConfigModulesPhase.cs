@@ -20,13 +20,10 @@ public sealed class ConfigModulesPhase : IBootPhase
         {
             return "none configured";
         }
-        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        var directory = ModuleIndex.DirectoryFor(release);
-        if (!Directory.Exists(directory))
+        if (ModuleLoader.ForRunningKernel(out var release) is not { } loader)
         {
             return $"no modules for kernel {release}";
         }
-        var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
         var failed = ModulesPhase.LoadConfigured(loader, context.Config);
         if (failed.Count > 0)
         {

@@ -17,13 +17,10 @@ public sealed class ModulesPhase : IBootPhase
 
     public string Run(BootContext context)
     {
-        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        var directory = ModuleIndex.DirectoryFor(release);
-        if (!Directory.Exists(directory))
+        if (ModuleLoader.ForRunningKernel(out var release) is not { } loader)
         {
             return $"no modules for kernel {release}";
         }
-        var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
         loader.Coldplug();
         var failed = new List<string>();
         // Drivers init itself relies on that no device asks for: evdev, for the power button.

@@ -160,13 +160,10 @@ public sealed class SystemImagesFile
     // erofs and loop are modules of Debian's kernel; /dev/loop-control exists only once loop is in.
     private static void LoadModules()
     {
-        var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        var directory = ModuleIndex.DirectoryFor(release);
-        if (!Directory.Exists(directory))
+        if (ModuleLoader.ForRunningKernel(out _) is not { } loader)
         {
             return;
         }
-        var loader = new ModuleLoader(ModuleIndex.Load(directory), ModuleLoader.ReadLoaded());
         foreach (var module in (string[])["erofs", "loop"])
         {
             try
