@@ -26,8 +26,7 @@ public sealed class BootMedium : IDisposable
 
     public static BootMedium Mount(BlockDevices? devices = null)
     {
-        var device = (devices ?? new BlockDevices()).List()
-            .FirstOrDefault(d => FileSystemProbe.Probe(d) is { Type: "iso9660", Label: VolumeLabel })
+        var device = BootMediumVolume.Find(devices ?? new BlockDevices())
             ?? throw new InstallException($"no CorralOS boot medium (ISO9660 volume {VolumeLabel}) found to install from; give an image with -i");
         var mountPoint = Directory.CreateTempSubdirectory("ros-install-medium-").FullName;
         try

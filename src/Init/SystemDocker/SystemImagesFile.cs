@@ -125,8 +125,7 @@ public sealed class SystemImagesFile
 
     private bool MountMediumFile(BlockDevices devices, string file, List<string> looked)
     {
-        var medium = devices.List().FirstOrDefault(d => FileSystemProbe.Probe(d) is { Type: "iso9660", Label: BootMediumVolume.Label });
-        if (medium is null)
+        if (BootMediumVolume.Find(devices) is not { } medium)
         {
             looked.Add($"no boot medium (ISO9660 {BootMediumVolume.Label})");
             return false;
@@ -147,9 +146,10 @@ public sealed class SystemImagesFile
             looked.Add($"no {file}");
             return false;
         }
-        if (FileSystemProbe.Probe(file) is not { Type: "erofs" } signature || !string.Equals(signature.Uuid, Uuid, StringComparison.OrdinalIgnoreCase))
+        var signature = FileSystemProbe.Probe(file);
+        if (signature is not { Type: "erofs" } || !string.Equals(signature.Uuid, Uuid, StringComparison.OrdinalIgnoreCase))
         {
-            looked.Add($"{file} is another build's (UUID {FileSystemProbe.Probe(file)?.Uuid ?? "none"})");
+            looked.Add($"{file} is another build's (UUID {signature?.Uuid ?? "none"})");
             return false;
         }
         // busybox mount sets up the loop device.
