@@ -49,30 +49,14 @@ public static class HostFacts
     {
         get
         {
-            string name = "Linux", version = "";
             foreach (var path in new[] { "/etc/os-release", "/usr/lib/os-release" })
             {
-                if (!File.Exists(path))
+                if (CorralOS.Linux.OsReleaseFile.Read(path) is { } values)
                 {
-                    continue;
+                    return (values.GetValueOrDefault("PRETTY_NAME", "Linux"), values.GetValueOrDefault("VERSION_ID", ""));
                 }
-                foreach (var line in File.ReadLines(path))
-                {
-                    var eq = line.IndexOf('=');
-                    if (eq <= 0)
-                    {
-                        continue;
-                    }
-                    var value = line[(eq + 1)..].Trim('"');
-                    switch (line[..eq])
-                    {
-                        case "PRETTY_NAME": name = value; break;
-                        case "VERSION_ID": version = value; break;
-                    }
-                }
-                break;
             }
-            return (name, version);
+            return ("Linux", "");
         }
     }
 
