@@ -45,14 +45,9 @@ internal static class UserPodmanApplet
     // Output goes to the service's log with this process's; a failure or a hang is one line and the service starts anyway.
     private static void StartRestartingContainers(UserPodmanLaunch launch, TextWriter error)
     {
-        var info = new System.Diagnostics.ProcessStartInfo(launch.RestartCommand[0]) { UseShellExecute = false };
-        foreach (var argument in launch.RestartCommand.Skip(1))
-        {
-            info.ArgumentList.Add(argument);
-        }
         try
         {
-            using var start = System.Diagnostics.Process.Start(info) ?? throw new IOException($"{info.FileName} did not start");
+            using var start = CorralOS.Console.ProgramRunner.Start(launch.RestartCommand);
             if (!start.WaitForExit(UserPodmanLaunch.RestartWait))
             {
                 start.Kill();
@@ -63,7 +58,7 @@ internal static class UserPodmanApplet
                 error.WriteLine($"user-podman: containers with restart policy always: podman start exited {start.ExitCode}");
             }
         }
-        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             error.WriteLine($"user-podman: containers with restart policy always: {e.Message}");
         }
