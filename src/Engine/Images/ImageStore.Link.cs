@@ -23,15 +23,20 @@ public sealed partial class ImageStore
             throw new NotFoundException($"No such image: {name} (not in {source.DataRoot})");
         }
         var digest = Digest.Parse(id);
-        var configBytes = File.ReadAllBytes(source.Blob(digest));
-        if (Digest.Of(configBytes) != digest)
+        ImageOnDisk image;
+        try
         {
-            throw new InvalidDataException($"{source.Blob(digest)} does not match its digest");
+            image = ReadOnDisk(source, source.ImageFile(digest));
         }
-        var config = JsonSerializer.Deserialize(configBytes, StoreJson.Default.ImageConfig) ?? throw new InvalidDataException($"{source.Blob(digest)} is empty");
-        var record = JsonSerializer.Deserialize(File.ReadAllBytes(source.ImageFile(digest)), StoreJson.Default.ImageRecord)
-            ?? throw new InvalidDataException($"{source.ImageFile(digest)} is empty");
-        var sizes = record.Layers.ToDictionary(l => l.DiffId, l => LinkedLayerSize(source, Digest.Parse(l.DiffId)), StringComparer.Ordinal);
+        catch (Exception e) when (e is IOException or JsonException or FormatException)
+        {
+            throw new InvalidDataException($"{name} in {source.DataRoot}: {e.Message}", e);
+        }
+        var (record, config, sizes) = (image.Record, image.Config, image.LayerSizes);
+        if (record.Layers.Select(l => source.LayerDiff(Digest.Parse(l.DiffId))).FirstOrDefault(d => !Directory.Exists(d)) is { } missing)
+        {
+            throw new InvalidDataException($"{missing} is missing");
+        }
 
         lock (_gate)
         {
@@ -47,7 +52,7 @@ public sealed partial class ImageStore
             }
             if (!File.Exists(Layout.Blob(digest)))
             {
-                CorralOS.Linux.AtomicFile.Write(Layout.Blob(digest), configBytes);
+                CorralOS.Linux.AtomicFile.Write(Layout.Blob(digest), image.ConfigBytes);
             }
             if (!_images.ContainsKey(id))
             {
@@ -63,15 +68,5 @@ public sealed partial class ImageStore
             SaveRefs(refs);
             return Describe(id);
         }
-    }
-
-    private static long LinkedLayerSize(StoreLayout source, Digest diffId)
-    {
-        var info = Path.Combine(source.Layer(diffId), "layer.json");
-        if (!Directory.Exists(source.LayerDiff(diffId)) || !File.Exists(info))
-        {
-            throw new InvalidDataException($"{source.Layer(diffId)} is missing or incomplete");
-        }
-        return JsonSerializer.Deserialize(File.ReadAllBytes(info), StoreJson.Default.LayerInfo)?.Size ?? 0;
     }
 }

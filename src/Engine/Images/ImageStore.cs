@@ -224,13 +224,27 @@ public sealed partial class ImageStore
 
     private void ReadImage(string file)
     {
-        var record = JsonSerializer.Deserialize(File.ReadAllBytes(file), StoreJson.Default.ImageRecord)
+        var image = ReadOnDisk(Layout, file);
+        _images[image.Record.Id] = (image.Record, image.Config);
+        foreach (var (diffId, size) in image.LayerSizes)
+        {
+            _layerSizes[diffId] = size;
+        }
+    }
+
+    /// <summary>One image as a store keeps it (this one, or the store <see cref="Link"/> reads): its record, its config checked against its digest, its layers' sizes.</summary>
+    private sealed record ImageOnDisk(ImageRecord Record, byte[] ConfigBytes, ImageConfig Config, IReadOnlyDictionary<string, long> LayerSizes);
+
+    /// <exception cref="InvalidDataException">The record, its config or a layer is damaged.</exception>
+    private static ImageOnDisk ReadOnDisk(StoreLayout layout, string recordFile)
+    {
+        var record = JsonSerializer.Deserialize(File.ReadAllBytes(recordFile), StoreJson.Default.ImageRecord)
             ?? throw new InvalidDataException("empty record");
-        if (Path.GetFileName(file) != record.Digest.Hex + ".json")
+        if (Path.GetFileName(recordFile) != record.Digest.Hex + ".json")
         {
             throw new InvalidDataException($"it names image {record.Id}");
         }
-        var configBytes = File.ReadAllBytes(Layout.Blob(record.Digest));
+        var configBytes = File.ReadAllBytes(layout.Blob(record.Digest));
         if (Digest.Of(configBytes) != record.Digest)
         {
             throw new InvalidDataException("its config blob does not match its digest");
@@ -240,14 +254,10 @@ public sealed partial class ImageStore
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var layer in record.Layers)
         {
-            var info = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(Layout.Layer(Digest.Parse(layer.DiffId)), "layer.json")), StoreJson.Default.LayerInfo);
+            var info = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(layout.Layer(Digest.Parse(layer.DiffId)), "layer.json")), StoreJson.Default.LayerInfo);
             sizes[layer.DiffId] = info?.Size ?? 0;
         }
-        _images[record.Id] = (record, config);
-        foreach (var (diffId, size) in sizes)
-        {
-            _layerSizes[diffId] = size;
-        }
+        return new ImageOnDisk(record, configBytes, config, sizes);
     }
 
     // Blobs and layers that no image names: what a crash between rename steps, or a delete, left behind.
