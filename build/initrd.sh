@@ -155,11 +155,35 @@ store_load() {
   chmod 0700 "$store"
   rm -rf "${store:?}/tmp"
 }
-# Those the default boot runs go into the store as PID 1 opens it (/var/lib/system-docker): the RAM root holds each
-# layer once. Those a recipe marks LOAD=on-demand (User Docker's, the catalog's) go into the system images file
-# instead: an erofs beside kernel and initrd in the same layout, whose images PID 1 links into its store when first
-# asked for (src/Init/SystemDocker/SystemImagesFile.cs), so their bytes stay on disk. The initrd names the file by
-# its UUID (a hash of what it holds) in usr/share/ros/system-images.json, with the images it holds.
+# images_file STAGE FILE INDEX ARCHIVE...: the images of ARCHIVE... loaded into a store at STAGE, made into the erofs
+# FILE (lz4hc, read-only, in the engine's store layout) whose UUID is a hash of what it holds, and INDEX, the JSON PID 1
+# reads to know the file and its images without mounting it: {version, uuid, images (full references)}.
+images_file() {
+  local stage=$1 file=$2 index=$3 uuid
+  shift 3
+  rm -rf "$stage"
+  mkdir -p "$stage" "$(dirname "$file")"
+  if (($# > 0)); then
+    store_load "$stage" "$@"
+  else
+    mkdir -p "$stage/image"
+    echo '{"Refs":{},"TagTimes":{}}' >"$stage/image/repositories.json"
+  fi
+  uuid=$(cd "$stage" && find image -type f -name '*.json' -printf '%p\n' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-32 |
+    sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12})$/\1-\2-\3-\4-\5/')
+  mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" "$file.tmp" "$stage"
+  mv "$file.tmp" "$file"
+  jq -c --arg version "$VERSION" --arg uuid "$uuid" '{version: $version, uuid: $uuid, images: [.Refs | keys[] | select(contains("@") | not)]}' \
+    "$stage/image/repositories.json" >"$index"
+  echo "initrd: ${file#"$STAGE"/} $(stat -c %s "$file") bytes (erofs UUID $uuid): $(jq -r '.images | join(", ")' "$index")"
+}
+
+# The system images, in two erofs files in System Docker's store layout, whose images PID 1 links into its (empty,
+# RAM) store in place (src/Init/SystemDocker/SystemImagesFile.cs): nothing is unpacked at boot and each layer is held
+# once, compressed. Those the default boot runs are in the initrd (usr/share/ros/initrd-images), mounted by PID 1 as
+# System Docker starts. Those a recipe marks LOAD=on-demand (User Docker's, the catalog's) are in the system images
+# file beside kernel and initrd ($DIST/system-images), mounted from disk when first asked for, so their bytes stay out
+# of RAM; the initrd names it by its UUID in usr/share/ros/system-images.json.
 # usr/share/ros/images stays for archives staged on the state disk (consoles, engines).
 mkdir -p usr/share/ros/images
 ready=() on_demand=()
@@ -172,24 +196,8 @@ for archive in "$IMAGES"/*.tar; do
     ready+=("$archive")
   fi
 done
-if ((${#ready[@]} > 0)); then
-  store_load var/lib/system-docker "${ready[@]}"
-fi
-rm -rf "$SYSTEM_IMAGES_STAGE"
-mkdir -p "$SYSTEM_IMAGES_STAGE" "$(dirname "$SYSTEM_IMAGES")"
-if ((${#on_demand[@]} > 0)); then
-  store_load "$SYSTEM_IMAGES_STAGE" "${on_demand[@]}"
-else
-  mkdir -p "$SYSTEM_IMAGES_STAGE/image"
-  echo '{"Refs":{},"TagTimes":{}}' >"$SYSTEM_IMAGES_STAGE/image/repositories.json"
-fi
-uuid=$(cd "$SYSTEM_IMAGES_STAGE" && find image -type f -name '*.json' -printf '%p\n' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-32 |
-  sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12})$/\1-\2-\3-\4-\5/')
-mkfs.erofs --quiet -zlz4hc -T"$SOURCE_DATE_EPOCH" -U"$uuid" "$SYSTEM_IMAGES.tmp" "$SYSTEM_IMAGES_STAGE"
-mv "$SYSTEM_IMAGES.tmp" "$SYSTEM_IMAGES"
-jq -c --arg version "$VERSION" --arg uuid "$uuid" '{version: $version, uuid: $uuid, images: [.Refs | keys[] | select(contains("@") | not)]}' \
-  "$SYSTEM_IMAGES_STAGE/image/repositories.json" >usr/share/ros/system-images.json
-echo "initrd: $SYSTEM_IMAGES $(stat -c %s "$SYSTEM_IMAGES") bytes (erofs UUID $uuid): $(jq -r '.images | join(", ")' usr/share/ros/system-images.json)"
+images_file "$STAGE.initrd-images" usr/share/ros/initrd-images usr/share/ros/initrd-images.json "${ready[@]}"
+images_file "$SYSTEM_IMAGES_STAGE" "$SYSTEM_IMAGES" usr/share/ros/system-images.json "${on_demand[@]}"
 
 make_console "$STAGE"
 

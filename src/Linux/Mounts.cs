@@ -37,9 +37,9 @@ public static class Mounts
         SystemCallException.ThrowIfFailed(result, "bind mount", $"{source} on {target}");
     }
 
-    public static void Remount(string target, MountFlags flags)
+    public static void Remount(string target, MountFlags flags, string? data = null)
     {
-        var result = Libc.mount(null, target, null, (ulong)(flags | MountFlags.Remount), null);
+        var result = Libc.mount(null, target, null, (ulong)(flags | MountFlags.Remount), data);
         SystemCallException.ThrowIfFailed(result, "remount", target);
     }
 

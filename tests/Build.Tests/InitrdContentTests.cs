@@ -46,32 +46,50 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Ships_the_boot_system_images_extracted_in_the_engine_store_and_not_os_docker()
+    public async Task Ships_the_boot_system_images_extracted_in_an_erofs_in_the_engine_store_layout_and_not_os_docker()
     {
-        // The store PID 1's engine opens: the boot's images already loaded, each layer extracted, no layer blobs.
-        var store = Path.Combine(_tree, "var/lib/system-docker/image");
-        var refs = File.ReadAllText(Path.Combine(store, "repositories.json"));
-        foreach (var name in (string[])["os-base", "os-console", "os-network", "os-ntp", "os-udev"])
+        // The images every boot runs: an erofs in the store layout (each layer extracted, no layer blobs), which PID 1
+        // mounts and links into the engine's empty RAM store; the index names it by UUID with its images.
+        var index = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_tree, "usr/share/ros/initrd-images.json"))).RootElement;
+        var listed = index.GetProperty("images").EnumerateArray().Select(i => i.GetString()!).ToList();
+        var file = Path.Combine(_tree, "usr/share/ros/initrd-images");
+        var probed = await Shell.RunAsync($"blkid -p -o export {Shell.Quote(file)}", cancellation: TestContext.Current.CancellationToken);
+        Assert.Contains("TYPE=erofs", probed, StringComparison.Ordinal);
+        Assert.Contains($"UUID={index.GetProperty("uuid").GetString()}", probed, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_tree, "var/lib/system-docker/image")), "the engine's store in the initrd is no longer prefilled");
+
+        var mounted = Directory.CreateTempSubdirectory("corralos-initrd-images-").FullName;
+        await Shell.RunAsync($"mount -t erofs -o loop,ro {Shell.Quote(file)} {Shell.Quote(mounted)}", cancellation: TestContext.Current.CancellationToken);
+        try
         {
-            Assert.Contains($"corralos/{name}:", refs, StringComparison.Ordinal);
-        }
-        Assert.DoesNotContain("corralos/os-docker:", refs, StringComparison.Ordinal);
-        var records = Directory.GetFiles(Path.Combine(store, "images/sha256"), "*.json");
-        Assert.NotEmpty(records);
-        foreach (var record in records)
-        {
-            var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(record)).RootElement;
-            Assert.True(File.Exists(Path.Combine(store, "blobs/sha256", json.GetProperty("Id").GetString()![7..])), $"{record}: config blob");
-            foreach (var layer in json.GetProperty("Layers").EnumerateArray())
+            var store = Path.Combine(mounted, "image");
+            var refs = File.ReadAllText(Path.Combine(store, "repositories.json"));
+            foreach (var name in (string[])["os-base", "os-console", "os-network", "os-ntp", "os-udev"])
             {
-                var diff = layer.GetProperty("DiffId").GetString()![7..];
-                Assert.True(File.Exists(Path.Combine(store, "layers/sha256", diff, "layer.json")), $"{record}: layer {diff}");
-                Assert.True(Directory.Exists(Path.Combine(store, "layers/sha256", diff, "diff")), $"{record}: layer {diff} extracted");
-                Assert.False(File.Exists(Path.Combine(store, "blobs/sha256", layer.GetProperty("Blob").GetString()![7..])), $"{record}: layer blob kept");
+                Assert.Contains($"corralos/{name}:", refs, StringComparison.Ordinal);
+                Assert.Contains($"docker.io/corralos/{name}:{RepoPaths.Version}", listed);
             }
+            Assert.DoesNotContain("corralos/os-docker:", refs, StringComparison.Ordinal);
+            var records = Directory.GetFiles(Path.Combine(store, "images/sha256"), "*.json");
+            Assert.NotEmpty(records);
+            foreach (var record in records)
+            {
+                var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(record)).RootElement;
+                Assert.True(File.Exists(Path.Combine(store, "blobs/sha256", json.GetProperty("Id").GetString()![7..])), $"{record}: config blob");
+                foreach (var layer in json.GetProperty("Layers").EnumerateArray())
+                {
+                    var diff = layer.GetProperty("DiffId").GetString()![7..];
+                    Assert.True(File.Exists(Path.Combine(store, "layers/sha256", diff, "layer.json")), $"{record}: layer {diff}");
+                    Assert.True(Directory.Exists(Path.Combine(store, "layers/sha256", diff, "diff")), $"{record}: layer {diff} extracted");
+                    Assert.False(File.Exists(Path.Combine(store, "blobs/sha256", layer.GetProperty("Blob").GetString()![7..])), $"{record}: layer blob kept");
+                }
+            }
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(store, "layers/sha256"), "busybox", SearchOption.AllDirectories));
         }
-        AssertRegularExecutable(Directory.GetFiles(Path.Combine(store, "layers/sha256"), "busybox", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(_tree, f)).First());
+        finally
+        {
+            await Shell.RunAsync($"umount {Shell.Quote(mounted)} && rmdir {Shell.Quote(mounted)}", cancellation: TestContext.Current.CancellationToken);
+        }
         // User Docker's image is not in the initrd: the system images file beside it holds it (next test).
         Assert.Empty(Directory.GetFiles(Path.Combine(_tree, "usr/share/ros/images")));
     }

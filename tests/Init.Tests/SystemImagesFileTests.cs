@@ -39,4 +39,44 @@ public sealed class SystemImagesFileTests : IDisposable
 
         Assert.Contains("system-images.json", Assert.Single(problems));
     }
+
+    [Fact]
+    public async Task The_initrds_images_file_is_mounted_from_its_known_path_on_first_use_and_another_builds_is_refused()
+    {
+        var tree = Directory.CreateDirectory(Path.Combine(_dir, "tree", "image")).FullName;
+        File.WriteAllText(Path.Combine(tree, "repositories.json"), """{"Refs":{},"TagTimes":{}}""");
+        var erofs = Path.Combine(_dir, "initrd-images");
+        const string Uuid = "0b7c3a52-8d7e-4a57-9f0e-4a2b7c9d1e11";
+        var mkfs = new System.Diagnostics.ProcessStartInfo("mkfs.erofs") { ArgumentList = { "--quiet", "-U" + Uuid, erofs, Path.Combine(_dir, "tree") } };
+        using (var process = System.Diagnostics.Process.Start(mkfs)!)
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, process.ExitCode);
+        }
+        var mountPoint = Path.Combine(_dir, "mnt");
+        var index = Index($$"""{"version":"0.1.0","uuid":"{{Uuid}}","images":["docker.io/corralos/os-base:0.1.0"]}""");
+        var log = new List<string>();
+        var file = SystemImagesFile.TryReadInitrd(index, erofs, mountPoint, log.Add)!;
+        try
+        {
+            Assert.Null(file.SourceFor("corralos/os-docker:0.1.0", log.Add));
+            Assert.False(Linux.Mounts.IsMountPoint(mountPoint));
+
+            Assert.Equal(mountPoint, file.SourceFor("corralos/os-base:0.1.0", log.Add)!.DataRoot);
+
+            Assert.True(File.Exists(Path.Combine(mountPoint, "image", "repositories.json")));
+            Assert.StartsWith($"mounted the initrd's images from {erofs} (", Assert.Single(log), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Linux.Mounts.IsMountPoint(mountPoint))
+            {
+                Linux.Mounts.Unmount(mountPoint, detach: true);
+            }
+        }
+
+        var other = SystemImagesFile.TryReadInitrd(Index("""{"version":"0.1.0","uuid":"11111111-2222-3333-4444-555555555555","images":["docker.io/corralos/os-base:0.1.0"]}"""), erofs, mountPoint, log.Add)!;
+        var refused = Assert.Throws<IOException>(() => other.SourceFor("corralos/os-base:0.1.0", log.Add));
+        Assert.Contains("is another build's (UUID " + Uuid, refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -39,7 +39,7 @@ public sealed class MountsPhase : IBootPhase
             mounted++;
         }
         LinkStandardDevices();
-        return $"{mounted} filesystems";
+        return RamRootSize.Apply() is { } root ? $"{mounted} filesystems, {root}" : $"{mounted} filesystems";
     }
 
     // Shells and tools expect these; devtmpfs does not create them.

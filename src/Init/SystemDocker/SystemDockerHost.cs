@@ -41,11 +41,7 @@ public sealed class SystemDockerHost : IAsyncDisposable
         try
         {
             console.Info($"system-docker: listening on {paths.Socket} ({clock.ElapsedMilliseconds} ms)");
-            // The large on-demand images (User Docker's) are linked from the system images file when first asked for.
-            if (SystemImagesFile.TryRead(paths.SystemImagesIndex, problem => console.Info($"system-docker: {problem}")) is { } file)
-            {
-                server.Store.LinkSource = image => file.SourceFor(image, line => console.Info("system-docker: " + line));
-            }
+            LinkSystemImages(server, paths, console);
             // The system images are loaded when a service needs one (SystemImageIndex, SystemServices).
             var archives = new ImageArchives(server.Store);
             var preloaded = archives.Preload(paths.Preload, problem => console.Info($"system-docker: preload: {problem}"), cancellationToken);
@@ -59,6 +55,30 @@ public sealed class SystemDockerHost : IAsyncDisposable
         {
             await host.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The engine's store starts empty (RAM). The initrd's images (every boot's) are linked at once, so `system-docker
+    /// images` lists them as before; the system images file's (User Docker's) are linked when first asked for.
+    /// </summary>
+    private static void LinkSystemImages(EngineServer server, SystemDockerPaths paths, BootConsole console)
+    {
+        void Log(string line) => console.Info("system-docker: " + line);
+        var initrd = SystemImagesFile.TryReadInitrd(paths.InitrdImagesIndex, paths.InitrdImagesFile, paths.InitrdImagesMount, Log);
+        var file = SystemImagesFile.TryRead(paths.SystemImagesIndex, Log);
+        server.Store.LinkSource = image => initrd?.SourceFor(image, Log) ?? file?.SourceFor(image, Log);
+        foreach (var image in initrd?.Images ?? (IEnumerable<string>)[])
+        {
+            try
+            {
+                server.Store.Get(image);
+            }
+            // The services that need the image fail, each saying why; PID 1 goes on.
+            catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
+            {
+                Log($"{image}: {e.Message}");
+            }
         }
     }
 

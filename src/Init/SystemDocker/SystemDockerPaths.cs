@@ -16,6 +16,13 @@ public sealed record SystemDockerPaths
     /// <summary>What the system images file holds and its UUID (<see cref="SystemImagesFile"/>).</summary>
     public string SystemImagesIndex { get; init; } = SystemImagesFile.IndexPath;
 
+    /// <summary>The initrd's own images file (the images every boot runs), its index, and where PID 1 mounts it.</summary>
+    public string InitrdImagesFile { get; init; } = SystemImagesFile.InitrdFilePath;
+
+    public string InitrdImagesIndex { get; init; } = SystemImagesFile.InitrdIndexPath;
+
+    public string InitrdImagesMount { get; init; } = SystemImagesFile.InitrdMountPoint;
+
     /// <summary>
     /// System images staged on the state disk (`ros console switch/enable` copies a console's archive here from the
     /// boot medium): indexed after the initrd's and loaded on demand in the same way, at every boot.

@@ -13,7 +13,8 @@ namespace CorralOS.Init.SystemDocker;
 /// lists what it holds (<see cref="IndexPath"/>); PID 1 mounts it read-only when a service first needs one of its
 /// images, from the first place it is found: a disk that is the file (direct kernel boots: tests, bench, `make run`),
 /// the installed /boot (/state/boot/system-images-VERSION, written by `ros install` and `ros os upgrade`), or the boot
-/// medium's /boot/system-images (the ISO).
+/// medium's /boot/system-images (the ISO). The images every boot runs are in a second such file inside the initrd
+/// itself (<see cref="InitrdIndexPath"/>, <see cref="InitrdFilePath"/>), so the RAM root holds them compressed, once.
 /// </summary>
 public sealed class SystemImagesFile
 {
@@ -21,16 +22,26 @@ public sealed class SystemImagesFile
     public const string MountPoint = "/run/corralos/system-images";
     public const string MediumMountPoint = "/run/corralos/medium";
 
+    /// <summary>The initrd's own images file (build/initrd.sh) and its index.</summary>
+    public const string InitrdFilePath = "/usr/share/ros/initrd-images";
+    public const string InitrdIndexPath = InitrdFilePath + ".json";
+    public const string InitrdMountPoint = "/run/corralos/initrd-images";
+
     /// <summary>The file's name in images/os/files.list: /boot/system-images-VERSION once installed.</summary>
     public const string FileName = "system-images";
 
     private readonly Lock _mountGate = new();
+    private readonly string _mountPoint;
+    // The initrd's file is at a known path; the system images file is looked for on disks and media.
+    private readonly string? _knownFile;
 
-    private SystemImagesFile(string version, string uuid, IReadOnlySet<string> images)
+    private SystemImagesFile(string version, string uuid, IReadOnlySet<string> images, string mountPoint, string? knownFile)
     {
         Version = version;
         Uuid = uuid;
         Images = images;
+        _mountPoint = mountPoint;
+        _knownFile = knownFile;
     }
 
     public string Version { get; }
@@ -41,11 +52,17 @@ public sealed class SystemImagesFile
     public IReadOnlySet<string> Images { get; }
 
     /// <summary>The initrd's index of the file, or null when this build has none or it cannot be read (told to <paramref name="problem"/>).</summary>
-    public static SystemImagesFile? TryRead(string path, Action<string> problem)
+    public static SystemImagesFile? TryRead(string path, Action<string> problem) => TryRead(() => Read(path), problem, path);
+
+    /// <summary>The initrd's own images file (<see cref="InitrdFilePath"/>, by its index), mounted at <paramref name="mountPoint"/>; null as <see cref="TryRead(string, Action{string})"/>.</summary>
+    public static SystemImagesFile? TryReadInitrd(string indexPath, string file, string mountPoint, Action<string> problem) =>
+        TryRead(() => Read(indexPath, mountPoint, file), problem, indexPath);
+
+    private static SystemImagesFile? TryRead(Func<SystemImagesFile?> read, Action<string> problem, string path)
     {
         try
         {
-            return Read(path);
+            return read();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or InvalidDataException)
         {
@@ -55,7 +72,9 @@ public sealed class SystemImagesFile
     }
 
     /// <summary>The initrd's index of the file, or null when this build has none.</summary>
-    public static SystemImagesFile? Read(string path = IndexPath)
+    public static SystemImagesFile? Read(string path = IndexPath) => Read(path, MountPoint, knownFile: null);
+
+    private static SystemImagesFile? Read(string path, string mountPoint, string? knownFile)
     {
         if (!File.Exists(path))
         {
@@ -67,7 +86,9 @@ public sealed class SystemImagesFile
         return new SystemImagesFile(
             root.GetProperty("version").GetString() ?? throw new InvalidDataException($"{path}: no version"),
             root.GetProperty("uuid").GetString() ?? throw new InvalidDataException($"{path}: no uuid"),
-            images);
+            images,
+            mountPoint,
+            knownFile);
     }
 
     /// <summary>True when the file holds <paramref name="image"/> (any spelling of its reference: `corralos/os-docker:1` is `docker.io/corralos/os-docker:1`).</summary>
@@ -86,30 +107,36 @@ public sealed class SystemImagesFile
         }
         lock (_mountGate)
         {
-            if (!Mounts.IsMountPoint(MountPoint))
+            if (!Mounts.IsMountPoint(_mountPoint))
             {
                 var clock = Stopwatch.StartNew();
-                var from = Mount(new BlockDevices());
-                log($"mounted the system images file from {from} ({clock.ElapsedMilliseconds} ms)");
+                var from = Mount();
+                log($"mounted the {(_knownFile is null ? "system images file" : "initrd's images")} from {from} ({clock.ElapsedMilliseconds} ms)");
             }
         }
-        return new Engine.Images.StoreLayout(MountPoint);
+        return new Engine.Images.StoreLayout(_mountPoint);
     }
 
     /// <summary>
     /// Mounts the file read-only at <see cref="MountPoint"/> and returns where it was found. Throws
     /// <see cref="IOException"/> naming every place looked at when none holds it.
     /// </summary>
-    private string Mount(BlockDevices devices)
+    private string Mount()
     {
-        Directory.CreateDirectory(MountPoint);
+        Directory.CreateDirectory(_mountPoint);
         LoadModules();
+        var looked = new List<string>();
+        if (_knownFile is not null)
+        {
+            return TryMountFile(_knownFile, looked) ? _knownFile : throw new IOException($"the initrd's images (erofs UUID {Uuid}) cannot be mounted: {string.Join("; ", looked)}");
+        }
+        var devices = new BlockDevices();
         if (devices.Resolve("UUID=" + Uuid) is { } device)
         {
-            Mounts.Mount(device, MountPoint, "erofs", MountFlags.ReadOnly);
+            Mounts.Mount(device, _mountPoint, "erofs", MountFlags.ReadOnly);
             return device;
         }
-        var looked = new List<string> { $"no disk with UUID {Uuid}" };
+        looked.Add($"no disk with UUID {Uuid}");
         var installed = Path.Combine(Persistence.StateMount, "boot", $"{FileName}-{Version}");
         if (TryMountFile(installed, looked))
         {
@@ -153,7 +180,7 @@ public sealed class SystemImagesFile
             return false;
         }
         // busybox mount sets up the loop device.
-        ExternalCommand.Run("mount", ["-t", "erofs", "-o", "loop,ro", file, MountPoint], $"mounting {file}");
+        ExternalCommand.Run("mount", ["-t", "erofs", "-o", "loop,ro", file, _mountPoint], $"mounting {file}");
         return true;
     }
 
