@@ -95,6 +95,14 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Keeps_plain_only_the_modules_that_mounting_the_modules_image_needs()
+    {
+        var release = Assert.Single(Directory.GetDirectories(Path.Combine(_tree, "lib/modules")));
+        var plain = Directory.GetFiles(Path.Combine(release, "kernel"), "*.ko", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["crc32c-intel.ko", "crc32c_generic.ko", "erofs.ko", "libcrc32c.ko", "loop.ko"], plain);
+    }
+
+    [Fact]
     public async Task Names_the_system_images_file_beside_it_by_uuid_and_lists_os_docker_there()
     {
         var index = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_tree, "usr/share/ros/system-images.json"))).RootElement;
@@ -179,27 +187,37 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Holds_virtio_blk_and_its_dependencies_uncompressed_with_text_indexes()
+    public async Task Holds_virtio_blk_and_its_dependencies_uncompressed_with_text_indexes_in_the_modules_image()
     {
-        var kernels = Directory.GetDirectories(Path.Combine(_tree, "lib/modules"));
-        var kernel = Assert.Single(kernels);
-        var dep = File.ReadAllLines(Path.Combine(kernel, "modules.dep"));
-        var line = Assert.Single(dep, l => l.Split(':')[0].EndsWith("/virtio_blk.ko", StringComparison.Ordinal));
-        var files = line.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(files, f => f.EndsWith("/virtio_ring.ko", StringComparison.Ordinal));
-        Assert.All(files, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} (virtio_blk or a dependency) is listed in modules.dep but not in the initrd"));
-
-        // Every module modules.dep names is there, so PID 1 can load any listed module with its dependencies.
-        var everyFile = dep.SelectMany(l => l.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct();
-        Assert.All(everyFile, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} is in modules.dep but not in the initrd"));
-        foreach (var module in new[] { "virtio_pci", "virtio_net", "ahci", "sr_mod", "isofs", "ext4", "overlay", "bridge", "veth", "br_netfilter", "xt_MASQUERADE", "nf_nat" })
+        // The whole tree is an erofs (usr/share/ros/modules) PID 1 mounts over the plain one, which keeps the same indexes.
+        var plain = Assert.Single(Directory.GetDirectories(Path.Combine(_tree, "lib/modules")));
+        var kernel = Directory.CreateTempSubdirectory("corralos-initrd-modules-").FullName;
+        await Shell.RunAsync($"mount -t erofs -o loop,ro {Shell.Quote(Path.Combine(_tree, "usr/share/ros/modules"))} {Shell.Quote(kernel)}", cancellation: TestContext.Current.CancellationToken);
+        try
         {
-            Assert.Contains(dep, l => l.Split(':')[0].EndsWith($"/{module}.ko", StringComparison.Ordinal));
-        }
+            var dep = File.ReadAllLines(Path.Combine(kernel, "modules.dep"));
+            Assert.Equal(File.ReadAllLines(Path.Combine(plain, "modules.dep")), dep);
+            var line = Assert.Single(dep, l => l.Split(':')[0].EndsWith("/virtio_blk.ko", StringComparison.Ordinal));
+            var files = line.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(files, f => f.EndsWith("/virtio_ring.ko", StringComparison.Ordinal));
+            Assert.All(files, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} (virtio_blk or a dependency) is listed in modules.dep but not in the modules image"));
 
-        var all = Directory.EnumerateFiles(kernel, "*", SearchOption.AllDirectories).ToList();
-        Assert.DoesNotContain(all, f => f.EndsWith(".ko.xz", StringComparison.Ordinal) || f.EndsWith(".ko.zst", StringComparison.Ordinal) || f.EndsWith(".bin", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(kernel, "modules.alias")), "modules.alias is missing");
+            // Every module modules.dep names is there, so PID 1 can load any listed module with its dependencies.
+            var everyFile = dep.SelectMany(l => l.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct();
+            Assert.All(everyFile, f => Assert.True(File.Exists(Path.Combine(kernel, f)), $"{f} is in modules.dep but not in the modules image"));
+            foreach (var module in new[] { "virtio_pci", "virtio_net", "ahci", "sr_mod", "isofs", "ext4", "overlay", "bridge", "veth", "br_netfilter", "xt_MASQUERADE", "nf_nat" })
+            {
+                Assert.Contains(dep, l => l.Split(':')[0].EndsWith($"/{module}.ko", StringComparison.Ordinal));
+            }
+
+            var all = Directory.EnumerateFiles(kernel, "*", SearchOption.AllDirectories).ToList();
+            Assert.DoesNotContain(all, f => f.EndsWith(".ko.xz", StringComparison.Ordinal) || f.EndsWith(".ko.zst", StringComparison.Ordinal) || f.EndsWith(".bin", StringComparison.Ordinal));
+            Assert.True(File.Exists(Path.Combine(kernel, "modules.alias")), "modules.alias is missing");
+        }
+        finally
+        {
+            await Shell.RunAsync($"umount {Shell.Quote(kernel)} && rmdir {Shell.Quote(kernel)}", cancellation: TestContext.Current.CancellationToken);
+        }
     }
 
     private string Link(string path)

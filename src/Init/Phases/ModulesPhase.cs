@@ -21,6 +21,11 @@ public sealed class ModulesPhase : IBootPhase
         {
             return $"no modules for kernel {release}";
         }
+        // The whole tree is an erofs in the initrd: mounted first, and read again with every module in it.
+        if (ModulesImage.MountIfPresent(loader, ModuleIndex.DirectoryFor(release)) is not null)
+        {
+            loader = ModuleLoader.ForRunningKernel(out _)!;
+        }
         loader.Coldplug();
         var failed = new List<string>();
         // Drivers init itself relies on that no device asks for: evdev, for the power button.
