@@ -152,7 +152,7 @@ store_load() {
   done
   jq -c --arg t "$created" '.TagTimes |= map_values($t)' "$store/image/repositories.json" >"$store/image/repositories.json.new"
   mv "$store/image/repositories.json.new" "$store/image/repositories.json"
-  chmod 0700 "$store"
+  [[ $store == "$SYSTEM_IMAGES_STAGE" ]] && chmod 0711 "$store" || chmod 0700 "$store"  # 0711: the console's docker links into the system images file (src/Docker/EngineCliShare.cs)
   rm -rf "${store:?}/tmp"
 }
 # images_file STAGE FILE INDEX ARCHIVE...: the images of ARCHIVE... loaded into a store at STAGE, made into the erofs

@@ -28,6 +28,21 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
     }
 
     [Fact]
+    public async Task The_consoles_docker_is_a_symlink_into_the_system_images_file_and_no_entrypoint_stays_behind()
+    {
+        await booted.SshAsync("wait-for-docker --timeout 120");
+        // Not a 44 MB copy in /var/lib/rancher (RAM without a state disk): a link into the read-only erofs.
+        var target = (await booted.SshAsync("readlink /var/lib/rancher/engine/docker")).Trim();
+        Assert.Matches(new Regex(@"^/run/corralos/system-images/image/layers/sha256/[0-9a-f]{64}/diff/usr/bin/docker$"), target);
+        Assert.Equal("rancher", (await booted.SshAsync("id -un")).Trim());
+        Assert.Matches(new Regex(@"^20\.10\.\S+ 20\.10\.\S+$"), (await booted.SshAsync("docker version --format '{{.Client.Version}} {{.Server.Version}}'")).Trim());
+        // ros entrypoint execs the services' commands: none of them keeps a .NET parent.
+        var processes = await booted.SshAsync("ps -o args");
+        Assert.Contains("syslogd -n -O /var/log/syslog", processes, StringComparison.Ordinal);
+        Assert.DoesNotContain("ros entrypoint", processes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_image_loaded_from_a_tar_runs_and_a_published_port_answers_from_the_console()
     {
         await booted.SshAsync("wait-for-docker --timeout 120");

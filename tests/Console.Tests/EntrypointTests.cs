@@ -31,19 +31,9 @@ public sealed class EntrypointTests
     }
 
     [Fact]
-    public async Task RunsTheCommandReturnsItsExitCodeAndPassesSigtermOn()
+    public void A_command_that_cannot_be_executed_gets_a_shells_status_and_one_line_naming_it()
     {
-        using var tree = new ConsoleTree();
-        Assert.Equal(7, await Entrypoint.RunAsync(["/bin/sh", "-c", "exit 7"], TestContext.Current.CancellationToken));
-
-        var ready = tree.Path("ready");
-        using var stop = new CancellationTokenSource();
-        var run = Entrypoint.RunAsync(["/bin/sh", "-c", $"trap 'exit 42' TERM; touch {ready}; while :; do sleep 0.1; done"], stop.Token);
-        while (!File.Exists(ready))
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-        stop.Cancel();
-        Assert.Equal(42, await run.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
+        Assert.Equal((127, "entrypoint: syslogd: not found"), Entrypoint.ExecFailure("syslogd", 2 /* ENOENT */));
+        Assert.Equal((126, "entrypoint: /etc/passwd: cannot execute: Permission denied"), Entrypoint.ExecFailure("/etc/passwd", 13 /* EACCES */));
     }
 }

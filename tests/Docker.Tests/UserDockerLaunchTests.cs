@@ -51,7 +51,7 @@ public sealed class UserDockerLaunchTests
     }
 
     [Fact]
-    public void CliIsSharedOnceAndReplacedWhenItChanges()
+    public void CliIsCopiedOnceAndReplacedWhenItChangesWhenNoStoreHoldsIt()
     {
         var dir = Directory.CreateTempSubdirectory("corralos-cli-").FullName;
         try
@@ -59,15 +59,72 @@ public sealed class UserDockerLaunchTests
             var cli = Path.Combine(dir, "docker");
             File.WriteAllText(cli, "one");
             var share = Path.Combine(dir, "engine");
-            var copy = EngineCliShare.Share(cli, share);
+            var copy = EngineCliShare.Share(cli, share, Path.Combine(dir, "no-store"));
             Assert.Equal(Path.Combine(share, "docker"), copy);
+            Assert.Null(new FileInfo(copy).LinkTarget);
             Assert.Equal("one", File.ReadAllText(copy));
             Assert.True(File.GetUnixFileMode(copy).HasFlag(UnixFileMode.OtherExecute));
 
             File.WriteAllText(cli, "two, longer");
-            EngineCliShare.Share(cli, share);
+            EngineCliShare.Share(cli, share, Path.Combine(dir, "no-store"));
             Assert.Equal("two, longer", File.ReadAllText(copy));
             Assert.Throws<FileNotFoundException>(() => EngineCliShare.Share(Path.Combine(dir, "none"), share));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A CLI in a layer of a store (as the system images file holds User Docker's image), same size and mtime as <paramref name="cli"/>.</summary>
+    private static string StoreLayerCopy(string store, string layer, string cli, string content)
+    {
+        var stored = Path.Combine(store, "image", "layers", "sha256", layer, "diff", Path.GetRelativePath("/", cli));
+        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+        File.WriteAllText(stored, content);
+        File.SetUnixFileMode(stored, File.GetUnixFileMode(cli));
+        File.SetLastWriteTimeUtc(stored, File.GetLastWriteTimeUtc(cli));
+        return stored;
+    }
+
+    [Fact]
+    public void CliIsLinkedIntoTheReadOnlyStoreWhenTheIdenticalFileIsThereAndReachable()
+    {
+        var dir = Directory.CreateTempSubdirectory("corralos-cli-").FullName;
+        try
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0x1ED); // 0755: the temporary directory is 0700
+            var cli = Path.Combine(dir, "image", "usr", "bin", "docker");
+            Directory.CreateDirectory(Path.GetDirectoryName(cli)!);
+            File.WriteAllText(cli, "docker 20.10");
+            File.SetUnixFileMode(cli, (UnixFileMode)0x1ED);
+            File.SetLastWriteTimeUtc(cli, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            var store = Path.Combine(dir, "store");
+            StoreLayerCopy(store, "aaaa", cli, "docker 20.11"); // same size and mtime, another head: not it
+            var stored = StoreLayerCopy(store, "bbbb", cli, "docker 20.10");
+            var share = Path.Combine(dir, "engine");
+            Directory.CreateDirectory(share);
+            File.WriteAllText(Path.Combine(share, "docker"), "an older version's copy");
+
+            var link = EngineCliShare.Share(cli, share, store);
+
+            Assert.Equal(stored, new FileInfo(link).LinkTarget);
+            Assert.Equal("docker 20.10", File.ReadAllText(link));
+            Assert.False(File.Exists(link + ".new"));
+
+            // Another mtime, or a store its users cannot traverse (the store root 0700): copied, the link replaced.
+            File.SetUnixFileMode(store, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            EngineCliShare.Share(cli, share, store);
+            Assert.Null(new FileInfo(link).LinkTarget);
+            Assert.Equal("docker 20.10", File.ReadAllText(link));
+
+            File.SetUnixFileMode(store, (UnixFileMode)0x1C9); // 0711, as build/initrd.sh leaves the system images file's root
+            EngineCliShare.Share(cli, share, store);
+            Assert.Equal(stored, new FileInfo(link).LinkTarget);
+
+            File.SetLastWriteTimeUtc(cli, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+            EngineCliShare.Share(cli, share, store);
+            Assert.Null(new FileInfo(link).LinkTarget);
         }
         finally
         {

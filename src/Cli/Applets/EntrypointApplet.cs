@@ -1,16 +1,16 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using CorralOS.Console;
 
 namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `entrypoint [--container NAME] COMMAND [ARG...]`: the entrypoint of os-base system containers (docs/console.md):
-/// host /dev, CA bundle, this container's write_files, applet links, then the command, whose exit code it returns.
+/// host /dev, CA bundle, this container's write_files, applet links, then it execs the command (127 when the command is
+/// not found, 126 when it cannot be executed).
 /// </summary>
 internal static class EntrypointApplet
 {
-    public static Applet Create() => new("entrypoint", "Prepare a system container (host /dev, write_files for it, applet links) and run its command", command =>
+    public static Applet Create() => new("entrypoint", "Prepare a system container (host /dev, write_files for it, applet links) and exec its command", command =>
     {
         var container = new Option<string?>("--container")
         {
@@ -31,16 +31,7 @@ internal static class EntrypointApplet
             var options = (parse.GetValue(root) is { } tree ? ConsoleOptions.Under(Path.GetFullPath(tree)) : new ConsoleOptions())
                 with { Log = parse.InvocationConfiguration.Error };
             Entrypoint.Prepare(options, parse.GetValue(container) ?? Environment.GetEnvironmentVariable(Entrypoint.ContainerNameVariable));
-            using var stop = new CancellationTokenSource();
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
-            return Entrypoint.RunAsync(parse.GetValue(arguments)!, stop.Token).GetAwaiter().GetResult();
+            return Entrypoint.Exec(parse.GetValue(arguments)!, options.Log);
         });
     });
 }
