@@ -6,8 +6,9 @@ namespace CorralOS.Install;
 /// <summary>
 /// `ros os upgrade` inside the new version's OS image (docs/upgrade.md): its files go beside the installed ones, the
 /// menu gets an entry for both, grubenv marks the new one to be tried once at the next boot, and then the files of
-/// any third version are deleted. Each step is whole on disk before the next, so a power loss at any point leaves
-/// GRUB a menu and a grubenv whose versions all have their files.
+/// any third version are deleted. Each step is whole on disk before the next, and the grubenv change is written where
+/// GRUB reads it, journal or not (<see cref="GrubEnvironment.Write"/>), so a power loss at any point leaves GRUB a menu
+/// and a grubenv whose versions all have their files, and once the upgrade said the new version boots next, it does.
 /// </summary>
 public static class BootUpgrade
 {
@@ -44,7 +45,8 @@ public static class BootUpgrade
             File.Delete(stale);
             progress.Step($"deleted /boot/{Path.GetFileName(stale)}");
         }
-        Durability.SyncDirectory(boot);
+        // The deletions and the last menu, where GRUB reads them too.
+        Durability.SyncFileSystem(boot);
         return next;
     }
 

@@ -53,7 +53,11 @@ public static class GrubEnvironment
 
     /// <summary>
     /// Writes the block beside the file, flushes it and renames it over the old one, so a power loss leaves either
-    /// block whole.
+    /// block whole. GRUB reads the filesystem without replaying its journal (<see cref="Durability.SyncFileSystem"/>),
+    /// so the filesystem is synced before the rename, which puts what the new block names (an upgrade's files and
+    /// menu) and the new block's own inode where GRUB looks, and after it: from then on GRUB boots by the new block,
+    /// also after a power loss, and its save_env writes into the new block's sectors, not into the old one's, which
+    /// the journal has freed.
     /// </summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, string>> values)
     {
@@ -74,7 +78,26 @@ public static class GrubEnvironment
         var block = new byte[Size];
         Array.Fill(block, (byte)'#');
         bytes.CopyTo(block, 0);
-        AtomicFile.Write(path, block);
+
+        var full = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            {
+                stream.Write(block);
+                stream.Flush(flushToDisk: true);
+            }
+            Durability.SyncFileSystem(directory);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        Durability.SyncFileSystem(directory);
     }
 
     private static void Add(List<KeyValuePair<string, string>> values, string line)

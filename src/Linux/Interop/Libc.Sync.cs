@@ -14,6 +14,9 @@ internal static partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int fsync(int fd);
 
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int syncfs(int fd);
+
     internal const int LOCK_EX = 2;
     internal const int O_CREAT_RDWR_CLOEXEC = 0x40 | 0x2 | 0x80000;
     internal const int O_DIRECTORY_RDONLY_CLOEXEC = 0x10000 | 0x80000;
