@@ -7,7 +7,7 @@
 # other, and all other projects one after the other. Logs and xunit XML go to artifacts/test-results/.
 #
 # Env: TEST_FILTER=regex (only projects whose name matches), TEST_SUITE=name (only tests with the trait Suite=name;
-#      without it, tests with a Suite trait are left out: `make test-upgrade` runs Suite=upgrade),
+#      without it, tests with a Suite trait are left out; none has one at present),
 #      TEST_TIMEOUT=seconds per runner (default 2400),
 #      CORRALOS_ACCEL=tcg|kvm, CORRALOS_MAX_VMS, CORRALOS_KEEP_VMS=1 (see docs/testing.md).
 set -uo pipefail

@@ -3,32 +3,8 @@ using CorralOS.Testing;
 
 namespace CorralOS.Install.Tests;
 
-/// <summary>
-/// Installs from the ISO booted with SeaBIOS onto a blank disk (generic: GPT with BIOS boot partition and ESP), then
-/// boots that disk alone with SeaBIOS: the version, the -c cloud-config and -a append are in effect, /home persists
-/// across a reboot, and the disk in use is refused by a second install.
-/// </summary>
-public sealed class InstallBiosTests
-{
-    [Fact]
-    public async Task The_ISO_installs_a_disk_that_boots_with_BIOS_keeps_home_and_refuses_a_second_install_while_in_use()
-    {
-        await using var disk = new InstalledDisk(uefi: false);
-        var output = await disk.InstallAsync();
-        InstallChecks.AssertInstallOutput(output, disk);
-
-        await disk.BootAsync();
-        await InstallChecks.AssertInstalledSystemAsync(disk);
-        Assert.Contains("GNU GRUB", SerialConsole.Clean(disk.Vm.Console.Text), StringComparison.Ordinal);
-        Assert.Equal("absent", (await disk.SshAsync("[ -d /sys/firmware/efi ] && echo present || echo absent")).Trim());
-
-        // The state partition is mounted (bound at /home and friends): a new install onto the disk is refused.
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => disk.SshAsync("sudo ros install -d /dev/vda -f --no-reboot"));
-        Assert.Contains("ros: /dev/vda is in use: /dev/vda3 is mounted at ", refused.Message, StringComparison.Ordinal);
-
-        await InstallChecks.AssertHomePersistsAsync(disk);
-    }
-}
+// The generic install booted with SeaBIOS (GPT with BIOS boot partition and ESP) is UpgradeEndToEndTests' disk: its
+// checks come first there, and the upgrade's reboots show that /home persists.
 
 /// <summary>msdos: MBR with one bootable RANCHER_STATE, GRUB's core image in the gap before it; boots with SeaBIOS.</summary>
 public sealed class InstallMsdosTests

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -19,6 +20,7 @@ public sealed class InstalledDisk : IAsyncDisposable
     private readonly bool _uefi;
     private readonly string _extraCloudConfig;
     private QemuVm? _vm;
+    private IReadOnlyList<GuestForward> _guestForwards = [];
 
     /// <param name="uefi">OVMF for both boots, else SeaBIOS.</param>
     /// <param name="installType">`ros install -t`: generic or msdos.</param>
@@ -80,10 +82,18 @@ public sealed class InstalledDisk : IAsyncDisposable
         }
     }
 
-    /// <summary>Boots the installed disk alone (guest reboots restart it) and waits until SSH answers.</summary>
-    /// <param name="guestForwards">guestfwd entries to local servers (the guest network is then 169.254.169.0/24).</param>
+    /// <summary>
+    /// Boots the installed disk alone in a new VM (guest reboots restart it; a VM of an earlier boot is killed first)
+    /// and waits until SSH answers.
+    /// </summary>
+    /// <param name="guestForwards">guestfwd entries to local servers (the guest network is then 169.254.169.0/24); null: those of the last boot.</param>
     public async Task BootAsync(IReadOnlyList<GuestForward>? guestForwards = null)
     {
+        _guestForwards = guestForwards ?? _guestForwards;
+        if (_vm is not null)
+        {
+            await _vm.DisposeAsync();
+        }
         _vm = await QemuVm.StartAsync(new QemuOptions
         {
             Name = $"installed-{InstallType}-{(_uefi ? "uefi" : "bios")}",
@@ -91,9 +101,53 @@ public sealed class InstalledDisk : IAsyncDisposable
             DiskImage = Disk,
             InitShell = false,
             AllowReboot = true,
-            GuestForwards = guestForwards ?? [],
+            GuestForwards = _guestForwards,
         }, Ct);
         await WaitForSshAsync(0);
+    }
+
+    /// <summary>
+    /// Runs a command over SSH and cuts the power as soon as a line of its output matches <paramref name="cutAt"/>:
+    /// QEMU is killed (SIGKILL), so whatever the guest had not yet written to its disk (its page cache, an uncommitted
+    /// journal) is lost, as in a power failure; what it had written stays in the disk file. Returns the output up to
+    /// that line; <see cref="BootAsync"/> boots the disk again.
+    /// </summary>
+    public async Task<string> CutPowerWhenAsync(string command, Regex cutAt, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in SshArguments(command, connectTimeout: true))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var ssh = Process.Start(start) ?? throw new InvalidOperationException("ssh did not start");
+        var errors = ssh.StandardError.ReadToEndAsync(Ct);
+        var seen = new StringBuilder();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (await ssh.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                seen.Append(line).Append('\n');
+                if (cutAt.IsMatch(line))
+                {
+                    await Vm.DisposeAsync();
+                    _vm = null;
+                    ssh.Kill();
+                    await ssh.WaitForExitAsync(Ct);
+                    return seen.ToString();
+                }
+            }
+            await ssh.WaitForExitAsync(Ct);
+            Vm.MarkFailed();
+            throw new InvalidOperationException($"ssh '{command}' ended (exit {ssh.ExitCode}) before a line matched {cutAt}: {seen}{await errors}");
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            ssh.Kill();
+            Vm.MarkFailed();
+            throw new TimeoutException($"ssh '{command}': no line matched {cutAt} within {timeout.TotalSeconds:0} s: {seen}");
+        }
     }
 
     /// <summary>
@@ -130,36 +184,29 @@ public sealed class InstalledDisk : IAsyncDisposable
     /// <summary>Runs a command over SSH as rancher; its output, or an exception with it.</summary>
     public async Task<string> SshAsync(string command)
     {
-        var (code, output) = await Tools.RunAsync("ssh",
-        [
-            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-            "-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
-        ], Ct);
+        var (code, output) = await Tools.RunAsync("ssh", SshArguments(command, connectTimeout: true), Ct);
         return code == 0 ? output : throw new InvalidOperationException($"ssh '{command}' exited {code}: {output}");
     }
 
     /// <summary>Runs a command over SSH that reboots the guest at its end: its exit code (255 when the reboot cut the session) and output.</summary>
     public Task<(int Code, string Output)> SshUntilRebootAsync(string command) =>
-        Tools.RunAsync("ssh",
-        [
-            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-            "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
-        ], Ct);
+        Tools.RunAsync("ssh", SshArguments(command, connectTimeout: false), Ct);
 
     /// <summary>Reboots the guest from inside and waits for it to answer again.</summary>
     public async Task RebootAsync()
     {
         var from = Vm.Console.Length;
-        await Tools.RunAsync("ssh",
-        [
-            "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-            "-o", "LogLevel=ERROR", "rancher@127.0.0.1", "sudo reboot",
-        ], Ct);
+        await Tools.RunAsync("ssh", SshArguments("sudo reboot", connectTimeout: false), Ct);
         await WaitForSshAsync(from);
     }
+
+    private List<string> SshArguments(string command, bool connectTimeout) =>
+    [
+        "-i", Key, "-p", Vm.SshPort.ToString(CultureInfo.InvariantCulture),
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+        .. connectTimeout ? new[] { "-o", "ConnectTimeout=20" } : [],
+        "-o", "LogLevel=ERROR", "rancher@127.0.0.1", command,
+    ];
 
     public async ValueTask DisposeAsync()
     {

@@ -2,88 +2,127 @@ using System.Formats.Tar;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CorralOS.Engine.Tests;
+using CorralOS.Init.Boot;
 using CorralOS.Testing;
 
 namespace CorralOS.Install.Tests;
 
 /// <summary>
-/// `ros os upgrade` end to end (issue 8): version A (dist/) installed from the ISO onto a blank disk with SeaBIOS, the
-/// second version B (dist/upgrade/os.tar, build/upgrade-os.sh: A's ros with another version in its os-release) served
-/// by Debian's docker-registry on 127.0.0.1, which the guest reaches through a guestfwd at 169.254.169.100:5000 (marked
-/// insecure for System Docker by the install's cloud-config, as a user would). A upgrades to B and reboots into it;
-/// /home, /opt, a config key and the install's kernel append are kept; `ros os rollback` and an upgrade to a broken
-/// version C (its init exits) make GRUB fall back to A by itself; upgrading to B again works (this time rebooting by
-/// itself). One VM at a time, four boots of the disk and C's panic. Not in `make test` (it takes longer than CI's time
-/// allows): `make test-upgrade` runs it (docs/testing.md).
+/// `ros install` with BIOS and `ros os upgrade` end to end (issue 8), on one disk: version A (dist/) installed from the
+/// ISO booted with SeaBIOS onto a blank disk (generic: GPT with BIOS boot partition and ESP), then booted alone with
+/// SeaBIOS: the install's output, the version, the -c cloud-config and -a append in effect, GRUB on the console, no
+/// EFI, and a second install refused while the disk is in use. The second version B (dist/upgrade/os.tar,
+/// build/upgrade-os.sh: A's ros with another version in its os-release) is served by Debian's docker-registry on
+/// 127.0.0.1, which the guest reaches through a guestfwd at 169.254.169.100:5000 (marked insecure for System Docker
+/// by the install's cloud-config, as a user would). Upgrades to B have their power cut (QEMU killed) during the pull,
+/// while B's files are written and right after grubenv names B: each time the disk boots A or B again, with grubenv,
+/// menu and files consistent, and once the upgrade said B boots next, B boots. B is marked good; /home, /opt, a
+/// config key, the hostname and the install's kernel append are kept throughout; `ros os rollback` and an upgrade to
+/// a broken version C (its init exits; the power cut after it deleted B's files) make GRUB fall back to A by itself;
+/// upgrading to B again works (rebooting by itself) and leaves exactly A's and B's files. One VM at a time: the ISO,
+/// six boots of the disk and C's panic.
 /// </summary>
-[Trait("Suite", "upgrade")]
 public sealed class UpgradeEndToEndTests
 {
     private const string GuestRegistry = "169.254.169.100:5000";
+    private const string StateBoot = "/proc/1/root/state/boot";
     private static readonly TimeSpan s_markGoodTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan s_upgradeTimeout = TimeSpan.FromMinutes(10);
     // Lines of a boot whose login prompt was already waited for: on the console by then.
     private static readonly TimeSpan s_shownBeforeLogin = TimeSpan.FromSeconds(5);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task An_installed_disk_upgrades_from_a_registry_rolls_back_and_upgrades_again_keeping_data_config_and_append()
+    public async Task The_ISO_installs_a_BIOS_disk_that_upgrades_from_a_registry_through_power_cuts_rolls_back_and_upgrades_again_keeping_data_config_and_append()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var a = RepoPaths.Version;
         await using var disk = new InstalledDisk(uefi: false,
             extraCloudConfig: $"rancher:\n  system_docker:\n    insecure_registry:\n      - {GuestRegistry}\n");
-        await disk.InstallAsync();
+        InstallChecks.AssertInstallOutput(await disk.InstallAsync(), disk);
+        Log(clock, "installed");
         await using var registry = await LocalRegistry.StartAsync();
         await disk.BootAsync([new GuestForward(registry.Port, "169.254.169.100", 5000)]);
         await AssertRunningAsync(disk, a, from: 0);
+        await InstallChecks.AssertInstalledSystemAsync(disk);
+        Assert.Contains("GNU GRUB", SerialConsole.Clean(disk.Vm.Console.Text), StringComparison.Ordinal);
+        Assert.Equal("absent", (await disk.SshAsync("[ -d /sys/firmware/efi ] && echo present || echo absent")).Trim());
+        // The state partition is mounted (bound at /home and friends): a new install onto the disk is refused.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => disk.SshAsync("sudo ros install -d /dev/vda -f --no-reboot"));
+        Assert.Contains("ros: /dev/vda is in use: /dev/vda3 is mounted at ", refused.Message, StringComparison.Ordinal);
         await disk.SshAsync("echo home-kept > /home/rancher/upgrade-keep && echo opt-kept | sudo tee /opt/upgrade-keep >/dev/null"
             + " && sudo ros config set rancher.environment.UPGRADE_KEEP config-kept && sync");
         await AssertKeptAsync(disk);
+        Log(clock, "first boot checked");
 
         var (archive, b) = UpgradeOsImage.Locate();
         Assert.NotEqual(a, b);
         await PushAsync(archive, $"corralos/os:{b}", $"{registry.Host}/corralos/os:{b}");
-        var image = $"{GuestRegistry}/corralos/os:{b}";
+        var upgradeToB = $"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{b} -f --no-reboot 2>&1";
 
-        // A -> B, with progress; grubenv has B to try once.
-        var upgrade = await disk.SshAsync($"sudo ros os upgrade -i {image} -f --no-reboot 2>&1");
-        Assert.Contains("upgrade: pull: ", upgrade, StringComparison.Ordinal);
-        Assert.Contains($"upgrade: writing /boot/initrd-{b} (", upgrade, StringComparison.Ordinal);
-        Assert.Contains($"upgrade: CorralOS {b} boots once at the next boot", upgrade, StringComparison.Ordinal);
-        var from = disk.Vm.Console.Length;
-        await disk.RebootAsync();
-        await AssertRunningAsync(disk, b, from);
-        await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, from, Ct);
+        // Power cuts during A -> B. The pull goes to System Docker's store in RAM: the disk is as before.
+        var cut = await disk.CutPowerWhenAsync(upgradeToB, new Regex(@"^upgrade: pull: \S+: Downloading"), s_upgradeTimeout);
+        Assert.DoesNotContain("upgrade: writing", cut, StringComparison.Ordinal);
+        await disk.BootAsync();
+        await AssertRunningAsync(disk, a, from: 0);
+        Assert.Equal(BootChoice.Installed(a), await AssertBootFilesConsistentAsync(disk, a));
         await AssertKeptAsync(disk);
+        Log(clock, "power cut during the pull: A booted");
 
-        // Rollback, then at once an upgrade to a broken version C whose init exits: A (the rollback's default) stays
-        // the default, C is tried once, the kernel panics and reboots, and GRUB abandons C and boots A by itself, with
-        // the data and the install's append. (GrubFallbackTests has GRUB's part alone; this is the whole path.)
+        // While B's files are written (each goes to NAME-B.tmp, flushed, then renamed): grubenv does not name B yet.
+        cut = await disk.CutPowerWhenAsync(upgradeToB, new Regex($@"^upgrade: writing /boot/initrd-{Regex.Escape(b)} \("), s_upgradeTimeout);
+        Assert.Contains("upgrade: pull: ", cut, StringComparison.Ordinal);
+        await disk.BootAsync();
+        await AssertRunningAsync(disk, a, from: 0);
+        Assert.Equal(BootChoice.Installed(a), await AssertBootFilesConsistentAsync(disk, a));
+        await AssertKeptAsync(disk);
+        Log(clock, "power cut while writing B's initrd: A booted");
+
+        // Right after the upgrade said B boots next (grubenv written): B boots, even though the guest never synced.
+        cut = await disk.CutPowerWhenAsync(upgradeToB, new Regex($"^upgrade: CorralOS {Regex.Escape(b)} boots once at the next boot"), s_upgradeTimeout);
+        Assert.Contains($"upgrade: writing /boot/initrd-{b} (", cut, StringComparison.Ordinal);
+        await disk.BootAsync();
+        await AssertRunningAsync(disk, b, from: 0);
+        await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, 0, Ct);
+        Assert.Equal(new BootChoice(b, a, null, 0, null), await AssertBootFilesConsistentAsync(disk, b));
+        await AssertKeptAsync(disk);
+        Log(clock, "power cut after grubenv named B: B booted and was marked good");
+
+        // Rollback, then at once an upgrade to a broken version C whose init exits, its power cut after it deleted B's
+        // files: A (the rollback's default) stays the default, C is tried once, the kernel panics and reboots, and GRUB
+        // abandons C and boots A by itself, with the data and the install's append. (GrubFallbackTests has GRUB's part
+        // alone; this is the whole path.)
         var rollback = await disk.SshAsync("sudo ros os rollback");
         Assert.Contains($"os: CorralOS {a} boots by default from the next boot ({b} is kept as the previous version)", rollback, StringComparison.Ordinal);
         var (brokenArchive, c) = UpgradeOsImage.LocateBroken(archive);
         Assert.NotEqual(a, c);
         await PushAsync(brokenArchive, $"corralos/os:{c}", $"{registry.Host}/corralos/os:{c}");
-        var toBroken = await disk.SshAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{c} -f --no-reboot 2>&1");
+        var toBroken = await disk.CutPowerWhenAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{c} -f --no-reboot 2>&1",
+            new Regex($"^upgrade: deleted /boot/initrd-{Regex.Escape(b)}$"), s_upgradeTimeout);
         Assert.Contains($"upgrade: CorralOS {c} boots once at the next boot", toBroken, StringComparison.Ordinal);
-        Assert.Contains($"upgrade: deleted /boot/initrd-{b}", toBroken, StringComparison.Ordinal);
-        from = disk.Vm.Console.Length;
-        await disk.RebootAsync();
-        var exited = await disk.Vm.WaitForConsoleAsync($"init: CorralOS {c} is a deliberately broken version: its init exits", s_shownBeforeLogin, from, Ct);
+        await disk.BootAsync();
+        var exited = await disk.Vm.WaitForConsoleAsync($"init: CorralOS {c} is a deliberately broken version: its init exits", s_shownBeforeLogin, 0, Ct);
         var panic = await disk.Vm.WaitForConsoleAsync("Kernel panic - not syncing: Attempted to kill init!", s_shownBeforeLogin, exited.End, Ct);
         var fallback = await disk.Vm.WaitForConsoleAsync($"CorralOS {c} did not reach started: booting {a}", s_shownBeforeLogin, panic.End, Ct);
         await AssertRunningAsync(disk, a, fallback.End);
+        Assert.Equal(new BootChoice(a, null, null, 0, c), await AssertBootFilesConsistentAsync(disk, a));
         await AssertKeptAsync(disk);
+        Log(clock, "power cut after the upgrade to C deleted B: C panicked, A booted");
 
         // A -> B again; this time `ros os upgrade -f` reboots by itself (the SSH session ends with the guest).
-        from = disk.Vm.Console.Length;
-        var (_, again) = await disk.SshUntilRebootAsync($"sudo ros os upgrade -i {image} -f 2>&1");
+        var from = disk.Vm.Console.Length;
+        var (_, again) = await disk.SshUntilRebootAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{b} -f 2>&1");
         Assert.Contains($"upgrade: CorralOS {b} boots once at the next boot", again, StringComparison.Ordinal);
         Assert.Contains($"upgrade: deleted /boot/initrd-{c}", again, StringComparison.Ordinal);
         await disk.WaitForSshAsync(from);
         await AssertRunningAsync(disk, b, from);
         await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, from, Ct);
+        Assert.Equal(new BootChoice(b, a, null, 0, null), await AssertBootFilesConsistentAsync(disk, b));
+        Assert.Equal(OsFileNames.SelectMany(n => new[] { $"{n}-{a}", $"{n}-{b}" }).Order(StringComparer.Ordinal),
+            (await BootListingAsync(disk)).Where(f => OsFileNames.Any(n => f.StartsWith(n + "-", StringComparison.Ordinal))));
         await AssertKeptAsync(disk);
+        Log(clock, "upgraded to B again");
     }
 
     /// <summary>The version booted after console offset <paramref name="from"/> is <paramref name="version"/> everywhere it shows, with the install's append.</summary>
@@ -98,8 +137,44 @@ public sealed class UpgradeEndToEndTests
         Assert.EndsWith(InstalledDisk.Append, cmdline, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// grubenv on the disk names a default (and maybe a try and a previous version) whose files are all on /boot and
+    /// which all have a menu entry, and the running version is the default or the try; its choice.
+    /// </summary>
+    private static async Task<BootChoice> AssertBootFilesConsistentAsync(InstalledDisk disk, string running)
+    {
+        var grubenv = Path.Combine(Directory.CreateTempSubdirectory("corralos-grubenv-").FullName, "grubenv");
+        await File.WriteAllTextAsync(grubenv, await disk.SshAsync($"sudo cat {StateBoot}/grub/grubenv"), Ct);
+        var choice = BootChoice.From(GrubEnvironment.Read(grubenv));
+        Directory.Delete(Path.GetDirectoryName(grubenv)!, recursive: true);
+        Assert.NotNull(choice);
+        Assert.True(running == choice.Default || running == choice.Trying, $"{running} runs, but grubenv has {choice}");
+        var files = await BootListingAsync(disk);
+        var menu = await disk.SshAsync($"sudo cat {StateBoot}/grub/grub.cfg");
+        foreach (var version in choice.Versions)
+        {
+            foreach (var name in OsFileNames)
+            {
+                Assert.Contains($"{name}-{version}", files);
+            }
+            Assert.Contains($"--id \"corralos-{version}\"", menu, StringComparison.Ordinal);
+        }
+        return choice;
+    }
+
+    private static async Task<List<string>> BootListingAsync(InstalledDisk disk) =>
+        [.. (await disk.SshAsync($"sudo ls {StateBoot}")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)];
+
+    /// <summary>The files of one version (images/os/files.list), each /boot/NAME-VERSION.</summary>
+    private static List<string> OsFileNames =>
+        [.. File.ReadAllLines(Path.Combine(RepoPaths.Root, "images", "os", "files.list")).Select(l => l.Split('#', 2)[0].Trim()).Where(l => l.Length > 0)];
+
+    private static void Log(System.Diagnostics.Stopwatch clock, string what) =>
+        TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed:mm\\:ss} {what}");
+
     private static async Task AssertKeptAsync(InstalledDisk disk)
     {
+        Assert.Equal(disk.Hostname, (await disk.SshAsync("hostname")).Trim());
         Assert.Equal("home-kept", (await disk.SshAsync("cat /home/rancher/upgrade-keep")).Trim());
         Assert.Equal("opt-kept", (await disk.SshAsync("cat /opt/upgrade-keep")).Trim());
         Assert.Equal("config-kept", (await disk.SshAsync("sudo ros config get rancher.environment.UPGRADE_KEEP")).Trim());
