@@ -50,11 +50,12 @@ public sealed class InitProcess
         var systemDocker = healthy ? await StartSystemDockerAsync() : null;
         healthy &= systemDocker is not null;
         var initShell = Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell");
-        var started = healthy ? await StartServicesAsync(withoutConsole: initShell) : new HashSet<string>();
+        var services = healthy ? await StartServicesAsync(withoutConsole: initShell) : new ServicesUp(new HashSet<string>(), []);
+        var started = services.Started;
         if (healthy)
         {
             _console.Banner($"CorralOS {_context.Version} started");
-            MarkBootGood();
+            MarkBootGood(services.Failed);
         }
 
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
@@ -145,7 +146,7 @@ public sealed class InitProcess
     }
 
     /// <summary>rancher.services on System Docker; the names that started (none when the step failed as a whole).</summary>
-    private async Task<IReadOnlySet<string>> StartServicesAsync(bool withoutConsole)
+    private async Task<ServicesUp> StartServicesAsync(bool withoutConsole)
     {
         try
         {
@@ -154,7 +155,7 @@ public sealed class InitProcess
         catch (Exception e)
         {
             _console.Info($"services: FAILED: {e.Message}");
-            return new HashSet<string>();
+            return new ServicesUp(new HashSet<string>(), [$"services: {e.Message}"]);
         }
     }
 
@@ -222,8 +223,12 @@ public sealed class InitProcess
         }
     }
 
-    /// <summary>A version GRUB is trying (ros os upgrade) becomes the default once it reached started (docs/upgrade.md).</summary>
-    private void MarkBootGood()
+    /// <summary>
+    /// A version GRUB is trying (ros os upgrade) becomes the default once it reached started and passed its health checks
+    /// (docs/upgrade.md): every phase passed and System Docker started (else there is no `started`), and every service
+    /// came up (<paramref name="failedChecks"/> names those that did not).
+    /// </summary>
+    private void MarkBootGood(IReadOnlyList<string> failedChecks)
     {
         if (_context.StateDevice is null)
         {
@@ -231,7 +236,7 @@ public sealed class InitProcess
         }
         try
         {
-            if (Boot.BootMarker.MarkGood(Boot.GrubEnvironment.PathIn(Storage.Persistence.StateMount), _context.Version) is { } line)
+            if (Boot.BootMarker.MarkGood(Boot.GrubEnvironment.PathIn(Storage.Persistence.StateMount), _context.Version, failedChecks) is { } line)
             {
                 _console.Info(line);
             }

@@ -90,8 +90,13 @@ public sealed class BootCountingTests : IDisposable
         Assert.DoesNotContain("about the template", menu, StringComparison.Ordinal);
         Assert.Contains("upgrade: CorralOS 2.0 boots once at the next boot; it becomes the default when it reaches started, else 1.0 boots again\n", lines.ToString(), StringComparison.Ordinal);
 
-        // PID 1 of 1.0 (the try was abandoned) changes nothing; PID 1 of 2.0 makes it the default.
+        // PID 1 of 1.0 (the try was abandoned) changes nothing; PID 1 of 2.0 whose health checks failed (a service did
+        // not come up) changes nothing either, and says so; PID 1 of 2.0 with all checks passed makes it the default.
         Assert.Null(BootMarker.MarkGood(Grubenv(target), "1.0"));
+        Assert.Null(BootMarker.MarkGood(Grubenv(target), "1.0", ["service console: exited with status 1"]));
+        Assert.Equal("CorralOS 2.0 not marked good: its health checks failed (service console: exited with status 1); 1.0 boots at the next boot",
+            BootMarker.MarkGood(Grubenv(target), "2.0", ["service console: exited with status 1"]));
+        Assert.Equal(new BootChoice("1.0", null, "2.0", 1, null), BootChoice.From(GrubEnvironment.Read(Grubenv(target))));
         Assert.Equal("CorralOS 2.0 marked good: it boots by default from now on (1.0 is the rollback)", BootMarker.MarkGood(Grubenv(target), "2.0"));
         Assert.Null(BootMarker.MarkGood(Grubenv(target), "2.0"));
         Assert.Equal(new BootChoice("2.0", "1.0", null, 0, null), BootChoice.From(GrubEnvironment.Read(Grubenv(target))));

@@ -21,8 +21,8 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// <summary>User Docker, there for the console's users: left out with the console under rancher.init_shell.</summary>
     public const string UserDockerService = "docker";
 
-    /// <summary>What came up: the started service names; empty when the project could not be read at all.</summary>
-    public async Task<IReadOnlySet<string>> UpAsync(CancellationToken cancellationToken)
+    /// <summary>What came up (the started service names) and the services that did not (each with why).</summary>
+    public async Task<ServicesUp> UpAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         PrepareHostPaths();
@@ -41,11 +41,11 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"service {service}: FAILED: {problem}");
         }
-        await FallBackToDefaultConsoleAsync(manager, images, report, http, cancellationToken);
+        var failed = await FallBackToDefaultConsoleAsync(manager, images, report, http, cancellationToken);
         var started = report.Outcomes.Where(o => o.Started).Select(o => o.Service).ToHashSet(StringComparer.Ordinal);
         console.Info($"services: {started.Count} started, {report.Failures.Count} failed in {clock.ElapsedMilliseconds} ms");
         await RestartConfiguredAsync(manager, http, cancellationToken);
-        return started;
+        return new ServicesUp(started, failed.Select(f => $"service {f.Key}: {f.Value}").ToList());
     }
 
     /// <summary>
@@ -53,17 +53,18 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// takes its place for this boot, so the machine keeps a login (RancherOS kept the default when it could not
     /// load the chosen one). rancher.console is left as it is.
     /// </summary>
-    private async Task FallBackToDefaultConsoleAsync(ServiceManager manager, ILocalImages images, UpReport report, HttpClient http, CancellationToken cancellationToken)
+    /// <returns>The failures left after it (those of <paramref name="report"/> when there was nothing to fall back to).</returns>
+    private async Task<IReadOnlyDictionary<string, string>> FallBackToDefaultConsoleAsync(ServiceManager manager, ILocalImages images, UpReport report, HttpClient http, CancellationToken cancellationToken)
     {
         // The config is read again only when the console failed: the common boot pays nothing for this.
         if (withoutConsole || !report.Failures.ContainsKey(ConsoleService))
         {
-            return;
+            return report.Failures;
         }
         var chosen = Consoles.Enabled(new ConfigLoader(configPaths).Load().Tree);
         if (chosen == Consoles.Default)
         {
-            return;
+            return report.Failures;
         }
         console.Info($"service console: console {chosen} did not start; the default console runs this boot");
         var services = await LoadAsync(http, cancellationToken, Consoles.Default);
@@ -73,6 +74,8 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"service {service}: FAILED: {problem}");
         }
+        // The chosen console is still a failure: this version did not bring up what it was configured to.
+        return report.Failures;
     }
 
     /// <summary>
@@ -146,3 +149,6 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         return withoutConsole ? project.Services.Where(s => s.Name is not (ConsoleService or UserDockerService)).ToList() : project.Services;
     }
 }
+
+/// <summary>The services that came up, and the ones that did not as `service NAME: why` (the boot's health checks).</summary>
+public sealed record ServicesUp(IReadOnlySet<string> Started, IReadOnlyList<string> Failed);
