@@ -74,8 +74,9 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"service {service}: FAILED: {problem}");
         }
-        // The chosen console is still a failure: this version did not bring up what it was configured to.
-        return report.Failures;
+        // What the fallback brought up is up (a console, if not the chosen one: the health checks pass, so an upgrade
+        // whose version lacks a staged persistent console is kept, as before); what it could not is still a failure.
+        return fallback.Failures;
     }
 
     /// <summary>
