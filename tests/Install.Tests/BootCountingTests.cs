@@ -145,14 +145,6 @@ public sealed class BootCountingTests : IDisposable
     private static List<string> Listing(string boot) => [.. Directory.EnumerateFileSystemEntries(boot).Select(Path.GetFileName).Order(StringComparer.Ordinal).OfType<string>()];
 
     /// <summary>An OS image's /usr/share/ros/os with a one-line menu template (its entry block per version).</summary>
-    private OsVersionFiles Version(string version)
-    {
-        var directory = Directory.CreateDirectory(Path.Combine(_dir, "image-" + version)).FullName;
-        File.WriteAllText(Path.Combine(directory, "files.list"), "vmlinuz\ninitrd\n");
-        File.WriteAllText(Path.Combine(directory, "version"), version + "\n");
-        File.WriteAllText(Path.Combine(directory, "vmlinuz"), "kernel " + version);
-        File.WriteAllText(Path.Combine(directory, "initrd"), "initrd " + version);
-        File.WriteAllText(Path.Combine(directory, "grub.cfg"), "# about the template\n#@entry\nmenu @VERSION@ @APPEND@\n#@end\n#@ tail\n");
-        return OsVersionFiles.Read(directory);
-    }
+    private OsVersionFiles Version(string version) =>
+        OsVersionFixture.Create(_dir, version, "# about the template\n#@entry\nmenu @VERSION@ @APPEND@\n#@end\n#@ tail\n");
 }

@@ -90,14 +90,6 @@ public sealed class GrubViewTests : IDisposable
     private string DebugFs(string request) => Tool.Run("debugfs", ["-c", "-R", request, _image]);
 
     /// <summary>An OS image's /usr/share/ros/os with the repository's menu template.</summary>
-    private OsVersionFiles Version(string version)
-    {
-        var directory = Directory.CreateDirectory(Path.Combine(_dir, "image-" + version)).FullName;
-        File.WriteAllText(Path.Combine(directory, "files.list"), "vmlinuz\ninitrd\n");
-        File.WriteAllText(Path.Combine(directory, "version"), version + "\n");
-        File.WriteAllText(Path.Combine(directory, "vmlinuz"), "kernel " + version);
-        File.WriteAllText(Path.Combine(directory, "initrd"), "initrd " + version);
-        File.Copy(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg"), Path.Combine(directory, "grub.cfg"));
-        return OsVersionFiles.Read(directory);
-    }
+    private OsVersionFiles Version(string version) =>
+        OsVersionFixture.Create(_dir, version, File.ReadAllText(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg")));
 }
