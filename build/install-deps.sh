@@ -11,13 +11,13 @@ set -euo pipefail
 # docker-registry and htpasswd (apache2-utils): the engine's registry pull/push tests run Debian's registry on
 # 127.0.0.1; dhcpcd-base, dnsmasq-base and iproute2: the netconf tests run dhcpcd against dnsmasq in network
 # namespaces (the -base packages hold the programs without a system service that would start managing this machine's
-# own interfaces).
+# own interfaces). fdisk (sfdisk): the resize boot test makes a GPT state disk as an installed one is.
 PACKAGES=(
   qemu-system-x86 qemu-utils ovmf
   xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs debootstrap
   cpio zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client openssh-server
-  crun erofs-utils jq
+  crun erofs-utils jq fdisk
   apache2-utils docker-registry
   dhcpcd-base dnsmasq-base iproute2
 )
