@@ -20,8 +20,14 @@ public static class AtomicFile
     /// Without it the rename is still atomic for readers and for a crash of the process (the page cache outlives it),
     /// and costs no journal commit: for what goes stale anyway when the machine stops.
     /// </param>
-    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null, bool durable = true)
+    /// <param name="journalBlindReaders">
+    /// Durable for readers that do not replay the filesystem's journal (GRUB): the whole filesystem is synced to its home
+    /// locations before the rename and after it (<see cref="Durability.SyncFileSystem"/>), not only the file and its
+    /// directory. Implies <paramref name="durable"/>.
+    /// </param>
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null, bool durable = true, bool journalBlindReaders = false)
     {
+        durable |= journalBlindReaders;
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
@@ -42,13 +48,21 @@ public static class AtomicFile
             {
                 File.SetUnixFileMode(temporary, exact);
             }
+            if (journalBlindReaders)
+            {
+                Durability.SyncFileSystem(directory);
+            }
             File.Move(temporary, full, overwrite: true);
         }
         finally
         {
             File.Delete(temporary);
         }
-        if (durable)
+        if (journalBlindReaders)
+        {
+            Durability.SyncFileSystem(directory);
+        }
+        else if (durable)
         {
             Durability.SyncDirectory(directory);
         }

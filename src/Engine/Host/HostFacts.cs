@@ -28,20 +28,20 @@ public static class HostFacts
     /// <summary>2 on a unified hierarchy (cgroup.controllers at the root), else 1.</summary>
     public static string CgroupVersion => File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1";
 
-    public static long MemTotal
+    public static long MemTotal => MemTotalIn("/proc/meminfo");
+
+    /// <summary>MemTotal of a meminfo(5) file, in bytes; 0 when it has none.</summary>
+    public static long MemTotalIn(string meminfo)
     {
-        get
+        foreach (var line in File.ReadLines(meminfo))
         {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
             {
-                if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
-                {
-                    var kb = line["MemTotal:".Length..].Trim().Split(' ')[0];
-                    return long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                }
+                var kb = line["MemTotal:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
             }
-            return 0;
         }
+        return 0;
     }
 
     /// <summary>PRETTY_NAME and VERSION_ID from /etc/os-release.</summary>

@@ -79,25 +79,7 @@ public static class GrubEnvironment
         Array.Fill(block, (byte)'#');
         bytes.CopyTo(block, 0);
 
-        var full = System.IO.Path.GetFullPath(path);
-        var directory = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-            {
-                stream.Write(block);
-                stream.Flush(flushToDisk: true);
-            }
-            Durability.SyncFileSystem(directory);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-        Durability.SyncFileSystem(directory);
+        AtomicFile.Write(path, block, journalBlindReaders: true);
     }
 
     private static void Add(List<KeyValuePair<string, string>> values, string line)

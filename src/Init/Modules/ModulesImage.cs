@@ -19,19 +19,7 @@ public static class ModulesImage
         {
             return null;
         }
-        foreach (var module in (string[])["loop", "erofs"])
-        {
-            try
-            {
-                loader.Load(module);
-            }
-            catch (FileNotFoundException)
-            {
-                // Built into this kernel: the mount says if it is missing.
-            }
-        }
-        // busybox mount sets up the loop device.
-        ExternalCommand.Run("mount", ["-t", "erofs", "-o", "loop,ro", image, directory], $"mounting the modules image {image}");
+        ErofsLoopMount.Mount(image, directory, $"mounting the modules image {image}", loader);
         return $"modules image mounted on {directory}";
     }
 }

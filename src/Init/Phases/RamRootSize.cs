@@ -22,7 +22,7 @@ public static class RamRootSize
         }
         var root = new DriveInfo(target);
         var used = root.TotalSize - root.TotalFreeSpace;
-        var size = For(used, MemTotal(meminfo));
+        var size = For(used, Engine.Host.HostFacts.MemTotalIn(meminfo));
         try
         {
             Mounts.Remount(target, MountFlags.None, "size=" + (size / 1024).ToString(CultureInfo.InvariantCulture) + "k");
@@ -33,11 +33,5 @@ public static class RamRootSize
             return $"RAM root not resized: {e.Message}";
         }
         return $"RAM root {used / (1024 * 1024)} MiB used of {new DriveInfo(target).TotalSize / (1024 * 1024)} MiB";
-    }
-
-    private static long MemTotal(string meminfo)
-    {
-        var line = File.ReadLines(meminfo).First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-        return long.Parse(line["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 }

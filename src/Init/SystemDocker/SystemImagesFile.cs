@@ -118,13 +118,12 @@ public sealed class SystemImagesFile
     }
 
     /// <summary>
-    /// Mounts the file read-only at <see cref="MountPoint"/> and returns where it was found. Throws
+    /// Mounts the file read-only at its mount point and returns where it was found. Throws
     /// <see cref="IOException"/> naming every place looked at when none holds it.
     /// </summary>
     private string Mount()
     {
         Directory.CreateDirectory(_mountPoint);
-        LoadModules();
         var looked = new List<string>();
         if (_knownFile is not null)
         {
@@ -133,6 +132,8 @@ public sealed class SystemImagesFile
         var devices = new BlockDevices();
         if (devices.Resolve("UUID=" + Uuid) is { } device)
         {
+            // A file's loop mount (below) loads the drivers itself.
+            ErofsLoopMount.LoadDrivers(ModuleLoader.ForRunningKernel(out _));
             Mounts.Mount(device, _mountPoint, "erofs", MountFlags.ReadOnly);
             return device;
         }
@@ -179,28 +180,7 @@ public sealed class SystemImagesFile
             looked.Add($"{file} is another build's (UUID {signature?.Uuid ?? "none"})");
             return false;
         }
-        // busybox mount sets up the loop device.
-        ExternalCommand.Run("mount", ["-t", "erofs", "-o", "loop,ro", file, _mountPoint], $"mounting {file}");
+        ErofsLoopMount.Mount(file, _mountPoint, $"mounting {file}");
         return true;
-    }
-
-    // erofs and loop are modules of Debian's kernel; /dev/loop-control exists only once loop is in.
-    private static void LoadModules()
-    {
-        if (ModuleLoader.ForRunningKernel(out _) is not { } loader)
-        {
-            return;
-        }
-        foreach (var module in (string[])["erofs", "loop"])
-        {
-            try
-            {
-                loader.Load(module);
-            }
-            catch (FileNotFoundException)
-            {
-                // Built into this kernel, or absent: the mount says which.
-            }
-        }
     }
 }
