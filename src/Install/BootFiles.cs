@@ -99,20 +99,19 @@ public static class BootFiles
             }
             output.Flush(flushToDisk: true);
         }
+        var replacing = File.Exists(target);
         File.Move(temp, target, overwrite: true);
+        if (replacing)
+        {
+            // Rewriting a version's own files (an upgrade to the installed version): GRUB, blind to the journal, would
+            // still find the old file's blocks, which ext4 may give to the next file written.
+            Durability.SyncFileSystem(Path.GetDirectoryName(target)!);
+        }
     }
 
-    internal static void WriteText(string path, string text)
-    {
-        var temp = path + ".tmp";
-        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            output.Write(Encoding.UTF8.GetBytes(text));
-            output.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        Durability.SyncDirectory(Path.GetDirectoryName(path)!);
-    }
+    /// <summary>The menu and the append, replaced at every upgrade: where GRUB reads them too (see Copy).</summary>
+    internal static void WriteText(string path, string text) =>
+        AtomicFile.Write(path, Encoding.UTF8.GetBytes(text), journalBlindReaders: true);
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }

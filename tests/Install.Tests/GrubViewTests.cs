@@ -71,6 +71,38 @@ public sealed class GrubViewTests : IDisposable
         Assert.Contains("vmlinuz-C", boot, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rewriting_the_installed_version_puts_each_replaced_file_where_GRUB_reads_it_before_the_next_step()
+    {
+        BootFiles.Write(_mount, Version("A", "old"), "quiet", new Progress(TextWriter.Null, "install"));
+        Tool.Run("umount", [_mount]);
+        _mounted = false;
+        Mount();
+
+        // At each progress line of an upgrade to A itself, every file already replaced is the new one in GRUB's view:
+        // GRUB never names an old file whose blocks ext4 has freed.
+        var checkedLines = new List<string>();
+        var lines = new LineCallbackWriter(line =>
+        {
+            var files = Directory.EnumerateFiles(Path.Combine(_mount, "boot")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+            foreach (var name in files.Where(n => n!.EndsWith("-A", StringComparison.Ordinal)))
+            {
+                var live = File.ReadAllText(Path.Combine(_mount, "boot", name!));
+                if (live.Contains("new", StringComparison.Ordinal))
+                {
+                    Assert.StartsWith(live, DebugFs($"cat /boot/{name}"), StringComparison.Ordinal);
+                }
+            }
+            checkedLines.Add(line);
+        });
+        BootUpgrade.Run(_mount, Version("A", "new"), "A", kernelAppend: "quiet console=ttyS0", new Progress(lines, "upgrade"));
+
+        Assert.Contains(checkedLines, l => l.StartsWith("upgrade: writing /boot/initrd-A", StringComparison.Ordinal));
+        Assert.StartsWith("initrd A new", DebugFs("cat /boot/initrd-A"), StringComparison.Ordinal);
+        Assert.Contains("console=ttyS0", DebugFs("cat /boot/grub/grub.cfg"), StringComparison.Ordinal);
+        Assert.Equal(BootChoice.Installed("A"), GrubView());
+    }
+
     private void Mount()
     {
         Tool.Run("mount", ["-o", "loop", _image, _mount]);
@@ -90,6 +122,12 @@ public sealed class GrubViewTests : IDisposable
     private string DebugFs(string request) => Tool.Run("debugfs", ["-c", "-R", request, _image]);
 
     /// <summary>An OS image's /usr/share/ros/os with the repository's menu template.</summary>
-    private OsVersionFiles Version(string version) =>
-        OsVersionFixture.Create(_dir, version, File.ReadAllText(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg")));
+    private OsVersionFiles Version(string version, string build = "") =>
+        OsVersionFixture.Create(_dir, version, File.ReadAllText(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg")), build);
+
+    /// <summary>Calls back at each line written, while the writer's caller waits.</summary>
+    private sealed class LineCallbackWriter(Action<string> onLine) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    {
+        public override void WriteLine(string? value) => onLine(value ?? "");
+    }
 }

@@ -97,6 +97,12 @@ public sealed record QemuOptions
     /// <summary>False (default) passes -no-reboot: a guest reboot ends QEMU instead of restarting the guest.</summary>
     public bool AllowReboot { get; init; }
 
+    /// <summary>
+    /// With <see cref="AllowReboot"/> and <see cref="Monitor"/>: how long the console may stay silent after the guest
+    /// kernel's "reboot: Restarting system" before the harness presses reset (<see cref="StalledResetWatch"/>).
+    /// </summary>
+    public TimeSpan StalledResetSilence { get; init; } = TimeSpan.FromMinutes(3);
+
     public Accelerator Accel { get; init; } = Accelerator.Auto;
 
     /// <summary>When set, a config drive (ISO9660 label config-2, openstack/latest/user_data) with this text is attached.</summary>

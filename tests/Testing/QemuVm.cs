@@ -49,6 +49,8 @@ public sealed class QemuVm : IAsyncDisposable
     private Task _stderrPump = Task.CompletedTask;
     private SerialConsole? _console;
     private bool _failed;
+    private readonly CancellationTokenSource _resetWatchStop = new();
+    private Task _resetWatch = Task.CompletedTask;
     private int _disposed;
 
     static QemuVm()
@@ -339,6 +341,9 @@ public sealed class QemuVm : IAsyncDisposable
         }
 
         s_live.TryRemove(this, out _);
+        await _resetWatchStop.CancelAsync().ConfigureAwait(false);
+        await _resetWatch.ConfigureAwait(false);
+        _resetWatchStop.Dispose();
         if (_process is { } p)
         {
             Kill(p);
@@ -407,6 +412,10 @@ public sealed class QemuVm : IAsyncDisposable
         s_live[this] = 0;
         _stdoutPump = PumpStdoutAsync(_process.StandardOutput.BaseStream, _console);
         _stderrPump = PumpStderrAsync(_process.StandardError);
+        if (_options.AllowReboot && MonitorSocket is not null)
+        {
+            _resetWatch = StalledResetWatch.RunAsync(this, _resetWatchStop.Token);
+        }
 
         // QEMU fails fast on bad options, KVM trouble and taken ports: wait until it prints something or a moment passes.
         var started = Stopwatch.StartNew();

@@ -136,6 +136,9 @@ public sealed class SerialConsole : IDisposable
         changed.TrySetResult();
     }
 
+    /// <summary>A line of the test harness's own in the console text and log, marked as such.</summary>
+    internal void Note(string line) => Append(System.Text.Encoding.UTF8.GetBytes($"\n[{line}]\n"));
+
     internal void Close()
     {
         TaskCompletionSource changed;
