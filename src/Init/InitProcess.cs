@@ -40,22 +40,45 @@ public sealed class InitProcess
         TryCatchCtrlAltDel();
 
         var healthy = RunPhases();
-        if (!healthy)
+        var tried = FindTriedVersion();
+        // A try that fails goes back to the default by itself (TriedVersion) instead of waiting in a recovery shell.
+        var rollsBack = tried is not null && !_context.RecoveryRequested;
+        if (!healthy && !rollsBack)
         {
             _console.Info(_context.RecoveryRequested
                 ? "starting a recovery shell on the console"
                 : "a required boot phase failed; starting a recovery shell on the console");
         }
 
-        var systemDocker = healthy ? await StartSystemDockerAsync() : null;
-        healthy &= systemDocker is not null;
+        using var tryWatch = new CancellationTokenSource();
+        if (tried is not null && healthy)
+        {
+            _ = RebootUnlessProvenAsync(tried, signals, tryWatch.Token);
+        }
         var initShell = Config.ConfigTree.GetBool(_context.Config, "rancher.init_shell");
-        var services = healthy ? await StartServicesAsync(withoutConsole: initShell) : new ServicesUp(new HashSet<string>(), []);
-        var started = services.Started;
+        var boot = StartSystemAsync(healthy, initShell);
+        if (await Task.WhenAny(boot, signals.Requested) != boot)
+        {
+            // Asked to stop while System Docker or the services were still starting (a try's deadline, ctrl-alt-del):
+            // the shutdown sequence ends whatever they left running.
+            return await ShutDownAsync(signals, systemDocker: null, shell: null);
+        }
+        var (systemDocker, services) = await boot;
+        healthy &= systemDocker is not null;
         if (healthy)
         {
             _console.Banner($"CorralOS {_context.Version} started");
             MarkBootGood(services.Failed);
+        }
+        await tryWatch.CancelAsync();
+        if (rollsBack && (!healthy || services.Failed.Count > 0))
+        {
+            // Failed health checks were said by MarkBootGood, with the services that failed.
+            if (!healthy)
+            {
+                _console.Info(tried!.FailedBoot());
+            }
+            signals.Request(PowerAction.Reboot);
         }
 
         var buttons = new PowerButton().Watch(() => signals.Request(PowerAction.PowerOff));
@@ -64,22 +87,73 @@ public sealed class InitProcess
         // The console service owns the serial console (its gettys); without it the operator gets PID 1's shell.
         using var stopShell = new CancellationTokenSource();
         var shell = Task.CompletedTask;
-        if (initShell || !started.Contains(SystemServices.ConsoleService))
+        if (initShell || !services.Started.Contains(SystemServices.ConsoleService))
         {
             _console.Info("starting a shell on the console");
             shell = new ConsoleShell(_console).RunAsync(stopShell.Token);
         }
 
+        return await ShutDownAsync(signals, systemDocker, (shell, stopShell));
+    }
+
+    /// <summary>Waits for a shutdown request, then stops the shell, the services and System Docker, and ends the system.</summary>
+    private async Task<int> ShutDownAsync(ShutdownSignals signals, SystemDockerHost? systemDocker, (Task Task, CancellationTokenSource Stop)? shell)
+    {
         var action = await signals.Requested;
         _console.Info($"shutting down ({Describe(action)})");
-        await stopShell.CancelAsync();
-        await shell;
+        if (shell is { } console)
+        {
+            await console.Stop.CancelAsync();
+            await console.Task;
+        }
         if (systemDocker is not null)
         {
             await StopSystemDockerAsync(systemDocker);
         }
         new ShutdownSequence(_console, TimeSpan.FromSeconds(5)).Run(action);
         return 0;
+    }
+
+    /// <summary>System Docker and rancher.services, when the phases left the system healthy.</summary>
+    private async Task<(SystemDockerHost? SystemDocker, ServicesUp Services)> StartSystemAsync(bool healthy, bool initShell)
+    {
+        var systemDocker = healthy ? await StartSystemDockerAsync() : null;
+        var services = systemDocker is not null ? await StartServicesAsync(withoutConsole: initShell) : new ServicesUp(new HashSet<string>(), []);
+        return (systemDocker, services);
+    }
+
+    /// <summary>The version GRUB is trying, when it is this one (grubenv on the state); null without a state or a try.</summary>
+    private Boot.TriedVersion? FindTriedVersion()
+    {
+        if (_context.StateDevice is null)
+        {
+            return null;
+        }
+        try
+        {
+            return Boot.TriedVersion.Find(Boot.GrubEnvironment.PathIn(Storage.Persistence.StateMount), _context.Version);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            _console.Info($"boot: cannot read grubenv: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>A try that has not proven itself (started, health checks passed) within rancher.upgrade.try_timeout reboots.</summary>
+    private async Task RebootUnlessProvenAsync(Boot.TriedVersion tried, ShutdownSignals signals, CancellationToken proven)
+    {
+        var timeout = Boot.TriedVersion.Timeout(Config.ConfigTree.GetString(_context.Config, "rancher.upgrade.try_timeout"));
+        try
+        {
+            await Task.Delay(timeout, proven);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        _console.Info(tried.TimedOut(timeout));
+        signals.Request(PowerAction.Reboot);
     }
 
     /// <summary>System Docker in this process; null (and said why) when it cannot start.</summary>

@@ -94,7 +94,7 @@ public sealed class BootCountingTests : IDisposable
         // not come up) changes nothing either, and says so; PID 1 of 2.0 with all checks passed makes it the default.
         Assert.Null(BootMarker.MarkGood(Grubenv(target), "1.0"));
         Assert.Null(BootMarker.MarkGood(Grubenv(target), "1.0", ["service console: exited with status 1"]));
-        Assert.Equal("CorralOS 2.0 not marked good: its health checks failed (service console: exited with status 1); 1.0 boots at the next boot",
+        Assert.Equal("CorralOS 2.0 not marked good: its health checks failed (service console: exited with status 1); rebooting, 1.0 boots",
             BootMarker.MarkGood(Grubenv(target), "2.0", ["service console: exited with status 1"]));
         Assert.Equal(new BootChoice("1.0", null, "2.0", 1, null), BootChoice.From(GrubEnvironment.Read(Grubenv(target))));
         Assert.Equal("CorralOS 2.0 marked good: it boots by default from now on (1.0 is the rollback)", BootMarker.MarkGood(Grubenv(target), "2.0"));
@@ -116,6 +116,24 @@ public sealed class BootCountingTests : IDisposable
         GrubEnvironment.Write(Grubenv(target), new BootChoice("3.0", "2.0", null, 0, null).ApplyTo([]));
         Assert.Equal("CorralOS 2.0 boots by default from the next boot (3.0 is kept as the previous version)", BootRollback.Run(target));
         Assert.Equal("CorralOS 3.0 boots by default from the next boot (2.0 is kept as the previous version)", BootRollback.Run(target));
+    }
+
+    [Fact]
+    public void Only_the_version_GRUB_is_trying_has_a_try_to_prove_and_its_timeout_defaults_to_ten_minutes()
+    {
+        var grubenv = Path.Combine(_dir, "grubenv");
+        Assert.Null(TriedVersion.Find(grubenv, "2.0"));
+        GrubEnvironment.Write(grubenv, new BootChoice("1.0", null, "2.0", 0, null).ApplyTo([]));
+        Assert.Equal(new TriedVersion("2.0", "1.0"), TriedVersion.Find(grubenv, "2.0"));
+        Assert.Null(TriedVersion.Find(grubenv, "1.0"));
+        GrubEnvironment.Write(grubenv, new BootChoice("2.0", "1.0", null, 0, null).ApplyTo([]));
+        Assert.Null(TriedVersion.Find(grubenv, "2.0"));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), TriedVersion.Timeout("90"));
+        Assert.Equal(TimeSpan.FromMinutes(10), TriedVersion.Timeout(null));
+        Assert.Equal(TimeSpan.FromMinutes(10), TriedVersion.Timeout("0"));
+        Assert.Equal(TimeSpan.FromMinutes(10), TriedVersion.Timeout("-5"));
+        Assert.Equal(TimeSpan.FromMinutes(10), TriedVersion.Timeout("soon"));
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace CorralOS.Install.Tests;
 /// PID 1 marks a tried version good once it reached started: the boot's own initrd (dist/, direct kernel boot) with a
 /// state disk whose grubenv says GRUB is trying this version (its try used up, as GRUB leaves it before booting it).
 /// After the boot, grubenv on the disk names it the default and the old default the previous version; unless one of its
-/// health checks failed (a service did not come up): then grubenv stays as it was.
+/// health checks failed (a service did not come up) or it did not reach started in rancher.upgrade.try_timeout: then
+/// PID 1 reboots and grubenv stays as it was, for GRUB to boot the default.
 /// </summary>
 public sealed class MarkGoodBootTests : IDisposable
 {
@@ -24,19 +25,36 @@ public sealed class MarkGoodBootTests : IDisposable
     }
 
     [Fact]
-    public async Task A_tried_version_whose_service_does_not_come_up_fails_its_health_checks_and_stays_a_try()
+    public async Task A_tried_version_whose_service_does_not_come_up_fails_its_health_checks_and_reboots_into_the_default()
     {
         // A service whose image no registry gives (no network): it fails, the others start, `started` is printed, and
-        // the version is not marked good, so GRUB, whose one try of it is used, boots 0.0.1 next time.
+        // the version is not marked good: PID 1 reboots, and GRUB, whose one try of it is used, boots 0.0.1.
         var version = RepoPaths.Version;
         const string CloudConfig = "#cloud-config\nrancher:\n  services:\n    unhealthy:\n      image: corralos/no-such-image:1\n      labels:\n        io.rancher.os.scope: system\n";
         var grubenv = await BootTriedAsync("mark-unhealthy", CloudConfig,
-            $"init: CorralOS {version} not marked good: its health checks failed (service unhealthy: ");
+            $"init: CorralOS {version} not marked good: its health checks failed (service unhealthy: ", rollsBack: true);
         Assert.Equal(new BootChoice("0.0.1", null, version, 0, null), BootChoice.From(GrubEnvironment.Read(grubenv)));
     }
 
-    /// <summary>Boots this build (with <paramref name="cloudConfig"/> on a config drive) and a state disk whose grubenv has it as the try (used up), waits for <paramref name="expected"/>, powers off; grubenv after.</summary>
-    private async Task<string> BootTriedAsync(string name, string? cloudConfig, string expected)
+    [Fact]
+    public async Task A_tried_version_that_does_not_reach_started_in_its_try_timeout_reboots_into_the_default()
+    {
+        // rancher.upgrade.try_timeout: 5 s is over while the services start: as a version hung in its boot, PID 1
+        // reboots before started, and grubenv keeps the used try for GRUB to abandon.
+        var version = RepoPaths.Version;
+        const string CloudConfig = "#cloud-config\nrancher:\n  upgrade:\n    try_timeout: 5\n";
+        var grubenv = await BootTriedAsync("try-timeout", CloudConfig,
+            $"init: CorralOS {version} is being tried and did not reach started with its health checks passed within 5 s (rancher.upgrade.try_timeout): rebooting, 0.0.1 boots",
+            rollsBack: true);
+        Assert.Equal(new BootChoice("0.0.1", null, version, 0, null), BootChoice.From(GrubEnvironment.Read(grubenv)));
+    }
+
+    /// <summary>
+    /// Boots this build (with <paramref name="cloudConfig"/> on a config drive) and a state disk whose grubenv has it as
+    /// the try (used up), waits for <paramref name="expected"/>, then for PID 1's own reboot when it
+    /// <paramref name="rollsBack"/> (QEMU runs with -no-reboot), else powers off; grubenv after.
+    /// </summary>
+    private async Task<string> BootTriedAsync(string name, string? cloudConfig, string expected, bool rollsBack = false)
     {
         var ct = TestContext.Current.CancellationToken;
         var dir = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
@@ -54,10 +72,17 @@ public sealed class MarkGoodBootTests : IDisposable
             Network = false,
         }, ct))
         {
-            var started = await vm.WaitForConsoleAsync(new System.Text.RegularExpressions.Regex(@"CorralOS \S+ started"), TimeSpan.FromMinutes(10), cancellationToken: ct);
-            await vm.WaitForConsoleAsync(expected, TimeSpan.FromMinutes(1), started.End, ct);
-            await vm.WaitForShellAsync(TimeSpan.FromMinutes(5), cancellationToken: ct);
-            await vm.SendLineAsync("poweroff", ct);
+            var said = await vm.WaitForConsoleAsync(expected, TimeSpan.FromMinutes(10), cancellationToken: ct);
+            if (rollsBack)
+            {
+                await vm.WaitForConsoleAsync("init: shutting down (reboot)", TimeSpan.FromMinutes(1), said.End, ct);
+                await vm.WaitForConsoleAsync("reboot: Restarting system", TimeSpan.FromMinutes(2), said.End, ct);
+            }
+            else
+            {
+                await vm.WaitForShellAsync(TimeSpan.FromMinutes(5), cancellationToken: ct);
+                await vm.SendLineAsync("poweroff", ct);
+            }
             Assert.Equal(0, await vm.WaitForExitAsync(TimeSpan.FromMinutes(2), ct));
         }
 
