@@ -78,7 +78,7 @@ public sealed class DependencyGraph
             }
             if (labels.ServiceScope != ServiceScope.System)
             {
-                Edge(name, "docker");
+                Edge(name, ServiceManager.UserDockerService);
             }
             if (missingImages?.Contains(name) == true)
             {

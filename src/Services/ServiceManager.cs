@@ -12,6 +12,12 @@ namespace CorralOS.Services;
 /// </summary>
 public sealed class ServiceManager
 {
+    /// <summary>The service that runs User Docker, which every user-scope service depends on (DependencyGraph).</summary>
+    internal const string UserDockerService = "docker";
+
+    /// <summary>How long a user-scope service waits for User Docker to answer once its container started.</summary>
+    private static readonly TimeSpan s_userDockerAnswer = TimeSpan.FromMinutes(3);
+
     private readonly Func<ServiceScope, EngineClient> _engineFor;
     private readonly string _project;
     private readonly string _baseDirectory;
@@ -127,6 +133,9 @@ public sealed class ServiceManager
         var images = new ConcurrentDictionary<string, ImageDetails?>(StringComparer.Ordinal);
         // An engine that cannot answer for one image (System Docker's system images file missing) fails that service only.
         var inspectErrors = new Dictionary<string, string>(StringComparer.Ordinal);
+        // User-scope services whose engine, User Docker, does not answer yet (it is a service of this round itself):
+        // their image is looked at once it does.
+        var awaitingUserDocker = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in selected)
         {
             ImageDetails? image;
@@ -137,6 +146,16 @@ public sealed class ServiceManager
             catch (EngineApiException e) when (e.Status is not null)
             {
                 inspectErrors[service.Name] = $"image {service.Image}: {e.Message}";
+                images[service.Name] = null;
+                continue;
+            }
+            catch (EngineApiException e) when (service.Rancher.ServiceScope != ServiceScope.System)
+            {
+                if (!all.Any(s => s.Name == UserDockerService))
+                {
+                    inspectErrors[service.Name] = $"a user-scope service (no io.rancher.os.scope: system), and User Docker is not running and not a service here: {e.Message}";
+                }
+                awaitingUserDocker.Add(service.Name);
                 images[service.Name] = null;
                 continue;
             }
@@ -172,6 +191,10 @@ public sealed class ServiceManager
                     {
                         throw new ServiceException(inspectError);
                     }
+                    if (awaitingUserDocker.Contains(name))
+                    {
+                        images[name] = await InspectOnceUpAsync(service, cancellationToken).ConfigureAwait(false);
+                    }
                     var outcome = await ConvergeAsync(service, builder, images[name], options, done, cancellationToken).ConfigureAwait(false);
                     lock (report)
                     {
@@ -194,6 +217,24 @@ public sealed class ServiceManager
         }
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         return reload == 1;
+    }
+
+    /// <summary>
+    /// A user-scope service's image, once User Docker answers: its container started before this service (the
+    /// dependency every user-scope service has), but dockerd takes a while to listen, tens of seconds on a slow machine.
+    /// </summary>
+    private async Task<ImageDetails?> InspectOnceUpAsync(ServiceDefinition service, CancellationToken cancellationToken)
+    {
+        var engine = _engineFor(service.Rancher.ServiceScope);
+        try
+        {
+            await EngineWait.WaitAsync(engine, s_userDockerAnswer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new ServiceException($"a user-scope service (no io.rancher.os.scope: system): {e.Message}", e);
+        }
+        return await engine.InspectImageAsync(service.Image!, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ServiceOutcome> ConvergeAsync(ServiceDefinition service, ContainerSpecBuilder builder, ImageDetails? image, UpOptions options, ConcurrentDictionary<string, string> done, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using CorralOS.Engine.Api;
+using CorralOS.Engine.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CorralOS.Docker.Tests;
@@ -12,7 +13,7 @@ public sealed class DockerWaitTests
         try
         {
             var socket = Path.Combine(dir, "docker.sock");
-            var waiting = DockerWait.WaitAsync("unix://" + socket, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+            var waiting = EngineWait.WaitAsync("unix://" + socket, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             Assert.False(waiting.IsCompleted);
             await using var engine = await EngineServer.StartAsync(new EngineOptions
             {
@@ -35,7 +36,7 @@ public sealed class DockerWaitTests
     {
         var socket = Path.Combine(Path.GetTempPath(), $"corralos-none-{Guid.NewGuid():N}.sock");
         var e = await Assert.ThrowsAsync<TimeoutException>(() =>
-            DockerWait.WaitAsync("unix://" + socket, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
+            EngineWait.WaitAsync("unix://" + socket, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken));
         Assert.StartsWith($"docker did not answer at unix://{socket} within 1 s: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

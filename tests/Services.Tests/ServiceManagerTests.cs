@@ -1,3 +1,5 @@
+using CorralOS.Engine.Tests;
+
 namespace CorralOS.Services.Tests;
 
 /// <summary>The service manager against the real engine: every container here is a real crun container.</summary>
@@ -246,6 +248,61 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
         {
             store.LinkSource = null;
             await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+        }
+    }
+
+    [Fact]
+    public async Task A_user_scope_service_waits_for_User_Docker_to_answer_once_its_service_started()
+    {
+        // User Docker is a service of the same up: when the round begins, nothing listens on its socket yet.
+        await using var userDocker = await TestEngine.StartAsync();
+        await BusyboxImage.LoadAsync(userDocker);
+        await userDocker.StopServerAsync();
+        using var userClient = new Engine.Client.EngineClient("unix://" + userDocker.Socket);
+        var services = EngineFixture.Services($$$"""
+            docker: {image: busybox:test, command: [sleep, "600"], labels: {{{{System}}}}}
+            user-web: {image: busybox:test, command: [sleep, "600"]}
+            system-echo: {image: busybox:test, command: [echo, s], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            """);
+        var manager = new ServiceManager(scope => scope == Compose.ServiceScope.System ? _fixture.Client : userClient, "test", _fixture.Engine.Dir);
+        try
+        {
+            var up = manager.UpAsync(services, new UpOptions { PullMissing = false }, Token);
+            await Task.Delay(TimeSpan.FromSeconds(2), Token);
+            Assert.False(up.IsCompleted, "up finished before User Docker answered");
+            await userDocker.StartServerAsync();
+
+            (await up).ThrowIfFailed();
+            Assert.True((await userClient.InspectContainerAsync("user-web", Token))!.State.Running);
+            Assert.Null(await _fixture.Client.InspectContainerAsync("user-web", Token));
+        }
+        finally
+        {
+            await manager.RemoveAsync(services, null, force: true, volumes: false, Token);
+        }
+    }
+
+    [Fact]
+    public async Task A_user_scope_service_without_User_Docker_fails_alone()
+    {
+        // rancher.init_shell leaves User Docker out of the boot: a user-scope service fails, the others start.
+        using var nowhere = new Engine.Client.EngineClient("unix:///nonexistent/docker.sock");
+        var services = EngineFixture.Services($$$"""
+            lonely-user: {image: busybox:test, command: [sleep, "600"]}
+            lonely-system: {image: busybox:test, command: [echo, s], labels: {io.rancher.os.detach: "false", {{{System}}}}}
+            """);
+        var manager = new ServiceManager(scope => scope == Compose.ServiceScope.System ? _fixture.Client : nowhere, "test", _fixture.Engine.Dir);
+        try
+        {
+            var report = await manager.UpAsync(services, new UpOptions { PullMissing = false }, Token);
+
+            Assert.StartsWith("a user-scope service (no io.rancher.os.scope: system), and User Docker is not running and not a service here: cannot reach the engine at unix:///nonexistent/docker.sock",
+                report.Failures["lonely-user"], StringComparison.Ordinal);
+            Assert.Contains(report.Outcomes, o => o.Service == "lonely-system" && o.Started);
+        }
+        finally
+        {
+            await _fixture.Manager().RemoveAsync([.. services.Where(s => s.Name == "lonely-system")], null, force: true, volumes: false, Token);
         }
     }
 

@@ -76,7 +76,7 @@ internal static class PreloadImagesApplet
             try
             {
                 var seconds = parse.GetValue(timeout);
-                await DockerWait.WaitAsync(parse.GetValue(host)!, seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancellationToken);
+                await EngineWait.WaitAsync(parse.GetValue(host)!, seconds > 0 ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancellationToken);
             }
             catch (Exception e) when (e is TimeoutException or ArgumentException)
             {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CorralOS.Docker;
+using CorralOS.Engine.Client;
 
 namespace CorralOS.Cli.Applets;
 
@@ -9,7 +9,7 @@ internal static class WaitForDockerApplet
     public static Applet Create() => new("wait-for-docker", "Wait until User Docker answers on its socket", command =>
     {
         var host = HostOption.UserDocker();
-        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait at most", DefaultValueFactory = _ => (int)DockerWait.DefaultTimeout.TotalSeconds };
+        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds to wait at most", DefaultValueFactory = _ => (int)EngineWait.DefaultTimeout.TotalSeconds };
         command.Options.Add(host);
         command.Options.Add(timeout);
         command.SetAction(async (parse, cancellationToken) =>
@@ -22,7 +22,7 @@ internal static class WaitForDockerApplet
             }
             try
             {
-                await DockerWait.WaitAsync(parse.GetValue(host)!, TimeSpan.FromSeconds(seconds), cancellationToken);
+                await EngineWait.WaitAsync(parse.GetValue(host)!, TimeSpan.FromSeconds(seconds), cancellationToken);
                 return 0;
             }
             catch (Exception e) when (e is TimeoutException or ArgumentException)

@@ -1,12 +1,11 @@
-using CorralOS.Engine.Client;
-
-namespace CorralOS.Docker;
+namespace CorralOS.Engine.Client;
 
 /// <summary>
-/// `wait-for-docker`: polls an engine's /_ping until it answers, for at most a given time (RancherOS's wait-for-docker
-/// waited for User Docker's socket before a user service or a script talked to it).
+/// Polls an engine's /_ping until it answers, for at most a given time: `wait-for-docker` (RancherOS's waited for User
+/// Docker's socket before a user service or a script talked to it), and the service manager before a user-scope
+/// service's first request to User Docker.
 /// </summary>
-public static class DockerWait
+public static class EngineWait
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
@@ -17,6 +16,12 @@ public static class DockerWait
     public static async Task WaitAsync(string host, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var client = new EngineClient(host);
+        await WaitAsync(client, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="WaitAsync(string, TimeSpan, CancellationToken)"/>
+    public static async Task WaitAsync(EngineClient client, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var last = "no answer";
@@ -47,7 +52,7 @@ public static class DockerWait
             if (deadline.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new TimeoutException($"docker did not answer at {host} within {timeout.TotalSeconds:0} s: {last}");
+                throw new TimeoutException($"docker did not answer at {client.Host} within {timeout.TotalSeconds:0} s: {last}");
             }
         }
     }
