@@ -125,7 +125,23 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
 }
 
 /// <summary>dist/corralos.iso as a CD-ROM, SeaBIOS → GRUB (i386-pc) → kernel + initrd.</summary>
-public sealed class IsoBiosBootTests(IsoBiosVm vm) : BootTests<IsoBiosVm>(vm);
+public sealed class IsoBiosBootTests(IsoBiosVm vm) : BootTests<IsoBiosVm>(vm)
+{
+    /// <summary>
+    /// A booted ISO has no disk with the system images file: asked for User Docker's image, System Docker mounts the
+    /// medium and loop-mounts the ISO's /boot/system-images (direct kernel boots in the tests attach the file as a disk).
+    /// </summary>
+    [Fact]
+    [TestOrder(6)]
+    public async Task An_on_demand_system_image_comes_from_the_ISOs_system_images_file()
+    {
+        var from = Vm.Console.Length;
+        var r = await Vm.RunAsync($"system-docker inspect --type image --format '{{{{.RepoTags}}}}' corralos/os-docker:{RepoPaths.Version}", TimeSpan.FromSeconds(60), Ct);
+        r.EnsureSuccess("inspecting User Docker's image");
+        Assert.Contains($"corralos/os-docker:{RepoPaths.Version}", r.Output, StringComparison.Ordinal);
+        await Vm.WaitForConsoleAsync("system-docker: mounted the system images file from /run/corralos/medium/boot/system-images", TimeSpan.FromSeconds(30), from, Ct);
+    }
+}
 
 /// <summary>dist/corralos.iso as a CD-ROM, OVMF (UEFI) → GRUB (x86_64-efi) → kernel + initrd.</summary>
 public sealed class IsoUefiBootTests(IsoUefiVm vm) : BootTests<IsoUefiVm>(vm);

@@ -158,13 +158,23 @@ public sealed class SystemImagesFile
             looked.Add($"no boot medium (ISO9660 {BootMediumVolume.Label})");
             return false;
         }
+        var mounted = false;
         if (!Mounts.IsMountPoint(MediumMountPoint))
         {
             Directory.CreateDirectory(MediumMountPoint);
             Mounts.Mount(medium, MediumMountPoint, "iso9660", MountFlags.ReadOnly);
+            mounted = true;
         }
-        // The medium stays mounted: the loop device reads the file from it.
-        return TryMountFile(file, looked);
+        // The medium stays mounted while the loop device reads the file from it; not for a medium without this build's file.
+        if (TryMountFile(file, looked))
+        {
+            return true;
+        }
+        if (mounted)
+        {
+            Mounts.Unmount(MediumMountPoint);
+        }
+        return false;
     }
 
     private bool TryMountFile(string file, List<string> looked)
