@@ -5,7 +5,7 @@ namespace CorralOS.Install;
 /// <summary>noformat: the disk's existing RANCHER_STATE partition, and RANCHER_BOOT if it has one (then /boot goes there).</summary>
 public static class ExistingPartitions
 {
-    public const string BootLabel = "RANCHER_BOOT";
+    public const string BootLabel = BootPartition.Label;
 
     public static DiskLayout Find(TargetDisk disk)
     {

@@ -68,7 +68,7 @@ public sealed class Installer(Progress progress, Grub? grub = null, string mount
         }
         if (!layout.BiosBoot && layout.Esp is null)
         {
-            progress.Step("boot loader left as it is (noformat): it must load /boot/grub/grub.cfg");
+            progress.Step($"boot loader left as it is (noformat): it must load /boot/grub/grub.cfg from {layout.Boot}");
         }
         Power.Sync();
         progress.Step($"CorralOS {os.Version} installed on {disk.Device}");

@@ -14,7 +14,7 @@ internal static class InstallApplet
     public static Applet Create() => new("install", "Install CorralOS to a disk (GPT for BIOS and UEFI, MBR, or existing partitions)", command =>
     {
         var device = new Option<string>("--device", "-d") { Description = "The whole disk to install to, e.g. /dev/sda", Required = true };
-        var type = new Option<string>("--install-type", "-t") { Description = "generic (GPT: BIOS boot, ESP, RANCHER_STATE; boots BIOS and UEFI), msdos (MBR, BIOS), noformat (existing RANCHER_STATE/RANCHER_BOOT)", DefaultValueFactory = _ => "generic" };
+        var type = new Option<string>("--install-type", "-t") { Description = "generic (GPT: BIOS boot, ESP, RANCHER_STATE; boots BIOS and UEFI), msdos (MBR, BIOS), noformat (existing RANCHER_STATE, and RANCHER_BOOT for /boot if the disk has one; the boot loader is kept and must load /boot/grub/grub.cfg)", DefaultValueFactory = _ => "generic" };
         type.AcceptOnlyFromAmong([.. InstallTypes.Names]);
         var cloudConfig = new Option<string?>("--cloud-config", "-c") { Description = "A cloud-config file or http(s) URL, copied to the state's cloud-config.d" };
         var append = new Option<string>("--append", "-a") { Description = "Kernel arguments to add to the boot entry (kept in /boot/append for upgrades)", DefaultValueFactory = _ => "" };

@@ -34,6 +34,32 @@ public sealed class BlockDevices
     public bool AnyLabelled(IReadOnlyCollection<string> labels) =>
         List().Any(d => FileSystemProbe.Probe(d)?.Label is { } label && labels.Contains(label));
 
+    /// <summary>
+    /// The other partitions of the disk <paramref name="partition"/> is on, in name order; none when it is a whole disk
+    /// (a partition's directory is inside its disk's: /sys/class/block/vda/vda2, with a `partition` file).
+    /// </summary>
+    public IReadOnlyList<string> PartitionsBeside(string partition)
+    {
+        var name = Path.GetFileName(partition);
+        var disk = List()
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .FirstOrDefault(d => File.Exists(Path.Combine(_sysRoot, "class/block", d, name, "partition")));
+        if (disk is null)
+        {
+            return [];
+        }
+        return Directory.EnumerateDirectories(Path.Combine(_sysRoot, "class/block", disk))
+            .Where(d => File.Exists(Path.Combine(d, "partition")))
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(p => p != name)
+            .Order(StringComparer.Ordinal)
+            .Select(p => Path.Combine(_devRoot, p))
+            .Where(File.Exists)
+            .ToList();
+    }
+
     /// <summary>The device a RancherOS-style spec names: LABEL=x, UUID=x or a path; null when none matches (yet).</summary>
     public string? Resolve(string spec)
     {

@@ -7,7 +7,7 @@ namespace CorralOS.Init.Storage;
 /// <summary>
 /// Finds the state device (rancher.state.dev: LABEL=, UUID= or a path; waiting up to 30 s with
 /// rancher.state.wait), formats a blank one listed in rancher.state.autoformat, mounts it at /state and binds
-/// the persistent directories. Without a usable device the system runs from RAM, unless
+/// the persistent directories; a RANCHER_BOOT on the same disk holds /boot (<see cref="BootPartition"/>). Without a usable device the system runs from RAM, unless
 /// rancher.state.required is set: then the phase fails and the console becomes a recovery shell.
 /// </summary>
 public sealed class StatePhase : IBootPhase
@@ -89,6 +89,10 @@ public sealed class StatePhase : IBootPhase
         }
         Persistence.BindAll(root);
         context.StateDevice = device;
+        if (BootPartition.MountOver(_devices, device) is { } boot)
+        {
+            context.Warnings.Add(boot);
+        }
         if (done?.Boot2DockerUserData is { } userData)
         {
             formatted += $"{Boot2DockerUserData.Install(userData, root)} boot2docker SSH keys for docker, ";
