@@ -263,3 +263,170 @@ public sealed class BlockDeviceLabelTests : IDisposable
         Assert.False(devices.AnyLabelled(["config-2", "cidata"]));
     }
 }
+
+/// <summary>
+/// A noformat install's RANCHER_BOOT (docs/install.md): PID 1 takes the one on the state's disk and binds its /boot
+/// over /state/boot. Devices are files (or, for the mount, a loop device) under a fake /sys/class/block and /dev.
+/// </summary>
+public sealed class BootPartitionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("corralos-boot-partition-").FullName;
+    private readonly string _sys;
+    private readonly string _dev;
+    private string? _loop;
+    private string? _mounted;
+
+    public BootPartitionTests()
+    {
+        _sys = Path.Combine(_dir, "sys");
+        _dev = Directory.CreateDirectory(Path.Combine(_dir, "dev")).FullName;
+    }
+
+    public void Dispose()
+    {
+        if (_mounted is not null)
+        {
+            Run("umount", _mounted);
+        }
+        if (_loop is not null)
+        {
+            Run("losetup", "-d", _loop);
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static void Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error.Result}");
+    }
+
+    /// <summary>A partition NAME of DISK in the fake sysfs; its device file an ext4 image labelled LABEL (or blank).</summary>
+    private string Partition(string disk, string name, string? label)
+    {
+        Directory.CreateDirectory(Path.Combine(_sys, "class/block", disk));
+        var directory = Directory.CreateDirectory(Path.Combine(_sys, "class/block", disk, name)).FullName;
+        File.WriteAllText(Path.Combine(directory, "partition"), "1\n");
+        var device = Path.Combine(_dev, name);
+        using (var file = File.Create(device))
+        {
+            file.SetLength(8 * 1024 * 1024);
+        }
+        if (label is not null)
+        {
+            Run("/sbin/mkfs.ext4", "-F", "-q", "-L", label, device);
+        }
+        return device;
+    }
+
+    private BlockDevices Devices()
+    {
+        // The disks' own device files, as /dev has them.
+        foreach (var disk in Directory.EnumerateDirectories(Path.Combine(_sys, "class/block")).Select(Path.GetFileName))
+        {
+            File.WriteAllBytes(Path.Combine(_dev, disk!), []);
+        }
+        return new BlockDevices(_sys, _dev);
+    }
+
+    [Fact]
+    public void The_RANCHER_BOOT_beside_the_state_is_found_and_one_on_another_disk_is_not()
+    {
+        Partition("vda", "vda1", BootPartition.Label);
+        Partition("vda", "vda2", "RANCHER_STATE");
+        Partition("vdb", "vdb1", "OTHER");
+        var boot = Partition("vdb", "vdb2", BootPartition.Label);
+        var state = Partition("vdb", "vdb3", "RANCHER_STATE");
+        Partition("vdc", "vdc1", "RANCHER_STATE");
+        var devices = Devices();
+
+        Assert.Equal([Path.Combine(_dev, "vdb1"), boot], devices.PartitionsBeside(state));
+        Assert.Equal(boot, BootPartition.Find(devices, state));
+        Assert.Equal(Path.Combine(_dev, "vda1"), BootPartition.Find(devices, Path.Combine(_dev, "vda2")));
+        // A state with no RANCHER_BOOT on its disk, and a state that is a whole disk: /boot stays on the state.
+        Assert.Null(BootPartition.Find(devices, Path.Combine(_dev, "vdc1")));
+        Assert.Null(BootPartition.MountOver(devices, Path.Combine(_dev, "vdc1"), Path.Combine(_dir, "target"), Path.Combine(_dir, "staging")));
+        Assert.Empty(devices.PartitionsBeside(Path.Combine(_dev, "vdc")));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "target")));
+    }
+
+    [Fact]
+    public void A_RANCHER_BOOT_that_cannot_be_mounted_gives_one_line_and_leaves_the_state_s_boot_alone()
+    {
+        // A file, not a block device: mount(2) refuses it as it would a damaged partition.
+        var boot = Partition("vda", "vda1", BootPartition.Label);
+        var state = Partition("vda", "vda2", "RANCHER_STATE");
+        var target = Directory.CreateDirectory(Path.Combine(_dir, "state-boot")).FullName;
+        File.WriteAllText(Path.Combine(target, "on-the-state"), "");
+
+        var line = BootPartition.MountOver(Devices(), state, target, Path.Combine(_dir, "staging"));
+
+        Assert.NotNull(line);
+        Assert.StartsWith($"cannot use {boot} (RANCHER_BOOT, ext4) for /boot: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("; /boot stays on the state filesystem", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+        Assert.Equal(["on-the-state"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
+        Assert.DoesNotContain(Mounts.Read(), m => m.Target == target);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "staging")));
+    }
+
+    [Fact]
+    public void The_partition_s_boot_directory_is_bound_over_the_target_as_its_only_mount()
+    {
+        // vda1 is a loop device over an ext4 image holding /boot/grub/grub.cfg and a file outside /boot.
+        var device = Partition("vda", "vda1", null);
+        File.Delete(device);
+        var image = Path.Combine(_dir, "boot.img");
+        using (var file = File.Create(image))
+        {
+            file.SetLength(8 * 1024 * 1024);
+        }
+        var tree = Directory.CreateDirectory(Path.Combine(_dir, "tree", "boot", "grub")).FullName;
+        File.WriteAllText(Path.Combine(tree, "grub.cfg"), "menu");
+        File.WriteAllText(Path.Combine(_dir, "tree", "outside-boot"), "");
+        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", BootPartition.Label, "-d", Path.Combine(_dir, "tree"), image);
+        _loop = LoopDevice(image);
+        File.CreateSymbolicLink(device, _loop);
+        var state = Partition("vda", "vda2", "RANCHER_STATE");
+        var target = Directory.CreateDirectory(Path.Combine(_dir, "state-boot")).FullName;
+        var staging = Path.Combine(_dir, "staging");
+
+        var line = BootPartition.MountOver(Devices(), state, target, staging);
+        _mounted = Mounts.IsMountPoint(target) ? target : null;
+
+        Assert.Equal($"{device} (RANCHER_BOOT, ext4) holds /boot: its /boot is bound at {target}", line);
+        Assert.NotNull(_mounted);
+        Assert.Equal("menu", File.ReadAllText(Path.Combine(target, "grub", "grub.cfg")));
+        Assert.False(File.Exists(Path.Combine(target, "outside-boot")));
+        Assert.False(Directory.Exists(staging));
+        Assert.DoesNotContain(Mounts.Read(), m => m.Target == staging);
+        // Written through the bind, it is on the partition.
+        File.WriteAllText(Path.Combine(target, "grub", "grubenv"), "env");
+        Run("umount", target);
+        _mounted = null;
+        Run("losetup", "-d", _loop);
+        _loop = null;
+        var dump = Path.Combine(_dir, "grubenv.out");
+        Run("/sbin/debugfs", "-R", $"dump /boot/grub/grubenv {dump}", image);
+        Assert.Equal("env", File.ReadAllText(dump));
+    }
+
+    private static string LoopDevice(string image)
+    {
+        var info = new ProcessStartInfo("losetup") { ArgumentList = { "--find", "--show", image }, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"losetup --find --show {image}: {error.Result}");
+        return output;
+    }
+}

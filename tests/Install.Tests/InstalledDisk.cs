@@ -23,7 +23,7 @@ public sealed class InstalledDisk : IAsyncDisposable
     private IReadOnlyList<GuestForward> _guestForwards = [];
 
     /// <param name="uefi">OVMF for both boots, else SeaBIOS.</param>
-    /// <param name="installType">`ros install -t`: generic or msdos.</param>
+    /// <param name="installType">`ros install -t`: generic, msdos, or noformat (the test prepares <see cref="Disk"/> first).</param>
     /// <param name="extraCloudConfig">More top-level cloud-config (YAML lines) for the -c file.</param>
     public InstalledDisk(bool uefi, string installType = "generic", string extraCloudConfig = "")
     {
@@ -40,7 +40,12 @@ public sealed class InstalledDisk : IAsyncDisposable
     public string InstallType { get; }
 
     /// <summary>The RANCHER_STATE partition the layout makes.</summary>
-    public string StatePartition => InstallType == "msdos" ? "/dev/vda1" : "/dev/vda3";
+    public string StatePartition => InstallType switch
+    {
+        "msdos" => "/dev/vda1",
+        "noformat" => NoFormatDisk.StatePartition,
+        _ => "/dev/vda3",
+    };
 
     public string Hostname => $"installed-{InstallType}-{(_uefi ? "uefi" : "bios")}";
 

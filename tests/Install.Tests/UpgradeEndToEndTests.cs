@@ -24,7 +24,7 @@ namespace CorralOS.Install.Tests;
 /// </summary>
 public sealed class UpgradeEndToEndTests
 {
-    private const string GuestRegistry = "169.254.169.100:5000";
+    internal const string GuestRegistry = "169.254.169.100:5000";
     private const string StateBoot = "/proc/1/root/state/boot";
     private static readonly TimeSpan s_markGoodTimeout = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan s_upgradeTimeout = TimeSpan.FromMinutes(10);
@@ -126,7 +126,7 @@ public sealed class UpgradeEndToEndTests
     }
 
     /// <summary>The version booted after console offset <paramref name="from"/> is <paramref name="version"/> everywhere it shows, with the install's append.</summary>
-    private static async Task AssertRunningAsync(InstalledDisk disk, string version, int from)
+    internal static async Task AssertRunningAsync(InstalledDisk disk, string version, int from)
     {
         var booting = await disk.Vm.WaitForConsoleAsync(new Regex(@"CorralOS (\S+) booting"), InstalledDisk.BootTimeout, from, Ct);
         Assert.Equal($"CorralOS {version} booting", booting.Value);
@@ -182,7 +182,7 @@ public sealed class UpgradeEndToEndTests
     }
 
     // Loads B's archive into an engine of this process and pushes it with the docker CLI, as a release would be published.
-    private static async Task PushAsync(string archive, string tag, string target)
+    internal static async Task PushAsync(string archive, string tag, string target)
     {
         await using var engine = await TestEngine.StartAsync();
         string[][] steps = [["load", "-i", archive], ["tag", tag, target], ["push", target]];

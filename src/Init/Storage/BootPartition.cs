@@ -39,18 +39,24 @@ public static class BootPartition
         try
         {
             Directory.CreateDirectory(staging);
-            Mounts.Mount(device, staging, fstype, MountFlags.RelAtime);
             try
             {
-                // The bind holds the filesystem; the partition's own mount goes again, so /state/boot is its one
-                // mount, unmounted before /state at shutdown (the reverse of the mount order).
-                var boot = Directory.CreateDirectory(Path.Combine(staging, "boot")).FullName;
-                Directory.CreateDirectory(target);
-                Mounts.Bind(boot, target);
+                Mounts.Mount(device, staging, fstype, MountFlags.RelAtime);
+                try
+                {
+                    // The bind holds the filesystem; the partition's own mount goes again, so /state/boot is its one
+                    // mount, unmounted before /state at shutdown (the reverse of the mount order).
+                    var boot = Directory.CreateDirectory(Path.Combine(staging, "boot")).FullName;
+                    Directory.CreateDirectory(target);
+                    Mounts.Bind(boot, target);
+                }
+                finally
+                {
+                    Mounts.Unmount(staging, detach: true);
+                }
             }
             finally
             {
-                Mounts.Unmount(staging, detach: true);
                 Directory.Delete(staging);
             }
         }
