@@ -7,7 +7,7 @@ namespace CorralOS.Install.Tests;
 
 /// <summary>
 /// The longest collections first (each class is one: the upgrade end-to-end test, about 9 to 14 min under TCG, then the
-/// noformat install's, about 7.5 min), then the others by name. The project runs two collections at a time
+/// noformat install's, 5 to 7.5 min), then the others by name. The project runs two collections at a time
 /// (xunit.runner.json), so the long ones start at once, side by side, and the shorter ones fill in behind them, rather
 /// than a long one starting late and adding its whole time to the project's.
 /// </summary>
