@@ -82,7 +82,7 @@ iso: $(DIST)/corralos.iso
 # end-to-end test (build/upgrade-os.sh): this Makefile's OS image target run again with that version over dist/'s ros
 # and kernel (ros reads its version from the os-release the build writes; no second publish), cached in
 # $(CACHE)/upgrade-os by a hash of its inputs, so a warm cache costs a hash and a copy.
-$(DIST)/upgrade/os.tar: $(DIST)/ros $(DIST)/vmlinuz Makefile $(shell find build images -type f 2>/dev/null) | deps
+$(DIST)/upgrade/os.tar: $(DIST)/ros $(DIST)/vmlinuz $(DIST)/consoles/os-console-debian.tar Makefile $(shell find build images -type f 2>/dev/null) | deps
 	build/upgrade-os.sh
 
 upgrade-os: $(DIST)/upgrade/os.tar

@@ -9,6 +9,9 @@
 # B, the initrd and every other images/os/files.list entry the Makefile builds, and the OS image). The clone's out/
 # and dist/ are only read (out/sysroot and out/modules are linked). B's initrd is compressed faster than dist/initrd
 # (zstd -3): it only has to boot in the test.
+# Also $DIST/upgrade/os-console-debian.tar: A's persistent Debian console image ($DIST/consoles) tagged
+# corralos/os-console-debian:$UPGRADE_VERSION, B's console image for `ros os upgrade --upgrade-console` (same source,
+# another version string; only manifest.json differs, so it is remade each run: an untar and a tar, no cache).
 # Cached in $CACHE/upgrade-os/<key>/, the key being a hash of every input: A's ros and kernel, the build scripts,
 # image recipes and Makefile (file contents), and B's version; a hit costs the hash and a copy. The two newest keys
 # are kept.
@@ -25,13 +28,14 @@ UPGRADE_VERSION=${UPGRADE_VERSION:-$VERSION-b}
 BROKEN_VERSION=${BROKEN_VERSION:-$VERSION-broken}
 UPGRADE_OS=${UPGRADE_OS:-$DIST/upgrade/os.tar}
 BROKEN_OS=${BROKEN_OS:-$(dirname "$UPGRADE_OS")/os-broken.tar}
-for v in OUT DIST CACHE UPGRADE_OS BROKEN_OS; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
+UPGRADE_CONSOLE=${UPGRADE_CONSOLE:-$(dirname "$UPGRADE_OS")/os-console-debian.tar}
+for v in OUT DIST CACHE UPGRADE_OS BROKEN_OS UPGRADE_CONSOLE; do printf -v "$v" %s "$(realpath -m "${!v}")"; done
 # B's own timestamps: fixed, so a commit that changes no input keeps the cache entry.
 export SOURCE_DATE_EPOCH=1764000000
 # shellcheck source=build/common.sh
 . "$ROOT/build/common.sh"
 
-for f in ros vmlinuz; do
+for f in ros vmlinuz consoles/os-console-debian.tar; do
   [[ -s $DIST/$f ]] || { echo "upgrade-os: no $DIST/$f (run 'make')" >&2; exit 1; }
 done
 
@@ -100,3 +104,14 @@ for pair in "os.tar:$UPGRADE_OS" "os-broken.tar:$BROKEN_OS"; do
   mv "$target.tmp" "$target"
   echo "upgrade-os: $target ($(tar -xOf "$target" manifest.json | jq -r '.[0].RepoTags[0]'), $(stat -c %s "$target") bytes)"
 done
+
+# B's console: A's archive with B's tag in manifest.json (written first, as docker save does); the blobs are A's.
+console_work=$(mktemp -d "${TMPDIR:-/tmp}/upgrade-console.XXXXXX")
+tar -xf "$DIST/consoles/os-console-debian.tar" -C "$console_work"
+jq -c --arg tag "corralos/os-console-debian:$UPGRADE_VERSION" '[.[] | .RepoTags = [$tag]]' "$console_work/manifest.json" >"$console_work/manifest.json.new"
+mv "$console_work/manifest.json.new" "$console_work/manifest.json"
+mkdir -p "$(dirname "$UPGRADE_CONSOLE")"
+(cd "$console_work" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" -cf "$UPGRADE_CONSOLE.tmp" manifest.json blobs)
+rm -rf "$console_work"
+mv "$UPGRADE_CONSOLE.tmp" "$UPGRADE_CONSOLE"
+echo "upgrade-os: $UPGRADE_CONSOLE (corralos/os-console-debian:$UPGRADE_VERSION, $(stat -c %s "$UPGRADE_CONSOLE") bytes)"

@@ -21,6 +21,13 @@ public sealed class OsImageSource(EngineClient engine, Progress progress)
             progress.Step($"loading the OS image from {image}");
             return await LoadAsync(image, cancellationToken).ConfigureAwait(false);
         }
+        await PullAsync(image, cancellationToken).ConfigureAwait(false);
+        return image;
+    }
+
+    /// <summary>Pulls <paramref name="image"/> into System Docker (which verifies every digest), a progress line per change.</summary>
+    public async Task PullAsync(string image, CancellationToken cancellationToken = default)
+    {
         progress.Step($"pulling {image}");
         var reported = new Dictionary<string, string>();
         await engine.PullImageAsync(image, p =>
@@ -35,7 +42,6 @@ public sealed class OsImageSource(EngineClient engine, Progress progress)
                 progress.Step($"pull: {(p.Id is null ? "" : p.Id + ": ")}{line}");
             }
         }, cancellationToken).ConfigureAwait(false);
-        return image;
     }
 
     private async Task<string> LoadAsync(string archive, CancellationToken cancellationToken)

@@ -193,6 +193,26 @@ public sealed class InstalledDisk : IAsyncDisposable
         return code == 0 ? output : throw new InvalidOperationException($"ssh '{command}' exited {code}: {output}");
     }
 
+    /// <summary>Runs a command over SSH as rancher with <paramref name="inputFile"/> as its standard input; its output, or an exception.</summary>
+    public async Task<string> SshWithInputAsync(string command, string inputFile)
+    {
+        var start = new ProcessStartInfo("ssh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in SshArguments(command, connectTimeout: true))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var ssh = Process.Start(start) ?? throw new InvalidOperationException("ssh did not start");
+        var output = ssh.StandardOutput.ReadToEndAsync(Ct);
+        var errors = ssh.StandardError.ReadToEndAsync(Ct);
+        await using (var input = File.OpenRead(inputFile))
+        {
+            await input.CopyToAsync(ssh.StandardInput.BaseStream, Ct);
+        }
+        ssh.StandardInput.Close();
+        await ssh.WaitForExitAsync(Ct);
+        return ssh.ExitCode == 0 ? await output : throw new InvalidOperationException($"ssh '{command}' < {inputFile} exited {ssh.ExitCode}: {await output}{await errors}");
+    }
+
     /// <summary>Runs a command over SSH that reboots the guest at its end: its exit code (255 when the reboot cut the session) and output.</summary>
     public Task<(int Code, string Output)> SshUntilRebootAsync(string command) =>
         Tools.RunAsync("ssh", SshArguments(command, connectTimeout: false), Ct);

@@ -71,19 +71,34 @@ public sealed class UpgradeEndToEndTests
         Log(clock, "power cut during the pull: A booted");
 
         // While B's files are written (each goes to NAME-B.tmp, flushed, then renamed): grubenv does not name B yet.
-        cut = await disk.CutPowerWhenAsync(upgradeToB, new Regex($@"^upgrade: writing /boot/initrd-{Regex.Escape(b)} \("), s_upgradeTimeout);
+        // With --upgrade-console, which the default console does not need: it is in every version's initrd.
+        cut = await disk.CutPowerWhenAsync(upgradeToB.Replace(" -f ", " --upgrade-console -f ", StringComparison.Ordinal),
+            new Regex($@"^upgrade: writing /boot/initrd-{Regex.Escape(b)} \("), s_upgradeTimeout);
         Assert.Contains("upgrade: pull: ", cut, StringComparison.Ordinal);
+        Assert.Contains("upgrade: --upgrade-console: console default is in every version's initrd; nothing to stage", cut, StringComparison.Ordinal);
         await disk.BootAsync();
         await AssertRunningAsync(disk, a, from: 0);
         Assert.Equal(BootChoice.Installed(a), await AssertBootFilesConsistentAsync(disk, a));
         await AssertKeptAsync(disk);
         Log(clock, "power cut while writing B's initrd: A booted");
 
+        // From here the persistent Debian console is chosen, with A's image staged (as `ros console enable debian`
+        // copies it from the ISO) but never run on A. The upgrade to B is without --upgrade-console: B's catalog asks
+        // for B's console image, which nobody staged, so B keeps A's (not the default console).
+        var consoleA = $"corralos/os-console-debian:{a}";
+        await disk.SshWithInputAsync("sudo mkdir -p /var/lib/rancher/images && sudo tee /var/lib/rancher/images/os-console-debian.tar >/dev/null",
+            RepoPaths.RequireFile(Path.Combine(RepoPaths.Dist, "consoles", "os-console-debian.tar")));
+        await disk.SshAsync("sudo ros config set rancher.console debian && sync");
+
         // Right after the upgrade said B boots next (grubenv written): B boots, even though the guest never synced.
         cut = await disk.CutPowerWhenAsync(upgradeToB, new Regex($"^upgrade: CorralOS {Regex.Escape(b)} boots once at the next boot"), s_upgradeTimeout);
         Assert.Contains($"upgrade: writing /boot/initrd-{b} (", cut, StringComparison.Ordinal);
         await disk.BootAsync();
         await AssertRunningAsync(disk, b, from: 0);
+        await disk.Vm.WaitForConsoleAsync($"service console: corralos/os-console-debian:{b} is not staged; console debian keeps {consoleA} (ros os upgrade --upgrade-console upgrades it)", s_shownBeforeLogin, 0, Ct);
+        await AssertConsoleAsync(disk, consoleA);
+        // What --upgrade-console will keep (/etc) and replace (/usr) later.
+        await disk.SshAsync("echo etc-kept | sudo tee /etc/upgrade-console-keep >/dev/null && echo usr-replaced | sudo tee /usr/local/upgrade-console-replaced >/dev/null && sync");
         await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, 0, Ct);
         Assert.Equal(new BootChoice(b, a, null, 0, null), await AssertBootFilesConsistentAsync(disk, b));
         await AssertKeptAsync(disk);
@@ -108,15 +123,31 @@ public sealed class UpgradeEndToEndTests
         await AssertRunningAsync(disk, a, fallback.End);
         Assert.Equal(new BootChoice(a, null, null, 0, c), await AssertBootFilesConsistentAsync(disk, a));
         await AssertKeptAsync(disk);
+        // A's own console image is staged: A runs it, on the console's volumes as B left them.
+        await AssertConsoleAsync(disk, consoleA);
+        Assert.Equal("etc-kept\nusr-replaced", (await disk.SshAsync("cat /etc/upgrade-console-keep /usr/local/upgrade-console-replaced")).Trim());
         Log(clock, "power cut after the upgrade to C deleted B: C panicked, A booted");
 
-        // A -> B again; this time `ros os upgrade -f` reboots by itself (the SSH session ends with the guest).
+        // A -> B again, with --upgrade-console: B's console image is pulled from the OS image's registry and staged
+        // before any boot file is written; this time `ros os upgrade -f` reboots by itself (the SSH session ends with
+        // the guest). B's first boot gives the console's /usr and /var volumes B's image's content and keeps /etc.
+        var consoleB = $"corralos/os-console-debian:{b}";
+        await PushAsync(UpgradeOsImage.LocateConsole(archive), consoleB, $"{registry.Host}/corralos/os-console-debian:{b}");
         var from = disk.Vm.Console.Length;
-        var (_, again) = await disk.SshUntilRebootAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{b} -f 2>&1");
+        var (_, again) = await disk.SshUntilRebootAsync($"sudo ros os upgrade -i {GuestRegistry}/corralos/os:{b} --upgrade-console -f 2>&1");
+        Assert.Contains($"upgrade: pulling {GuestRegistry}/corralos/os-console-debian:{b}", again, StringComparison.Ordinal);
+        var staged = $"upgrade: console debian: staged {consoleB} as /var/lib/rancher/images/os-console-debian.tar";
+        Assert.Contains(staged, again, StringComparison.Ordinal);
+        Assert.True(again.IndexOf(staged, StringComparison.Ordinal) < again.IndexOf("upgrade: writing /boot/", StringComparison.Ordinal), again);
         Assert.Contains($"upgrade: CorralOS {b} boots once at the next boot", again, StringComparison.Ordinal);
         Assert.Contains($"upgrade: deleted /boot/initrd-{c}", again, StringComparison.Ordinal);
         await disk.WaitForSshAsync(from);
         await AssertRunningAsync(disk, b, from);
+        await disk.Vm.WaitForConsoleAsync($"service console: upgraded to {consoleB}: console-debian-usr, console-debian-var start again from it; the others are kept", s_shownBeforeLogin, from, Ct);
+        await AssertConsoleAsync(disk, consoleB);
+        Assert.Equal("etc-kept", (await disk.SshAsync("cat /etc/upgrade-console-keep")).Trim());
+        Assert.Equal("replaced", (await disk.SshAsync("[ -e /usr/local/upgrade-console-replaced ] && echo kept || echo replaced")).Trim());
+        Assert.Equal("absent", (await disk.SshAsync("[ -e /var/lib/rancher/console-upgrade ] && echo present || echo absent")).Trim());
         await disk.Vm.WaitForConsoleAsync($"init: CorralOS {b} marked good: it boots by default from now on ({a} is the rollback)", s_markGoodTimeout, from, Ct);
         Assert.Equal(new BootChoice(b, a, null, 0, null), await AssertBootFilesConsistentAsync(disk, b));
         Assert.Equal(OsFileNames.SelectMany(n => new[] { $"{n}-{a}", $"{n}-{b}" }).Order(StringComparer.Ordinal),
@@ -172,6 +203,14 @@ public sealed class UpgradeEndToEndTests
     private static void Log(System.Diagnostics.Stopwatch clock, string what) =>
         TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed:mm\\:ss} {what}");
 
+    /// <summary>The Debian console runs (sshd answered in it) on <paramref name="image"/>.</summary>
+    private static async Task AssertConsoleAsync(InstalledDisk disk, string image)
+    {
+        Assert.Contains("current debian", await disk.SshAsync("sudo ros console list"), StringComparison.Ordinal);
+        Assert.Equal(image, (await disk.SshAsync("sudo system-docker inspect --format '{{.Config.Image}}' console")).Trim());
+        Assert.Contains("Debian", await disk.SshAsync("cat /usr/lib/os-release"), StringComparison.Ordinal);
+    }
+
     private static async Task AssertKeptAsync(InstalledDisk disk)
     {
         Assert.Equal(disk.Hostname, (await disk.SshAsync("hostname")).Trim());
@@ -201,6 +240,10 @@ internal static class UpgradeOsImage
         Read(Environment.GetEnvironmentVariable("CORRALOS_UPGRADE_OS") is { Length: > 0 } set
             ? set
             : Path.Combine(RepoPaths.Dist, "upgrade", "os.tar"));
+
+    /// <summary>B's Debian console image (corralos/os-console-debian:B), beside B's OS image.</summary>
+    public static string LocateConsole(string upgradeArchive) =>
+        RepoPaths.RequireFile(Path.Combine(Path.GetDirectoryName(upgradeArchive)!, "os-console-debian.tar"));
 
     public static (string Archive, string Version) LocateBroken(string upgradeArchive) =>
         Read(Path.Combine(Path.GetDirectoryName(upgradeArchive)!, "os-broken.tar"));

@@ -3,6 +3,7 @@ using CorralOS.Config;
 using CorralOS.Engine.Client;
 using CorralOS.Init.Storage;
 using CorralOS.Install;
+using CorralOS.Services;
 
 namespace CorralOS.Cli.Applets;
 
@@ -56,10 +57,16 @@ internal static class OsUpgradeCommands
         var noReboot = new Option<bool>("--no-reboot") { Description = "Do not reboot when done" };
         var stage = new Option<bool>("--stage", "-s") { Description = "Only pull the image; change nothing on disk" };
         var append = new Option<string?>("--append", "-a") { Description = "New kernel arguments for /boot/append (default: keep the installed ones)" };
+        var upgradeConsole = new Option<bool>("--upgrade-console")
+        {
+            Description = "Also upgrade a persistent console (rancher.console, e.g. debian): stage the new version's console image first "
+                + "(from the OS image's registry); at its first boot the console's /usr and /var start again from it, /etc and /root are kept. "
+                + "Without it a persistent console keeps its image. The default console needs nothing (it is in every version)",
+        };
         var installer = new Option<bool>(InstallerContainer.InstallerFlag) { Description = "Write the boot files (inside the OS image)", Hidden = true };
         var bootRoot = new Option<string>("--boot-root") { Description = "The filesystem holding /boot", Hidden = true, DefaultValueFactory = _ => Persistence.StateMount };
         var running = new Option<string?>("--running") { Description = "The running version", Hidden = true };
-        foreach (var option in new Option[] { image, force, noReboot, stage, append, installer, bootRoot, running })
+        foreach (var option in new Option[] { image, force, noReboot, stage, append, upgradeConsole, installer, bootRoot, running })
         {
             upgrade.Options.Add(option);
         }
@@ -86,10 +93,23 @@ internal static class OsUpgradeCommands
             }
             using var engine = new EngineClient(Environment.GetEnvironmentVariable("SYSTEM_DOCKER_HOST") is { Length: > 0 } host ? host : EngineClient.SystemDockerHost);
             var osImage = await new OsImageSource(engine, progress).PrepareAsync(reference, cancellationToken);
+            // Staged before any boot file is written: a console image that cannot be had fails the upgrade, disk untouched.
+            var console = parse.GetValue(upgradeConsole) ? await new ConsoleUpgradeStaging(parse, engine, progress).StageAsync(reference, osImage, cancellationToken) : null;
             if (parse.GetValue(stage))
             {
                 progress.Step($"staged {osImage}; nothing changed on disk");
                 return 0;
+            }
+            // The new version's first boot gives the console's /usr and /var the new image's (or, without the flag, a
+            // mark left by an earlier upgrade is dropped: the console stays as it is).
+            var configRoot = ConfigRoot.Paths(null).Root;
+            if (console is null)
+            {
+                PersistentConsoleImage.RemoveUpgradeMarker(configRoot);
+            }
+            else
+            {
+                PersistentConsoleImage.WriteUpgradeMarker(configRoot, console);
             }
             progress.Step($"writing the boot files with {osImage}");
             await using var stdout = new TextWriterStream(output);

@@ -21,6 +21,9 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// <summary>User Docker, there for the console's users: left out with the console under rancher.init_shell.</summary>
     public const string UserDockerService = "docker";
 
+    /// <summary>A persistent console's image for this version (nothing holds it) and the staged one it runs instead.</summary>
+    private (string Wanted, string Kept)? _keptConsoleImage;
+
     /// <summary>What came up (the started service names) and the services that did not (each with why).</summary>
     public async Task<ServicesUp> UpAsync(CancellationToken cancellationToken)
     {
@@ -32,10 +35,13 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         var manager = new ServiceManager(scope => scope == ServiceScope.System ? systemDocker : userDocker, log: line => console.Info("service " + line));
 
         // Each service's system image is loaded from the initrd (or the staged images) when that service converges (a failed load is its failure).
-        var images = new InitrdImages(
-            SystemImageIndex.Read([paths.SystemImages, paths.StagedImages], problem => console.Info($"system-docker: {problem}")),
-            line => console.Info("system-docker: " + line));
+        var index = SystemImageIndex.Read([paths.SystemImages, paths.StagedImages], problem => console.Info($"system-docker: {problem}"));
+        var images = new InitrdImages(index, line => console.Info("system-docker: " + line));
         var services = await LoadAsync(http, cancellationToken);
+        if (!withoutConsole && services.FirstOrDefault(PersistentConsoleImage.IsPersistent) is { Image: { } wanted } persistent)
+        {
+            await ChoosePersistentConsoleImageAsync(systemDocker, index, persistent, wanted, cancellationToken);
+        }
         var report = await manager.UpAsync(services, new UpOptions { Reload = ct => LoadAsync(http, ct), LocalImages = images }, cancellationToken);
         foreach (var (service, problem) in report.Failures.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
@@ -46,6 +52,46 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         console.Info($"services: {started.Count} started, {report.Failures.Count} failed in {clock.ElapsedMilliseconds} ms");
         await RestartConfiguredAsync(manager, http, cancellationToken);
         return new ServicesUp(started, failed.Select(f => $"service {f.Key}: {f.Value}").ToList());
+    }
+
+    /// <summary>
+    /// A persistent console whose image for this version nothing holds (`ros os upgrade` without --upgrade-console
+    /// staged none) keeps the image of the same console that is staged, e.g. the previous version's, instead of
+    /// failing over to the default console; and the first boot after `ros os upgrade --upgrade-console` gets the
+    /// console's /usr and /var volumes anew from the new image (<see cref="PersistentConsoleImage"/>).
+    /// </summary>
+    private async Task ChoosePersistentConsoleImageAsync(EngineClient systemDocker, SystemImageIndex index, ServiceDefinition persistent, string wanted, CancellationToken cancellationToken)
+    {
+        if (!index.Images.Contains(wanted, StringComparer.Ordinal) && await systemDocker.InspectImageAsync(wanted, cancellationToken) is null
+            && PersistentConsoleImage.Kept(wanted, index.Images) is { } kept)
+        {
+            _keptConsoleImage = (wanted, kept);
+            persistent.Image = kept;
+            console.Info($"service console: {wanted} is not staged; console {persistent.Rancher.ConsoleName} keeps {kept} (ros os upgrade --upgrade-console upgrades it)");
+            return;
+        }
+        if (PersistentConsoleImage.ReadUpgradeMarker("/") is not { } marked || marked != wanted)
+        {
+            // No upgrade of the console asked for, or one for another version (that version did not boot): left for it.
+            return;
+        }
+        // Before any container exists (System Docker's containers are on the RAM root): nothing uses the volumes. The
+        // engine keeps no volume state beyond its directories, so they are removed there.
+        var volumes = new Engine.Volumes.VolumeStore(Path.Combine(paths.DataRoot, "volumes"));
+        var replaced = PersistentConsoleImage.ReplacedVolumes(persistent).Where(volumes.Exists).ToList();
+        try
+        {
+            foreach (var volume in replaced)
+            {
+                volumes.Remove(volume);
+            }
+            PersistentConsoleImage.RemoveUpgradeMarker("/");
+            console.Info($"service console: upgraded to {persistent.Image}: {(replaced.Count == 0 ? "no volumes to replace" : string.Join(", ", replaced) + " start again from it")}; the others are kept");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Info($"service console: the upgrade of its volumes to {persistent.Image} failed: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -146,6 +192,13 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         foreach (var problem in project.Errors)
         {
             console.Info($"services: {problem}");
+        }
+        if (_keptConsoleImage is var (wanted, kept))
+        {
+            foreach (var service in project.Services.Where(s => s.Name == ConsoleService && s.Image == wanted))
+            {
+                service.Image = kept;
+            }
         }
         return withoutConsole ? project.Services.Where(s => s.Name is not (ConsoleService or UserDockerService)).ToList() : project.Services;
     }
