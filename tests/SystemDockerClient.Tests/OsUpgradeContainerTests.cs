@@ -53,6 +53,40 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
         Assert.Equal($"os: CorralOS {NewVersion} will not be tried; 1.0 stays the default\n", rollback.Output);
     }
 
+    [Fact]
+    public async Task Upgrade_console_with_a_persistent_console_it_cannot_stage_fails_in_one_line_before_writing_anything()
+    {
+        var state = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
+        // The config root: the shipped catalog and rancher.console: debian, with no console image staged.
+        var root = Path.Combine(_dir, "root");
+        var catalog = Path.Combine(Testing.RepoPaths.Root, "images", "services");
+        foreach (var file in Directory.GetFiles(catalog, "*.yml", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(root, "usr/share/ros/services", Path.GetRelativePath(catalog, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Directory.CreateDirectory(Path.Combine(root, "var/lib/rancher/conf"));
+        File.WriteAllText(Path.Combine(root, "usr/share/ros/os-config.yml"), "rancher:\n  environment:\n    VERSION: \"1.0\"\n  services: {}\n");
+        File.WriteAllText(Path.Combine(root, "var/lib/rancher/conf/cloud-config.yml"), "rancher:\n  console: debian\n");
+
+        var archive = Path.Combine(_dir, "os.tar");
+        File.WriteAllBytes(archive, TestImage.Tar(OsImage().DockerSaveFiles()));
+        var result = await client.RunAsync(ClientEngine.Ros, ["os", "upgrade", "-i", archive, "--upgrade-console", "-f", "--no-reboot"], null,
+            new Dictionary<string, string> { ["CORRALOS_BOOT_ROOT"] = state, ["CORRALOS_CONFIG_ROOT"] = root });
+
+        // An OS image archive names no registry, and no boot medium holds B's console: one line, nothing written.
+        Assert.Equal(1, result.Exit);
+        Assert.StartsWith($"ros: --upgrade-console: corralos/os-console-debian:{NewVersion} is not staged, an OS image archive names no registry to pull it from, and ",
+            result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.Contains($"upgrade: loaded corralos/os:{NewVersion}\n", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("upgrade: writing", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(state));
+        Assert.False(File.Exists(Path.Combine(root, "var/lib/rancher/console-upgrade")));
+        Assert.False(Directory.Exists(Path.Combine(root, "var/lib/rancher/images")) && Directory.GetFiles(Path.Combine(root, "var/lib/rancher/images")).Length > 0);
+    }
+
     // The container runs the published NativeAOT ros of dist/ (or $CORRALOS_DIST), as the real OS image holds: the ros
     // built beside these tests needs the .NET runtime, which os-base has not.
     private static string ContainerRos => Testing.RepoPaths.RequireFile(Testing.RepoPaths.Ros);

@@ -66,6 +66,18 @@ internal sealed class ConsoleUpgradeStaging(ParseResult parse, EngineClient engi
                 output.Flush(flushToDisk: true);
             }
             File.Move(temporary, file, overwrite: true);
+            // The next boot loads it from the archive: System Docker's store is in RAM, which the OS image fills too.
+            foreach (var name in new[] { target, source }.Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    await engine.RemoveImageAsync(name, force: false, cancellationToken);
+                }
+                catch (EngineApiException e)
+                {
+                    progress.Step($"warning: {name} stays in System Docker until the reboot: {e.Message}");
+                }
+            }
         }
         catch (Exception e) when (e is EngineApiException or HttpRequestException)
         {
@@ -81,9 +93,9 @@ internal sealed class ConsoleUpgradeStaging(ParseResult parse, EngineClient engi
         {
             medium = BootMedium.Mount();
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            throw new InstallException($"--upgrade-console: {target} is not staged, an OS image archive names no registry to pull it from, and {e.Message}");
+            throw new InstallException($"--upgrade-console: {target} is not staged, an OS image archive names no registry to pull it from, and there is no boot medium (ISO9660 volume {BootMedium.VolumeLabel})");
         }
         using (medium)
         {
