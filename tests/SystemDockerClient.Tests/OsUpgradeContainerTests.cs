@@ -76,7 +76,7 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
             new Dictionary<string, string> { ["CORRALOS_BOOT_ROOT"] = state, ["CORRALOS_CONFIG_ROOT"] = root });
 
         // An OS image archive names no registry, and no boot medium holds B's console: one line, nothing written.
-        Assert.Equal(1, result.Exit);
+        Assert.True(result.Exit == 1, result.Output + result.Error);
         Assert.StartsWith($"ros: --upgrade-console: corralos/os-console-debian:{NewVersion} is not staged, an OS image archive names no registry to pull it from, and ",
             result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.TrimEnd('\n').Split('\n'));

@@ -62,12 +62,15 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
     /// </summary>
     private async Task ChoosePersistentConsoleImageAsync(EngineClient systemDocker, SystemImageIndex index, ServiceDefinition persistent, string wanted, CancellationToken cancellationToken)
     {
-        if (!index.Images.Contains(wanted, StringComparer.Ordinal) && await systemDocker.InspectImageAsync(wanted, cancellationToken) is null
-            && PersistentConsoleImage.Kept(wanted, index.Images) is { } kept)
+        if (!index.Images.Contains(wanted, StringComparer.Ordinal) && await systemDocker.InspectImageAsync(wanted, cancellationToken) is null)
         {
-            _keptConsoleImage = (wanted, kept);
-            persistent.Image = kept;
-            console.Info($"service console: {wanted} is not staged; console {persistent.Rancher.ConsoleName} keeps {kept} (ros os upgrade --upgrade-console upgrades it)");
+            if (PersistentConsoleImage.Kept(wanted, index.Images) is { } kept)
+            {
+                _keptConsoleImage = (wanted, kept);
+                persistent.Image = kept;
+                console.Info($"service console: {wanted} is not staged; console {persistent.Rancher.ConsoleName} keeps {kept} (ros os upgrade --upgrade-console upgrades it)");
+            }
+            // Else it is pulled, or the default console runs (FallBackToDefaultConsoleAsync): the volumes wait for it.
             return;
         }
         if (PersistentConsoleImage.ReadUpgradeMarker("/") is not { } marked || marked != wanted)
@@ -193,11 +196,11 @@ public sealed class SystemServices(BootConsole console, ConfigPaths configPaths,
         {
             console.Info($"services: {problem}");
         }
-        if (_keptConsoleImage is var (wanted, kept))
+        if (_keptConsoleImage is { } choice)
         {
-            foreach (var service in project.Services.Where(s => s.Name == ConsoleService && s.Image == wanted))
+            foreach (var service in project.Services.Where(s => s.Name == ConsoleService && s.Image == choice.Wanted))
             {
-                service.Image = kept;
+                service.Image = choice.Kept;
             }
         }
         return withoutConsole ? project.Services.Where(s => s.Name is not (ConsoleService or UserDockerService)).ToList() : project.Services;
