@@ -22,14 +22,7 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
     [Fact]
     public async Task The_new_image_writes_its_version_beside_the_installed_one_and_grubenv_tries_it_once()
     {
-        var state = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
-        var installed = Directory.CreateDirectory(Path.Combine(_dir, "installed")).FullName;
-        File.WriteAllText(Path.Combine(installed, "files.list"), "vmlinuz\ninitrd\n");
-        File.WriteAllText(Path.Combine(installed, "version"), "1.0\n");
-        File.WriteAllText(Path.Combine(installed, "vmlinuz"), "old kernel");
-        File.WriteAllText(Path.Combine(installed, "initrd"), "old initrd");
-        File.Copy(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg"), Path.Combine(installed, "grub.cfg"));
-        BootFiles.Write(state, OsVersionFiles.Read(installed), "console=ttyS1", new Progress(TextWriter.Null));
+        var state = InstallOldVersion();
 
         var archive = Path.Combine(_dir, "os.tar");
         File.WriteAllBytes(archive, TestImage.Tar(OsImage().DockerSaveFiles()));
@@ -56,7 +49,9 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
     [Fact]
     public async Task Upgrade_console_with_a_persistent_console_it_cannot_stage_fails_in_one_line_before_writing_anything()
     {
-        var state = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
+        var state = InstallOldVersion();
+        string[] Listing() => [.. Directory.GetFiles(state, "*", SearchOption.AllDirectories).Select(f => $"{f} {File.ReadAllText(f).GetHashCode(StringComparison.Ordinal)}").Order(StringComparer.Ordinal)];
+        var before = Listing();
         // The config root: the shipped catalog and rancher.console: debian, with no console image staged.
         var root = Path.Combine(_dir, "root");
         var catalog = Path.Combine(Testing.RepoPaths.Root, "images", "services");
@@ -82,9 +77,23 @@ public sealed class OsUpgradeContainerTests(ClientEngine client) : IClassFixture
         Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
         Assert.Contains($"upgrade: loaded corralos/os:{NewVersion}\n", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("upgrade: writing", result.Output, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(state));
+        Assert.Equal(before, Listing());
         Assert.False(File.Exists(Path.Combine(root, "var/lib/rancher/console-upgrade")));
         Assert.False(Directory.Exists(Path.Combine(root, "var/lib/rancher/images")) && Directory.GetFiles(Path.Combine(root, "var/lib/rancher/images")).Length > 0);
+    }
+
+    /// <summary>A state filesystem with version 1.0 installed (its /boot).</summary>
+    private string InstallOldVersion()
+    {
+        var state = Directory.CreateDirectory(Path.Combine(_dir, "state")).FullName;
+        var installed = Directory.CreateDirectory(Path.Combine(_dir, "installed")).FullName;
+        File.WriteAllText(Path.Combine(installed, "files.list"), "vmlinuz\ninitrd\n");
+        File.WriteAllText(Path.Combine(installed, "version"), "1.0\n");
+        File.WriteAllText(Path.Combine(installed, "vmlinuz"), "old kernel");
+        File.WriteAllText(Path.Combine(installed, "initrd"), "old initrd");
+        File.Copy(Path.Combine(Testing.RepoPaths.Root, "images", "os", "grub.cfg"), Path.Combine(installed, "grub.cfg"));
+        BootFiles.Write(state, OsVersionFiles.Read(installed), "console=ttyS1", new Progress(TextWriter.Null));
+        return state;
     }
 
     // The container runs the published NativeAOT ros of dist/ (or $CORRALOS_DIST), as the real OS image holds: the ros
