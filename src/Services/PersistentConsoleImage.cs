@@ -83,19 +83,8 @@ public static class PersistentConsoleImage
         return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } image ? image : null : null;
     }
 
-    /// <summary>Marks <paramref name="image"/> for its first boot (temporary file, flushed, renamed).</summary>
-    public static void WriteUpgradeMarker(string root, string image)
-    {
-        var path = MarkerPath(root);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(System.Text.Encoding.UTF8.GetBytes(image + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Marks <paramref name="image"/> for its first boot (replaced whole, durably).</summary>
+    public static void WriteUpgradeMarker(string root, string image) => Linux.AtomicFile.Write(MarkerPath(root), image + "\n");
 
     public static void RemoveUpgradeMarker(string root)
     {
