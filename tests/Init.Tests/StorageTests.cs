@@ -19,7 +19,8 @@ public sealed class StorageTests : IDisposable
         return path;
     }
 
-    private static void Run(string file, params string[] args)
+    /// <summary>Runs a host tool; asserts it exited 0 (its stderr in the message). Shared by the classes of this file.</summary>
+    internal static void Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -286,27 +287,13 @@ public sealed class BootPartitionTests : IDisposable
     {
         if (_mounted is not null)
         {
-            Run("umount", _mounted);
+            StorageTests.Run("umount", _mounted);
         }
         if (_loop is not null)
         {
-            Run("losetup", "-d", _loop);
+            StorageTests.Run("losetup", "-d", _loop);
         }
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error.Result}");
     }
 
     /// <summary>A partition NAME of DISK in the fake sysfs; its device file an ext4 image labelled LABEL (or blank).</summary>
@@ -322,7 +309,7 @@ public sealed class BootPartitionTests : IDisposable
         }
         if (label is not null)
         {
-            Run("/sbin/mkfs.ext4", "-F", "-q", "-L", label, device);
+            StorageTests.Run("/sbin/mkfs.ext4", "-F", "-q", "-L", label, device);
         }
         return device;
     }
@@ -392,7 +379,7 @@ public sealed class BootPartitionTests : IDisposable
         var tree = Directory.CreateDirectory(Path.Combine(_dir, "tree", "boot", "grub")).FullName;
         File.WriteAllText(Path.Combine(tree, "grub.cfg"), "menu");
         File.WriteAllText(Path.Combine(_dir, "tree", "outside-boot"), "");
-        Run("/sbin/mkfs.ext4", "-F", "-q", "-L", BootPartition.Label, "-d", Path.Combine(_dir, "tree"), image);
+        StorageTests.Run("/sbin/mkfs.ext4", "-F", "-q", "-L", BootPartition.Label, "-d", Path.Combine(_dir, "tree"), image);
         _loop = LoopDevice(image);
         File.CreateSymbolicLink(device, _loop);
         var state = Partition("vda", "vda2", "RANCHER_STATE");
@@ -410,12 +397,12 @@ public sealed class BootPartitionTests : IDisposable
         Assert.DoesNotContain(Mounts.Read(), m => m.Target == staging);
         // Written through the bind, it is on the partition.
         File.WriteAllText(Path.Combine(target, "grub", "grubenv"), "env");
-        Run("umount", target);
+        StorageTests.Run("umount", target);
         _mounted = null;
-        Run("losetup", "-d", _loop);
+        StorageTests.Run("losetup", "-d", _loop);
         _loop = null;
         var dump = Path.Combine(_dir, "grubenv.out");
-        Run("/sbin/debugfs", "-R", $"dump /boot/grub/grubenv {dump}", image);
+        StorageTests.Run("/sbin/debugfs", "-R", $"dump /boot/grub/grubenv {dump}", image);
         Assert.Equal("env", File.ReadAllText(dump));
     }
 
