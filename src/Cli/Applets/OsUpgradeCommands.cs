@@ -51,7 +51,7 @@ internal static class OsUpgradeCommands
 
     public static Command Upgrade()
     {
-        var upgrade = new Command("upgrade", "Write a new OS version beside the running one and boot it once; it stays if it reaches started");
+        var upgrade = new Command("upgrade", "Write a new OS version beside the running one and boot it once; it stays if it reaches started with its health checks passed, else the machine reboots into the running version");
         var image = new Option<string?>("--image", "-i") { Description = "The OS image to upgrade to (registry reference or docker save archive; default: the last of the release index)" };
         var force = new Option<bool>("--force", "-f") { Description = "Do not ask before upgrading or rebooting" };
         var noReboot = new Option<bool>("--no-reboot") { Description = "Do not reboot when done" };
