@@ -36,10 +36,13 @@ internal sealed class ConsoleUpgradeStaging(ParseResult parse, EngineClient engi
             progress.Step($"console {name}: {target} is staged ({archive})");
             return target;
         }
-        var file = Path.Combine(staged, PersistentConsoleImage.Repository(target).Split('/')[^1] + ".tar");
+        var file = Path.Combine(staged, BootMediumArchive.FileName(target));
         if (File.Exists(reference))
         {
-            CopyFromBootMedium(target, file);
+            // An OS image archive names no registry: the boot medium's consoles/NAME.tar, when it is the new version's.
+            progress.Step($"copying {target} from the boot medium");
+            _ = BootMediumArchive.TryCopy(target, "consoles", staged, source => ImageArchive.Tag(source) == target, out var why)
+                ?? throw new InstallException($"--upgrade-console: {target} is not staged, an OS image archive names no registry to pull it from, and {why}");
         }
         else
         {
@@ -82,32 +85,6 @@ internal sealed class ConsoleUpgradeStaging(ParseResult parse, EngineClient engi
         catch (Exception e) when (e is EngineApiException or HttpRequestException)
         {
             throw new InstallException($"--upgrade-console: cannot pull {source}: {e.Message}");
-        }
-    }
-
-    /// <summary>An OS image archive names no registry: the boot medium's consoles/NAME.tar, when it is the new version's.</summary>
-    private void CopyFromBootMedium(string target, string file)
-    {
-        BootMedium medium;
-        try
-        {
-            medium = BootMedium.Mount();
-        }
-        catch (IOException)
-        {
-            throw new InstallException($"--upgrade-console: {target} is not staged, an OS image archive names no registry to pull it from, and there is no boot medium (ISO9660 volume {BootMedium.VolumeLabel})");
-        }
-        using (medium)
-        {
-            var source = Path.Combine(medium.MountPoint, "consoles", Path.GetFileName(file));
-            if (!File.Exists(source) || ImageArchive.Tag(source) != target)
-            {
-                throw new InstallException($"--upgrade-console: {target} is not staged, an OS image archive names no registry to pull it from, and the boot medium {medium.Device} has no /consoles/{Path.GetFileName(file)} holding it");
-            }
-            progress.Step($"copying {target} from {medium.Device}");
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.Copy(source, file + ".partial", overwrite: true);
-            File.Move(file + ".partial", file, overwrite: true);
         }
     }
 }

@@ -1,6 +1,5 @@
 using CorralOS.Compose;
 using CorralOS.Init.SystemDocker;
-using CorralOS.Install;
 using CorralOS.Services;
 
 namespace CorralOS.Cli.Applets;
@@ -25,10 +24,17 @@ internal sealed class MediumImageStaging(ServiceContext ctx, string mediumFolder
         var engine = ctx.Engine(ServiceScope.System);
         var staged = Path.Combine(ctx.Paths.Root, SystemDockerPaths.StagedImagesDirectory.TrimStart('/'));
         var index = SystemImageIndex.Read([Path.Combine(ctx.Paths.Root, ServiceContext.SystemImagesDirectory), staged], problem => ctx.Error.WriteLine($"warning: {problem}"));
-        if (index.ArchiveOf(image) is null && CopyFromBootMedium(image, staged) is { } copied)
+        if (index.ArchiveOf(image) is null)
         {
-            ctx.WriteLine($"staged {image} from the boot medium as {copied}");
-            index = SystemImageIndex.Read([staged]);
+            if (BootMediumArchive.TryCopy(image, mediumFolder, staged, accept: null, out var why) is { } copied)
+            {
+                ctx.WriteLine($"staged {image} from the boot medium as {copied}");
+                index = SystemImageIndex.Read([staged]);
+            }
+            else
+            {
+                ctx.Error.WriteLine($"warning: {image}: {why}");
+            }
         }
         if (index.ArchiveOf(image) is not null)
         {
@@ -36,37 +42,5 @@ internal sealed class MediumImageStaging(ServiceContext ctx, string mediumFolder
             return;
         }
         await new ImageStager(ctx.Engine, ctx.WriteLine).StageAsync([service], cancellationToken);
-    }
-
-    /// <summary>The archive's path in <paramref name="staged"/> once copied, or null when no boot medium has it.</summary>
-    private string? CopyFromBootMedium(string image, string staged)
-    {
-        // corralos/os-console-debian:1.2.3 -> os-console-debian.tar
-        var name = image.Split(':')[0].Split('/')[^1] + ".tar";
-        BootMedium medium;
-        try
-        {
-            medium = BootMedium.Mount();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ctx.Error.WriteLine($"warning: {image}: {e.Message}");
-            return null;
-        }
-        using (medium)
-        {
-            var source = Path.Combine(medium.MountPoint, mediumFolder, name);
-            if (!File.Exists(source))
-            {
-                ctx.Error.WriteLine($"warning: {image}: the boot medium {medium.Device} has no /{mediumFolder}/{name}");
-                return null;
-            }
-            Directory.CreateDirectory(staged);
-            var target = Path.Combine(staged, name);
-            var temporary = target + ".partial";
-            File.Copy(source, temporary, overwrite: true);
-            File.Move(temporary, target, overwrite: true);
-            return target;
-        }
     }
 }
