@@ -39,11 +39,14 @@ public sealed class MarkGoodBootTests : IDisposable
     [Fact]
     public async Task A_tried_version_that_does_not_reach_started_in_its_try_timeout_reboots_into_the_default()
     {
-        // rancher.upgrade.try_timeout: 5 s is over while the services start: as a version hung in its boot, PID 1
-        // reboots before started, and grubenv keeps the used try for GRUB to abandon.
+        // A system service the services step waits for (detach: false) that sleeps for 10 min: the boot hangs before
+        // started, whatever the host's speed, and rancher.upgrade.try_timeout (5 s) is over first. PID 1 reboots, and
+        // grubenv keeps the used try for GRUB to abandon.
         var version = RepoPaths.Version;
-        const string CloudConfig = "#cloud-config\nrancher:\n  upgrade:\n    try_timeout: 5\n";
-        var grubenv = await BootTriedAsync("try-timeout", CloudConfig,
+        var cloudConfig = "#cloud-config\nrancher:\n  upgrade:\n    try_timeout: 5\n  services:\n    hang:\n" +
+            $"      image: corralos/os-base:{version}\n      command: [sleep, '600']\n" +
+            "      labels:\n        io.rancher.os.scope: system\n        io.rancher.os.detach: 'false'\n";
+        var grubenv = await BootTriedAsync("try-timeout", cloudConfig,
             $"init: CorralOS {version} is being tried and did not reach started with its health checks passed within 5 s (rancher.upgrade.try_timeout): rebooting, 0.0.1 boots",
             rollsBack: true);
         Assert.Equal(new BootChoice("0.0.1", null, version, 0, null), BootChoice.From(GrubEnvironment.Read(grubenv)));
