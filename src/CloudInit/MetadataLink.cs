@@ -34,7 +34,7 @@ public sealed class MetadataLink
 
     /// <summary>dhcpcd's arguments for one oneshot lease.</summary>
     public static IReadOnlyList<string> Arguments(string link, TimeSpan timeout) =>
-        ["--oneshot", "--ipv4only", "--noarp", "--noipv4ll", "--persistent", "--nodev", "--script", "/bin/true",
+        ["--oneshot", "--ipv4only", "--noarp", "--noipv4ll", "--nodelay", "--persistent", "--nodev", "--script", "/bin/true",
          "--option", "domain_name_servers,domain_name,domain_search",
          "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), "--waitip=4", link];
 

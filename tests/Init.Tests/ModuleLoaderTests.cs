@@ -22,6 +22,7 @@ public sealed class ModuleLoaderTests : IDisposable
             kernel/crypto/crc32c_generic.ko:
             kernel/arch/x86/crypto/crc32c-intel.ko:
             kernel/drivers/net/dummy-net.ko:
+            kernel/lib/libcrc32c.ko:
             """);
         File.WriteAllText(Path.Combine(_root, "modules.alias"), """
             # Aliases extracted from modules themselves.
@@ -31,8 +32,10 @@ public sealed class ModuleLoaderTests : IDisposable
             alias fs-ext3 ext4
             alias crypto-crc32c crc32c_intel
             alias crypto-crc32c crc32c_generic
+            alias crc32c crc32c_intel
+            alias crc32c crc32c_generic
             """);
-        File.WriteAllText(Path.Combine(_root, "modules.softdep"), "softdep ext4 pre: crc32c_generic\n");
+        File.WriteAllText(Path.Combine(_root, "modules.softdep"), "softdep ext4 pre: crc32c_generic\nsoftdep libcrc32c pre: crc32c\n");
         File.WriteAllText(Path.Combine(_root, "modules.builtin"), "kernel/drivers/tty/serial/8250/8250.ko\n");
     }
 
@@ -59,6 +62,16 @@ public sealed class ModuleLoaderTests : IDisposable
         var loader = CreateLoader();
         loader.Load("fs-ext3");
         Assert.Equal(["crc32c_generic", "crc16", "jbd2", "mbcache", "ext4"], loader.Inserted);
+    }
+
+    [Fact]
+    public void A_soft_dependency_given_as_an_alias_loads_every_module_it_names_and_one_refused_does_not_stop_the_rest()
+    {
+        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
+            Path.GetFileName(file) == "crc32c-intel.ko" ? throw new IOException("No such device") : true);
+        loader.Load("libcrc32c");
+        Assert.Equal(["crc32c_generic", "libcrc32c"], loader.Inserted);
+        Assert.Equal(["crc32c_intel: No such device"], loader.Errors);
     }
 
     [Fact]

@@ -72,9 +72,9 @@ public sealed class SettingsTests
     {
         var dhcpcd = new Dhcpcd("/usr/sbin/dhcpcd", "/var/lib/dhcpcd");
 
-        Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--nodev", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "10", "-w", "eth0"],
+        Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "10", "-w", "eth0"],
             dhcpcd.CommandLine(InterfaceSettings.Parse("eth*", new InterfaceConfig { Dhcp = true }), "eth0", 10));
-        Assert.Equal(["/usr/sbin/dhcpcd", "-MA6", "--nodev", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "3", "-w", "eth1"],
+        Assert.Equal(["/usr/sbin/dhcpcd", "-MA6", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "3", "-w", "eth1"],
             dhcpcd.CommandLine(InterfaceSettings.Parse("eth1", new InterfaceConfig { Dhcp = true, DhcpArgs = "dhcpcd  -MA6" }), "eth1", 3));
     }
 

@@ -111,11 +111,20 @@ public sealed class ModuleLoader
         {
             return;
         }
+        // A soft dependency may be an alias, as libcrc32c's "pre: crc32c": without the algorithm's module loaded first,
+        // libcrc32c's init asks the kernel's usermode modprobe for it, which costs a process start per module.
         foreach (var pre in _index.SoftPreOf(module))
         {
-            if (_index.Contains(pre))
+            foreach (var candidate in _index.Resolve(pre))
             {
-                LoadWithDependencies(pre, "");
+                try
+                {
+                    LoadWithDependencies(candidate, "");
+                }
+                catch (IOException e)
+                {
+                    Errors.Add($"{candidate}: {e.Message}");
+                }
             }
         }
         foreach (var dependency in _index.DependenciesOf(module))
