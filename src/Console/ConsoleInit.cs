@@ -10,8 +10,11 @@ namespace CorralOS.Console;
 /// </summary>
 public static class ConsoleInit
 {
-    /// <summary>Runs steps 0 to 10; returns every problem (they were also logged).</summary>
-    public static IReadOnlyList<string> Prepare(ConsoleOptions options)
+    /// <summary>
+    /// Runs steps 0 to 10; returns every problem (they were also logged). With <paramref name="laterHostKeys"/>, the
+    /// slow host key types that are missing are put there for <see cref="SshHostKeys.GenerateLater"/> instead of made now.
+    /// </summary>
+    public static IReadOnlyList<string> Prepare(ConsoleOptions options, ICollection<string>? laterHostKeys = null)
     {
         var problems = new List<string>();
         void Step(string name, Action action)
@@ -51,10 +54,11 @@ public static class ConsoleInit
         });
         Step("ssh host keys", () =>
         {
-            var generated = SshHostKeys.Apply(options, loaded.Tree);
+            var generated = SshHostKeys.Apply(options, loaded.Tree, laterHostKeys);
             if (generated.Count > 0)
             {
-                options.Log.WriteLine($"console-init: generated SSH host keys ({string.Join(", ", generated)}) and saved them to rancher.ssh.keys");
+                var later = laterHostKeys is { Count: > 0 } ? $"; {string.Join(", ", laterHostKeys)} follow once sshd runs" : "";
+                options.Log.WriteLine($"console-init: generated SSH host keys ({string.Join(", ", generated)}) and saved them to rancher.ssh.keys{later}");
             }
         });
         Step("respawn.conf", () => FileModes.WriteAtomically(options.RespawnConf, RespawnConf.Render(options, cmdline, loaded.Tree)));

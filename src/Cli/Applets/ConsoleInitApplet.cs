@@ -6,7 +6,7 @@ namespace CorralOS.Cli.Applets;
 /// <summary>
 /// `console-init`: the console container's command. Prepares the console (users' homes, password, SSH host keys,
 /// respawn.conf, sshd_config, issue, profile, the console part of cloud-config, start scripts; docs/console.md),
-/// then runs respawn on /etc/respawn.conf in this process until SIGTERM.
+/// then runs respawn on /etc/respawn.conf in this process until SIGTERM, making a missing RSA host key meanwhile.
 /// </summary>
 internal static class ConsoleInitApplet
 {
@@ -25,8 +25,16 @@ internal static class ConsoleInitApplet
             var error = parse.InvocationConfiguration.Error;
             var options = (parse.GetValue(root) is { } tree ? ConsoleOptions.Under(Path.GetFullPath(tree)) with { QuietKernelConsole = false } : new ConsoleOptions())
                 with { Version = ProductVersion.Value, Log = error };
-            ConsoleInit.Prepare(options);
-            return parse.GetValue(prepareOnly) ? 0 : RespawnApplet.Run(options.RespawnConf, error);
+            if (parse.GetValue(prepareOnly))
+            {
+                ConsoleInit.Prepare(options);
+                return 0;
+            }
+            // sshd answers with the keys made at once; the slow RSA key is made while respawn runs.
+            var laterHostKeys = new List<string>();
+            ConsoleInit.Prepare(options, laterHostKeys);
+            _ = SshHostKeys.GenerateLater(options, laterHostKeys);
+            return RespawnApplet.Run(options.RespawnConf, error);
         });
     });
 }
