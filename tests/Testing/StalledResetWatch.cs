@@ -8,7 +8,8 @@ namespace CorralOS.Testing;
 /// whole 8-minute boot timeout; the same test passes otherwise). The guest's part of a reboot (services stopped,
 /// filesystems unmounted, the reset asked for) is done by then; what follows is the emulated machine's. Before the
 /// reset the monitor's view of the CPU goes into the console log, marked as the harness's, so a guest kernel that never
-/// reset (its instruction pointer in the kernel) stays visible.
+/// reset (its instruction pointer in the kernel) stays visible. UEFI guests are power-cycled instead
+/// (<see cref="QemuVm"/>'s PowerCycles): in session 11 this reset did not bring a hung OVMF back.
 /// </summary>
 internal sealed class StalledResetWatch
 {
