@@ -356,13 +356,11 @@ public sealed class QemuVm : IAsyncDisposable
         if (current is { } p)
         {
             Kill(p);
-            if (_powerCycler is { } cycler)
-            {
-                await cycler.WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-            }
             try
             {
                 await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                // The power cycler sees the kill and ends (it closes the console) instead of starting QEMU again.
+                await (_powerCycler ?? Task.CompletedTask).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
