@@ -26,7 +26,7 @@ public static class SshHostKeys
     /// </summary>
     public static IReadOnlyList<string> Apply(ConsoleOptions options, IReadOnlyDictionary<string, object?> config, ICollection<string>? later = null)
     {
-        var missing = new List<string>();
+        var now = new List<string>();
         Directory.CreateDirectory(Path.Combine(options.Etc, "ssh"));
         foreach (var type in Types)
         {
@@ -48,13 +48,13 @@ public static class SshHostKeys
             }
             else
             {
-                missing.Add(type);
+                now.Add(type);
             }
         }
-        Generate(options, missing);
+        Generate(options, now);
         // sshd's privilege separation directory (Debian's sshd refuses to start without it).
         Directory.CreateDirectory(Path.Combine(options.Run, "sshd"));
-        return missing;
+        return now;
     }
 
     /// <summary>
