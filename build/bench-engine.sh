@@ -10,13 +10,17 @@
 #     mapping the same files; ros is linked without dehydration or PIE so its type data stays such a file page);
 #   - median latency of `docker ps -a` with 200 created containers;
 #   - pull throughput of a 50 MiB random layer from a local docker-registry on 127.0.0.1 (pushed by the engine first).
-# On a host whose /sys/fs/cgroup is not unified, it runs in a private mount namespace with only cgroup2 mounted there,
-# as the engine tests do. Figures only, no assertions. BENCH_ENGINE_RUNS (default 20) runs per latency figure.
+# It runs in a private mount namespace: on a host whose /sys/fs/cgroup is not unified, with only cgroup2 mounted there,
+# as the engine tests do; and with its work directory (the engine's data and exec roots, the crun bundle) on a tmpfs,
+# as System Docker's data root is on the RAM root in CorralOS (docs/init.md), so the host disk's journal and
+# writeback do not weigh on the figures. Figures only, no assertions. BENCH_ENGINE_RUNS (default 20) runs per latency figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ -z ${CORRALOS_BENCH_NS:-} && ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
+if [[ -z ${CORRALOS_BENCH_NS:-} ]]; then
   export CORRALOS_BENCH_NS=1
-  exec unshare --mount --propagation private -- sh -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$0" "$@"' "$0" "$@"
+  exec unshare --mount --propagation private -- sh -c '
+    if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then mount -t cgroup2 none /sys/fs/cgroup || exit 1; fi
+    exec "$0" "$@"' "$0" "$@"
 fi
 
 ROS=$(realpath "${ROS:-${DIST:-dist}/ros}")
@@ -34,11 +38,13 @@ built=$("$DOTNET" build tools/Bench/CorralOS.Bench.csproj -c Release -nologo -v 
 bench_dll=$("$DOTNET" msbuild tools/Bench/CorralOS.Bench.csproj -nologo -getProperty:TargetPath -p:Configuration=Release | tail -1)
 
 tmp=$(mktemp -d /tmp/corralos-bench-engine.XXXXXX)
+mount -t tmpfs -o mode=0700 tmpfs "$tmp"
 daemon=
 registry=
 cleanup() {
   [[ -z $daemon ]] || { kill -TERM "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null || true; }
   [[ -z $registry ]] || { kill -TERM "$registry" 2>/dev/null; wait "$registry" 2>/dev/null || true; }
+  umount -l "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
