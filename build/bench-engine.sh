@@ -4,7 +4,8 @@
 #   - median latency of `run --rm IMAGE true` through the API (tools/Bench --engine-run: the requests the docker CLI
 #     makes for it, create/attach/wait/start, from one client process that stays up, so no client start is charged to
 #     the engine), next to `crun run` of an equivalent bundle (the same busybox rootfs, host network as the engine's
-#     default) in the same run; for reference the same through the docker CLI and the CLI's own floor (`docker version`);
+#     default) started by the same client, one run of each in turn; for reference the same through the docker CLI and
+#     the CLI's own floor (`docker version`);
 #   - the engine's idle RSS (VmRSS after start and one run, then 2 s idle), split into anonymous memory (the GC heap,
 #     stacks: the engine's own) and file pages (ros's code and type data, libc, libcrypto: shared with every process
 #     mapping the same files; ros is linked without dehydration or PIE so its type data stays such a file page);
@@ -112,11 +113,10 @@ devices='.'
 jq '.process.args = ["true"] | .process.terminal = false | .root.readonly = false
     | .linux.namespaces |= map(select(.type != "network"))' "$bundle/config.json" | jq "$devices" >"$bundle/config.tmp"
 mv "$bundle/config.tmp" "$bundle/config.json"
-n=0
-crun_run() { n=$((n + 1)); crun --root "$tmp/crun" run --bundle "$bundle" "bench-$n"; }
-
-api_ms=$("$DOTNET" "$bench_dll" --engine-run "$sock" bench/busybox --runs "$RUNS" | median_ms)
-crun_ms=$(time_ms crun_run)
+# One API run, then one crun run, and again: alternating, so the host's load weighs on both figures alike.
+"$DOTNET" "$bench_dll" --engine-run "$sock" bench/busybox --crun-baseline "$bundle" "$tmp/crun" --runs "$RUNS" >"$tmp/pairs"
+api_ms=$(awk '{ print $1 }' "$tmp/pairs" | median_ms)
+crun_ms=$(awk '{ print $2 }' "$tmp/pairs" | median_ms)
 run_ms=$(time_ms dk run --rm bench/busybox true)
 cli_ms=$(time_ms dk version --format '{{.Server.Version}}')
 

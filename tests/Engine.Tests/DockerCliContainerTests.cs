@@ -46,6 +46,23 @@ public sealed class DockerCliContainerTests : IAsyncLifetime
         Assert.Equal("none\n", await DockerOkAsync("inspect", "--format", "{{.HostConfig.NetworkMode}}", "opts"));
     }
 
+    private const string UnifiedCgroupLine = "while read -r line; do case $line in 0::*) echo \"$line\";; esac; done </proc/self/cgroup";
+
+    [Fact]
+    public async Task Containers_get_a_cgroup_namespace_unless_cgroupns_host_or_privileged()
+    {
+        // In its own namespace a container's cgroup is the root it sees; in the host's, its path under the engine's.
+        // (The unified hierarchy's line: a host with cgroup v1 hierarchies mounted lists those too.)
+        Assert.Equal("0::/\n", await DockerOkAsync("run", "--rm", "busybox:test", "sh", "-c", UnifiedCgroupLine));
+        Assert.Matches("^0::/system-docker/[0-9a-f]{64}\n$", await DockerOkAsync("run", "--rm", "--cgroupns", "host", "busybox:test", "sh", "-c", UnifiedCgroupLine));
+        Assert.Matches("^0::/system-docker/[0-9a-f]{64}\n$", await DockerOkAsync("run", "--rm", "--privileged", "busybox:test", "sh", "-c", UnifiedCgroupLine));
+        Assert.Equal("0::/\n", await DockerOkAsync("run", "--rm", "--privileged", "--cgroupns", "private", "busybox:test", "sh", "-c", UnifiedCgroupLine));
+        // The mode the container got is in inspect, as Docker fills in its default at create.
+        await DockerOkAsync("create", "--name", "ns", "busybox:test", "true");
+        Assert.Equal("private\n", await DockerOkAsync("inspect", "--format", "{{.HostConfig.CgroupnsMode}}", "ns"));
+        await DockerOkAsync("rm", "ns");
+    }
+
     [Fact]
     public async Task Detached_run_ps_logs_inspect_stop_rm()
     {

@@ -100,14 +100,25 @@ public sealed class OciSpecBuilderTests : IDisposable
     [Fact]
     public void Namespaces_follow_the_modes_and_network_defaults_to_the_host()
     {
-        Assert.Equal(["mount", "pid", "ipc", "uts"], Types(Build(Request(new HostConfig { NetworkMode = "host" }))["linux"]!["namespaces"]));
-        Assert.Equal(["mount", "uts", "network"], Types(Build(Request(new HostConfig { NetworkMode = "none", PidMode = "host", IpcMode = "host" }))["linux"]!["namespaces"]));
+        Assert.Equal(["mount", "pid", "ipc", "uts", "cgroup"], Types(Build(Request(new HostConfig { NetworkMode = "host" }))["linux"]!["namespaces"]));
+        Assert.Equal(["mount", "uts", "network", "cgroup"], Types(Build(Request(new HostConfig { NetworkMode = "none", PidMode = "host", IpcMode = "host" }))["linux"]!["namespaces"]));
         var utsHost = Build(Request(new HostConfig { NetworkMode = "host", UtsMode = "host" }));
-        Assert.Equal(["mount", "pid", "ipc"], Types(utsHost["linux"]!["namespaces"]));
+        Assert.Equal(["mount", "pid", "ipc", "cgroup"], Types(utsHost["linux"]!["namespaces"]));
         Assert.Null(utsHost["hostname"]);
         var none = Build(new ContainerCreateRequest { Cmd = ["sh"], Hostname = "box", HostConfig = new HostConfig { NetworkMode = "none", ExtraHosts = ["db:10.0.0.5"] } });
         Assert.Equal("box", (string?)none["hostname"]);
         Assert.Contains("10.0.0.5\tdb\n", File.ReadAllText(Path.Combine(_layout.Dir(new string('c', 64)), "hosts")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, false, true)] // Docker's default on cgroup v2
+    [InlineData(null, true, false)] // privileged system services manage the whole hierarchy
+    [InlineData("host", false, false)]
+    [InlineData("private", true, true)]
+    public void A_cgroup_namespace_unless_the_mode_or_privilege_says_host(string? mode, bool privileged, bool expected)
+    {
+        var namespaces = Types(Build(Request(new HostConfig { CgroupnsMode = mode, Privileged = privileged }))["linux"]!["namespaces"]);
+        Assert.Equal(expected, namespaces.Contains("cgroup"));
     }
 
     [Fact]
@@ -134,5 +145,6 @@ public sealed class OciSpecBuilderTests : IDisposable
         Assert.Contains("invalid ulimit type", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { Ulimits = [new UlimitRequest { Name = "bogus", Soft = 1, Hard = 1 }] }))).Message, StringComparison.Ordinal);
         Assert.Contains("unable to find user nobody", Assert.Throws<InvalidArgumentException>(() => Build(new ContainerCreateRequest { Cmd = ["sh"], User = "nobody" })).Message, StringComparison.Ordinal);
         Assert.Contains("invalid volume specification", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { Binds = ["/a"] }))).Message, StringComparison.Ordinal);
+        Assert.Contains("invalid cgroup namespace mode \"shared\"", Assert.Throws<InvalidArgumentException>(() => Build(Request(new HostConfig { CgroupnsMode = "shared" }))).Message, StringComparison.Ordinal);
     }
 }

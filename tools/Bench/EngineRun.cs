@@ -8,12 +8,18 @@ using System.Text.RegularExpressions;
 /// `make bench-engine`'s client for `run --rm IMAGE true`: the API requests the docker CLI makes for it, from one
 /// process that stays up, so no client start is charged to the engine. Per run: create (AutoRemove), attach (hijacked,
 /// stdout and stderr), wait condition=removed (headers read before start, as the CLI does), start, then the wait's
-/// answer and the end of the attach stream. Each request on its own connection. Prints each run's wall time in
-/// microseconds, one a line, after <c>warmup</c> unprinted runs.
+/// answer and the end of the attach stream. Each request on its own connection.
+/// With a crun baseline, each run through the API is followed by one `crun run` of the equivalent bundle, started from
+/// this process as the engine starts it: the two alternate, so a change in the host's load weighs on both alike.
+/// Prints each run's wall time in microseconds (the API's, then crun's when there is a baseline), one run a line, after
+/// <c>warmup</c> unprinted runs.
 /// </summary>
 internal static partial class EngineRun
 {
-    public static async Task<int> RunAsync(string socket, string image, int runs, int warmup)
+    /// <summary>`crun --root ROOT run --bundle BUNDLE`, the figure the API's is set against.</summary>
+    public sealed record CrunBaseline(string Bundle, string Root);
+
+    public static async Task<int> RunAsync(string socket, string image, int runs, int warmup, CrunBaseline? baseline)
     {
         var create = Encoding.UTF8.GetBytes(
             "{\"Image\":\"" + image + "\",\"Cmd\":[\"true\"],\"AttachStdout\":true,\"AttachStderr\":true,\"HostConfig\":{\"AutoRemove\":true}}");
@@ -21,18 +27,53 @@ internal static partial class EngineRun
         {
             var clock = Stopwatch.StartNew();
             var exit = await OneAsync(socket, create);
-            clock.Stop();
+            var api = clock.Elapsed;
             if (exit != 0)
             {
                 Console.Error.WriteLine($"bench: run --rm exited {exit}");
                 return 1;
             }
+            var line = Microseconds(api);
+            if (baseline is not null)
+            {
+                clock.Restart();
+                var crunExit = await CrunRunAsync(baseline, $"bench-{i}");
+                var crun = clock.Elapsed;
+                if (crunExit != 0)
+                {
+                    Console.Error.WriteLine($"bench: crun run exited {crunExit}");
+                    return 1;
+                }
+                line += " " + Microseconds(crun);
+            }
             if (i >= warmup)
             {
-                Console.WriteLine((clock.Elapsed.Ticks / 10).ToString(CultureInfo.InvariantCulture));
+                Console.WriteLine(line);
             }
         }
         return 0;
+    }
+
+    private static string Microseconds(TimeSpan span) => (span.Ticks / 10).ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<int> CrunRunAsync(CrunBaseline baseline, string id)
+    {
+        var info = new ProcessStartInfo("crun") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--root", baseline.Root, "run", "--bundle", baseline.Bundle, id })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("crun did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await output;
+        var message = await error;
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine(message.Trim());
+        }
+        return process.ExitCode;
     }
 
     private static async Task<int> OneAsync(string socket, byte[] createBody)

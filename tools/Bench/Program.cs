@@ -6,12 +6,14 @@ using CorralOS.Testing;
 //   or CorralOS.Bench --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] (BootToSsh.cs)
 //   or CorralOS.Bench --install-upgrade [--upgrade-os ARCHIVE] [--upgrade-note TEXT] (InstallFigures.cs; without an
 //      archive the upgrade is not measured and TEXT says why)
-//   or CorralOS.Bench --engine-run SOCKET IMAGE [--runs N] (EngineRun.cs: `run --rm IMAGE true` through the API)
+//   or CorralOS.Bench --engine-run SOCKET IMAGE [--crun-baseline BUNDLE ROOT] [--runs N] (EngineRun.cs: `run --rm IMAGE
+//   true` through the API, alternating with `crun run` of an equivalent bundle)
 var runs = 5;
 var bootToSsh = false;
 var memorySteps = 3;
 var floorInitrd = Path.Combine(RepoPaths.Out, "bench", "floor-initrd");
 string? engineSocket = null;
+EngineRun.CrunBaseline? crunBaseline = null;
 var engineImage = "";
 var installUpgrade = false;
 string? upgradeOs = null;
@@ -33,6 +35,9 @@ for (var i = 0; i < args.Length; i++)
             engineSocket = args[++i];
             engineImage = args[++i];
             break;
+        case "--crun-baseline":
+            crunBaseline = new EngineRun.CrunBaseline(Path.GetFullPath(args[++i]), Path.GetFullPath(args[++i]));
+            break;
         case "--install-upgrade":
             installUpgrade = true;
             break;
@@ -46,7 +51,7 @@ for (var i = 0; i < args.Length; i++)
             memorySteps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] | --install-upgrade [--upgrade-os ARCHIVE] [--upgrade-note TEXT] | --engine-run SOCKET IMAGE [--runs N]");
+            Console.Error.WriteLine("usage: CorralOS.Bench [--runs N] [--floor-initrd PATH] | --boot-to-ssh [--runs N] [--memory-steps N] [--floor-initrd PATH] | --install-upgrade [--upgrade-os ARCHIVE] [--upgrade-note TEXT] | --engine-run SOCKET IMAGE [--crun-baseline BUNDLE ROOT] [--runs N]");
             return 2;
     }
 }
@@ -55,7 +60,7 @@ if (engineSocket is not null)
 {
     // Enough unprinted runs for the client's own code to be JIT-compiled at its final tier (after 30 calls and a
     // pause), so neither its first slow runs nor the background compilation are charged to the engine.
-    return await EngineRun.RunAsync(engineSocket, engineImage, runs, warmup: 60);
+    return await EngineRun.RunAsync(engineSocket, engineImage, runs, warmup: 60, crunBaseline);
 }
 
 if (installUpgrade)

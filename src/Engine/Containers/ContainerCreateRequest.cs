@@ -42,6 +42,8 @@ public sealed class HostConfig
     [JsonPropertyName("PidMode")] public string? PidMode { get; set; }
     [JsonPropertyName("IpcMode")] public string? IpcMode { get; set; }
     [JsonPropertyName("UTSMode")] public string? UtsMode { get; set; }
+    /// <summary>"private" or "host"; filled in at create when empty (CgroupNamespaceMode).</summary>
+    [JsonPropertyName("CgroupnsMode")] public string? CgroupnsMode { get; set; }
     [JsonPropertyName("Privileged")] public bool Privileged { get; set; }
     [JsonPropertyName("CapAdd")] public List<string>? CapAdd { get; set; }
     [JsonPropertyName("CapDrop")] public List<string>? CapDrop { get; set; }

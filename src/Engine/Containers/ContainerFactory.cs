@@ -83,6 +83,7 @@ public static class ContainerFactory
                 throw new InvalidArgumentException($"{name} mode \"{mode}\" is not supported: use host{(shareable ? ", container:<name|id>" : "")} or leave it empty");
             }
         }
+        host.CgroupnsMode = CgroupNamespaceMode.Resolve(host);
         SharedNamespaces.Validate(host);
         DeviceMappings.Resolve(host);
         ResolvConf.Build("", host);

@@ -416,6 +416,10 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             }
             namespaces.Add(Ns(type));
         }
+        if (CgroupNamespaceMode.Resolve(host) == CgroupNamespaceMode.Private)
+        {
+            namespaces.Add(Ns("cgroup"));
+        }
         var linux = new JsonObject
         {
             ["namespaces"] = namespaces,
