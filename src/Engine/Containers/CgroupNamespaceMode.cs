@@ -8,8 +8,7 @@ namespace CorralOS.Engine.Containers;
 /// </summary>
 /// <remarks>
 /// The namespace also keeps each start fast: without one, crun mounts the whole cgroup2 hierarchy in the container,
-/// and that mount waits in the kernel for the cgroups of containers that just ended to be released (8 to 24 ms
-/// measured here, against a crun run of 6 ms).
+/// and that mount(2) took 8 to 24 ms when containers ended and started in turn (against 6 ms for a whole crun run).
 /// </remarks>
 public static class CgroupNamespaceMode
 {
