@@ -14,7 +14,8 @@
 # It runs in a private mount namespace: on a host whose /sys/fs/cgroup is not unified, with only cgroup2 mounted there,
 # as the engine tests do; and with its work directory (the engine's data and exec roots, the crun bundle) on a tmpfs,
 # as System Docker's data root is on the RAM root in CorralOS (docs/init.md), so the host disk's journal and
-# writeback do not weigh on the figures. Figures only, no assertions. BENCH_ENGINE_RUNS (default 20) runs per latency figure.
+# writeback do not weigh on the figures. Figures only, no assertions. BENCH_ENGINE_RUNS (default 20) runs per latency
+# figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z ${CORRALOS_BENCH_NS:-} ]]; then
