@@ -3,7 +3,7 @@ namespace CorralOS.Engine.Containers;
 /// <summary>
 /// HostConfig.CgroupnsMode: whether a container gets a cgroup namespace of its own. Docker's default on cgroup v2 is
 /// "private": the container sees its own cgroup as /sys/fs/cgroup. Privileged containers default to "host" here, since
-/// CorralOS's privileged system services (User Docker, the console) manage cgroups across the whole hierarchy, which a
+/// CorralOS's privileged system services (User Docker above all) manage cgroups across the whole hierarchy, which a
 /// daemon inside a cgroup namespace cannot do without moving itself first (docs/system-docker.md).
 /// </summary>
 /// <remarks>
