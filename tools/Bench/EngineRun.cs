@@ -1,3 +1,4 @@
+using CorralOS.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -37,11 +38,11 @@ internal static partial class EngineRun
             if (baseline is not null)
             {
                 clock.Restart();
-                var crunExit = await CrunRunAsync(baseline, $"bench-{i}");
+                var (crunExit, crunOutput) = await Tools.RunAsync("crun", ["--root", baseline.Root, "run", "--bundle", baseline.Bundle, $"bench-{i}"]);
                 var crun = clock.Elapsed;
                 if (crunExit != 0)
                 {
-                    Console.Error.WriteLine($"bench: crun run exited {crunExit}");
+                    Console.Error.WriteLine($"bench: crun run exited {crunExit}: {crunOutput.Trim()}");
                     return 1;
                 }
                 line += " " + Microseconds(crun);
@@ -55,26 +56,6 @@ internal static partial class EngineRun
     }
 
     private static string Microseconds(TimeSpan span) => (span.Ticks / 10).ToString(CultureInfo.InvariantCulture);
-
-    private static async Task<int> CrunRunAsync(CrunBaseline baseline, string id)
-    {
-        var info = new ProcessStartInfo("crun") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--root", baseline.Root, "run", "--bundle", baseline.Bundle, id })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("crun did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await output;
-        var message = await error;
-        if (process.ExitCode != 0)
-        {
-            Console.Error.WriteLine(message.Trim());
-        }
-        return process.ExitCode;
-    }
 
     private static async Task<int> OneAsync(string socket, byte[] createBody)
     {
