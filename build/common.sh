@@ -1,9 +1,13 @@
 # Shared by build/initrd.sh and build/floor-initrd.sh (sourced, not run).
 
 # initrd_compressor CONFIG: the compressor command for an initrd this kernel config can unpack.
-# Both are deterministic: zstd single-threaded, gzip without name/timestamp.
+# lz4 first: under software emulation the kernel unpacks it 1.2 to 1.4 s sooner than zstd -19 (the boot's largest
+# single item before PID 1 runs), for an initrd 40 % larger (docs/init.md). The kernel reads only lz4's legacy
+# frame format (-l). All are deterministic: lz4 and zstd single-threaded, gzip without name/timestamp.
 initrd_compressor() {
-  if grep -qx 'CONFIG_RD_ZSTD=y' "$1"; then
+  if grep -qx 'CONFIG_RD_LZ4=y' "$1"; then
+    echo "lz4 -l -9 -q -c"
+  elif grep -qx 'CONFIG_RD_ZSTD=y' "$1"; then
     echo "zstd -q -19 -T1 --no-progress -c"
   else
     echo "gzip -n -9 -c"

@@ -3,7 +3,7 @@
 # it runs on every `make`, so the common case (everything present) must be a fast no-op.
 set -euo pipefail
 
-# Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools, cpio, zstd/gzip, depmod,
+# Tools the image build itself uses (apt download, xorriso, grub-mkimage, mkfs.vfat + mtools, cpio, lz4/zstd/gzip, depmod,
 # readelf), plus what `make run` and the boot tests use (qemu, ovmf, netcat for the fake metadata service, ssh into
 # the guest), crun for the engine's container tests, erofs-utils for the system images file (build/initrd.sh) and jq
 # for the system images' configs (build/images.sh);
@@ -15,7 +15,7 @@ set -euo pipefail
 PACKAGES=(
   qemu-system-x86 qemu-utils ovmf
   xorriso grub-pc-bin grub-efi-amd64-bin grub-common mtools dosfstools e2fsprogs debootstrap
-  cpio zstd gzip kmod xz-utils binutils coreutils
+  cpio lz4 zstd gzip kmod xz-utils binutils coreutils
   netcat-openbsd openssh-client openssh-server
   crun erofs-utils jq fdisk
   apache2-utils docker-registry

@@ -8,7 +8,7 @@
 # own, with A's ros and kernel put there first (make then rebuilds everything after them: the system images, tagged
 # B, the initrd and every other images/os/files.list entry the Makefile builds, and the OS image). The clone's out/
 # and dist/ are only read (out/sysroot and out/modules are linked). B's initrd is compressed faster than dist/initrd
-# (zstd -3): it only has to boot in the test.
+# (lz4 -1): it only has to boot in the test.
 # Also $DIST/upgrade/os-console-debian.tar: A's persistent Debian console image ($DIST/consoles) tagged
 # corralos/os-console-debian:$UPGRADE_VERSION, B's console image for `ros os upgrade --upgrade-console` (same source,
 # another version string; only manifest.json differs, so it is remade each run: an untar and a tar, no cache).
@@ -63,7 +63,7 @@ else
   touch "$work/dist/ros" "$work/dist/vmlinuz"
   ln -s "$OUT/sysroot" "$work/out/sysroot"
   ln -s "$OUT/modules" "$work/out/modules"
-  INITRD_COMPRESSOR="zstd -q -3 -T0 --no-progress -c" "$MAKE" -C "$ROOT" --no-print-directory \
+  INITRD_COMPRESSOR="lz4 -l -1 -q -c" "$MAKE" -C "$ROOT" --no-print-directory \
     OUT="$work/out" DIST="$work/dist" VERSION="$UPGRADE_VERSION" SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" \
     "$work/dist/images/os.tar"
 

@@ -16,8 +16,8 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var initrd = Shell.Quote(BuildPaths.Initrd);
-        // The initrd is one compressed cpio; the magic says which decompressor (zstd or gzip).
-        const string Decompress = "case $(od -An -tx1 -N4 \"$I\" | tr -d ' ') in 28b52ffd) zstd -qdc \"$I\";; 1f8b*) gzip -dc \"$I\";; *) echo \"unknown compression\" >&2; exit 1;; esac";
+        // The initrd is one compressed cpio; the magic says which decompressor (lz4's legacy frame, zstd or gzip).
+        const string Decompress = "case $(od -An -tx1 -N4 \"$I\" | tr -d ' ') in 02214c18) lz4 -qdc \"$I\";; 28b52ffd) zstd -qdc \"$I\";; 1f8b*) gzip -dc \"$I\";; *) echo \"unknown compression\" >&2; exit 1;; esac";
         var listing = await Shell.RunAsync($"I={initrd}; {Decompress} | LC_ALL=C cpio -tv --quiet");
         await Shell.RunAsync($"I={initrd}; {Decompress} | cpio -id --quiet --no-absolute-filenames", workingDirectory: _tree);
         _entries = Parse(listing);

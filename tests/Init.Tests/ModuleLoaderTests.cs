@@ -28,6 +28,7 @@ public sealed class ModuleLoaderTests : IDisposable
             # Aliases extracted from modules themselves.
             alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci
             alias virtio:d00000002v* virtio_blk
+            alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel
             alias fs-ext4 ext4
             alias fs-ext3 ext4
             alias crypto-crc32c crc32c_intel
@@ -96,33 +97,44 @@ public sealed class ModuleLoaderTests : IDisposable
     public void Coldplug_loads_drivers_for_devices_including_ones_that_appear_after_a_bus_driver()
     {
         var sys = Path.Combine(_root, "sys");
-        var pci = Directory.CreateDirectory(Path.Combine(sys, "pci0000:00", "0000:00:04.0")).FullName;
-        File.WriteAllText(Path.Combine(pci, "modalias"), "pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n");
-        var unknown = Directory.CreateDirectory(Path.Combine(sys, "platform", "serial8250")).FullName;
-        File.WriteAllText(Path.Combine(unknown, "modalias"), "platform:serial8250\n");
+        Device(sys, "pci", "0000:00:04.0", "MODALIAS=pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00");
+        Device(sys, "platform", "serial8250", "DRIVER=serial8250\nMODALIAS=platform:serial8250");
+        Device(sys, "cpu", "cpu0", "MODALIAS=cpu:type:x86,ven0000fam0006mod003F:feature:,0020,0094");
+        // A device without an alias (a bus bridge) and a bus without devices are passed over.
+        Device(sys, "pci", "0000:00:00.0", "PCI_ID=8086:29C0");
+        Directory.CreateDirectory(Path.Combine(sys, "bus", "empty"));
         var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
         {
             // Loading virtio_pci makes the virtio bus show the block device, as the kernel does.
             if (file.EndsWith("virtio_pci.ko", StringComparison.Ordinal))
             {
-                var device = Directory.CreateDirectory(Path.Combine(pci, "virtio0")).FullName;
-                File.WriteAllText(Path.Combine(device, "modalias"), "virtio:d00000002v00001AF4\n");
+                Device(sys, "virtio", "virtio0", "MODALIAS=virtio:d00000002v00001AF4");
             }
             return true;
         });
 
         var count = loader.Coldplug(sys);
 
-        Assert.Equal(5, count);
+        Assert.Equal(6, count);
+        Assert.Contains("crc32c_intel", loader.Inserted);
         Assert.Equal("virtio_blk", loader.Inserted[^1]);
         Assert.Empty(loader.Errors);
+    }
+
+    /// <summary>A device of <paramref name="bus"/> as sysfs shows it: its directory with a uevent file, linked from /sys/bus/BUS/devices.</summary>
+    private static string Device(string sys, string bus, string name, string uevent)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(sys, "devices", bus + "-root", name)).FullName;
+        File.WriteAllText(Path.Combine(directory, "uevent"), uevent + "\n");
+        var devices = Directory.CreateDirectory(Path.Combine(sys, "bus", bus, "devices")).FullName;
+        File.CreateSymbolicLink(Path.Combine(devices, name), directory);
+        return directory;
     }
 
     [Fact]
     public void Coldplug_records_a_refused_driver_and_goes_on()
     {
-        var sys = Directory.CreateDirectory(Path.Combine(_root, "sys2", "dev")).FullName;
-        File.WriteAllText(Path.Combine(sys, "modalias"), "virtio:d00000002v00001AF4\n");
+        Device(Path.Combine(_root, "sys2"), "virtio", "virtio1", "MODALIAS=virtio:d00000002v00001AF4");
         var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, _) =>
             file.EndsWith("virtio_blk.ko", StringComparison.Ordinal) ? throw new IOException("No such device") : true);
 

@@ -68,14 +68,17 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void Dhcpcd_runs_as_rancheros_did_with_the_hooks_netconf_replaces_turned_off()
+    public void Dhcpcd_runs_as_rancheros_did_without_the_hook_script_unless_the_entry_names_one()
     {
         var dhcpcd = new Dhcpcd("/usr/sbin/dhcpcd", "/var/lib/dhcpcd");
 
-        Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "10", "-w", "eth0"],
+        Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--script", "/dev/null", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "10", "-w", "eth0"],
             dhcpcd.CommandLine(InterfaceSettings.Parse("eth*", new InterfaceConfig { Dhcp = true }), "eth0", 10));
-        Assert.Equal(["/usr/sbin/dhcpcd", "-MA6", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "3", "-w", "eth1"],
+        Assert.Equal(["/usr/sbin/dhcpcd", "-MA6", "--script", "/dev/null", "--nodev", "--nodelay", "--option", "domain_name_servers,domain_name,domain_search,host_name", "--nohook", "resolv.conf", "--nohook", "hostname", "--timeout", "3", "-w", "eth1"],
             dhcpcd.CommandLine(InterfaceSettings.Parse("eth1", new InterfaceConfig { Dhcp = true, DhcpArgs = "dhcpcd  -MA6" }), "eth1", 3));
+        // A script the entry names is kept: only dhcpcd's own default is turned off.
+        Assert.Equal(["/usr/sbin/dhcpcd", "-MA4", "--script", "/opt/hook", "--nodev"],
+            dhcpcd.CommandLine(InterfaceSettings.Parse("eth0", new InterfaceConfig { Dhcp = true, DhcpArgs = "dhcpcd -MA4 --script /opt/hook" }), "eth0", 3).Take(5));
     }
 
     [Fact]
