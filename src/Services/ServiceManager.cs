@@ -129,14 +129,20 @@ public sealed class ServiceManager
     private async Task<bool> UpRoundAsync(IReadOnlyList<ServiceDefinition> all, UpOptions options, UpReport report, ConcurrentDictionary<string, string> done, CancellationToken cancellationToken)
     {
         var selected = Select(all, options.Only);
-        var missingImages = new HashSet<string>(StringComparer.Ordinal);
+        var builder = new ContainerSpecBuilder(_project, all, _baseDirectory);
+        // A reload round leaves a service an earlier round brought up with the same config as it is, whatever its
+        // container or image: its hash is known before asking the engine anything.
+        var unchanged = selected.Where(s => done.TryGetValue(s.Name, out var hash) && hash == ConfigHashOrNull(builder, s))
+            .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var missingImages = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var images = new ConcurrentDictionary<string, ImageDetails?>(StringComparer.Ordinal);
         // An engine that cannot answer for one image (System Docker's system images file missing) fails that service only.
-        var inspectErrors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inspectErrors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         // User-scope services whose engine, User Docker, does not answer yet (it is a service of this round itself):
         // their image is looked at once it does.
-        var awaitingUserDocker = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var service in selected)
+        var awaitingUserDocker = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // All at once: one after the other, they were a round trip each before the first container was created.
+        await Task.WhenAll(selected.Where(s => !unchanged.Contains(s.Name)).Select(async service =>
         {
             ImageDetails? image;
             try
@@ -147,7 +153,7 @@ public sealed class ServiceManager
             {
                 inspectErrors[service.Name] = $"image {service.Image}: {e.Message}";
                 images[service.Name] = null;
-                continue;
+                return;
             }
             catch (EngineApiException e) when (service.Rancher.ServiceScope != ServiceScope.System)
             {
@@ -155,18 +161,17 @@ public sealed class ServiceManager
                 {
                     inspectErrors[service.Name] = $"a user-scope service (no io.rancher.os.scope: system), and User Docker is not running and not a service here: {e.Message}";
                 }
-                awaitingUserDocker.Add(service.Name);
+                awaitingUserDocker[service.Name] = true;
                 images[service.Name] = null;
-                continue;
+                return;
             }
             images[service.Name] = image;
             if (image is null && options.LocalImages?.Holds(service.Image!) != true)
             {
-                missingImages.Add(service.Name);
+                missingImages[service.Name] = true;
             }
-        }
-        var graph = DependencyGraph.Build(selected, missingImages);
-        var builder = new ContainerSpecBuilder(_project, all, _baseDirectory);
+        })).ConfigureAwait(false);
+        var graph = DependencyGraph.Build(selected, missingImages.Keys.ToHashSet(StringComparer.Ordinal));
         var reload = 0;
         var tasks = new Dictionary<string, Task>(StringComparer.Ordinal);
         foreach (var name in graph.Waves().SelectMany(w => w))
@@ -191,11 +196,20 @@ public sealed class ServiceManager
                     {
                         throw new ServiceException(inspectError);
                     }
-                    if (awaitingUserDocker.Contains(name))
+                    if (unchanged.Contains(name))
+                    {
+                        _log($"{name}: up to date");
+                        lock (report)
+                        {
+                            report.Outcomes.Add(new ServiceOutcome(name, service.EffectiveContainerName, ConvergeAction.Leave, false, null));
+                        }
+                        return;
+                    }
+                    if (awaitingUserDocker.ContainsKey(name))
                     {
                         images[name] = await InspectOnceUpAsync(service, cancellationToken).ConfigureAwait(false);
                     }
-                    var outcome = await ConvergeAsync(service, builder, images[name], options, done, cancellationToken).ConfigureAwait(false);
+                    var outcome = await ConvergeAsync(service, builder, images.GetValueOrDefault(name), options, done, cancellationToken).ConfigureAwait(false);
                     lock (report)
                     {
                         report.Outcomes.Add(outcome);
@@ -217,6 +231,19 @@ public sealed class ServiceManager
         }
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         return reload == 1;
+    }
+
+    /// <summary>The service's config hash; null when its definition does not build (its converge reports why).</summary>
+    private static string? ConfigHashOrNull(ContainerSpecBuilder builder, ServiceDefinition service)
+    {
+        try
+        {
+            return builder.Build(service).Labels![ManagedLabels.ConfigHash];
+        }
+        catch (Exception e) when (e is ServiceException or IOException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

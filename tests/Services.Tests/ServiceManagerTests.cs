@@ -175,6 +175,38 @@ public sealed class ServiceManagerTests : IClassFixture<EngineFixture>
     }
 
     [Fact]
+    public async Task A_reload_round_asks_the_engine_nothing_about_a_service_the_first_round_brought_up_unchanged()
+    {
+        await _fixture.Client.TagImageAsync("busybox:test", "reload-kept", "1", Token);
+        var services = EngineFixture.Services($$$"""
+            reload-kept: {image: "reload-kept:1", command: [sleep, "600"], labels: {io.rancher.os.reloadconfig: "true", {{{System}}}}}
+            """);
+        var log = new List<string>();
+        try
+        {
+            var report = await _fixture.Manager(log).UpAsync(services, new UpOptions
+            {
+                // The image goes away before the second round: a round that looked it up would find it missing
+                // and fail the service; one that knows the service is up with this config leaves it alone.
+                Reload = async ct =>
+                {
+                    await _fixture.Client.RemoveImageAsync("reload-kept:1", force: true, ct);
+                    return services;
+                },
+            }, Token);
+
+            report.ThrowIfFailed();
+            Assert.Equal(2, report.Rounds);
+            Assert.Contains("reload-kept: up to date", log);
+            Assert.True((await _fixture.InspectAsync("reload-kept")).State.Running);
+        }
+        finally
+        {
+            await _fixture.Manager().RemoveAsync(services, null, force: true, volumes: false, Token);
+        }
+    }
+
+    [Fact]
     public async Task A_cycle_or_a_missing_image_fails_before_or_without_creating_anything()
     {
         var cycle = EngineFixture.Services($$$"""
