@@ -10,7 +10,11 @@ public sealed class ModuleIndex
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _dependencies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _softPre = new(StringComparer.Ordinal);
-    private readonly List<(string Pattern, string Module)> _aliases = [];
+    // Alias patterns by their bus, the text before the first ':' ("pci", "virtio"), when that part has no wildcard;
+    // the others ("acpi*:...") are tried for every alias. A device's modalias is only compared with its own bus's
+    // patterns: 20 PCI devices against 1,000 pci patterns, not against every one of the 1,600.
+    private readonly Dictionary<string, List<(string Pattern, string Module)>> _aliasesByBus = new(StringComparer.Ordinal);
+    private readonly List<(string Pattern, string Module)> _aliasesAnyBus = [];
     private readonly HashSet<string> _builtin = new(StringComparer.Ordinal);
 
     private ModuleIndex(string directory) => Directory = directory;
@@ -40,7 +44,7 @@ public sealed class ModuleIndex
             var parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 3 && parts[0] == "alias")
             {
-                index._aliases.Add((parts[1], Normalize(parts[2])));
+                index.AddAlias(parts[1], Normalize(parts[2]));
             }
         }
         foreach (var line in ReadLines(directory, "modules.softdep"))
@@ -92,7 +96,27 @@ public sealed class ModuleIndex
         {
             return [name];
         }
-        return _aliases.Where(a => Glob.Matches(a.Pattern, alias)).Select(a => a.Module).Distinct().ToArray();
+        var colon = alias.IndexOf(':', StringComparison.Ordinal);
+        var sameBus = colon > 0 && _aliasesByBus.TryGetValue(alias[..colon], out var patterns) ? patterns : [];
+        return sameBus.Concat(_aliasesAnyBus).Where(a => Glob.Matches(a.Pattern, alias)).Select(a => a.Module).Distinct().ToArray();
+    }
+
+    private void AddAlias(string pattern, string module)
+    {
+        var colon = pattern.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && pattern.AsSpan(0, colon).IndexOfAny("*?[\\") < 0)
+        {
+            var bus = pattern[..colon];
+            if (!_aliasesByBus.TryGetValue(bus, out var list))
+            {
+                _aliasesByBus[bus] = list = [];
+            }
+            list.Add((pattern, module));
+        }
+        else
+        {
+            _aliasesAnyBus.Add((pattern, module));
+        }
     }
 
     private static IEnumerable<string> ReadLines(string directory, string file)
