@@ -149,7 +149,7 @@ public sealed class ModuleLoader
     /// <summary>
     /// The MODALIAS of every device on a bus, from /sys/bus/*/devices/*/uevent, as udev's coldplug trigger finds them.
     /// Not a walk of /sys/devices for modalias files: that reads every attribute directory of every device and took
-    /// 2.8 s once under software emulation (a few ms this way), and it misses the CPU's alias, which is only in the
+    /// 2.8 s once under software emulation (30 ms this way), and it misses the CPU's alias, which is only in the
     /// cpu devices' uevent (crc32c_intel and friends load through it).
     /// </summary>
     private static List<string> ReadModaliases(string sysRoot)
