@@ -149,8 +149,8 @@ public sealed class ModuleLoader
     /// <summary>
     /// The MODALIAS of every device on a bus, from /sys/bus/*/devices/*/uevent, as udev's coldplug trigger finds them.
     /// Not a walk of /sys/devices for modalias files: that reads every attribute directory of every device and took
-    /// 2.8 s once under software emulation (30 ms this way), and it misses the CPU's alias, which is only in the
-    /// cpu devices' uevent (crc32c_intel and friends load through it).
+    /// 2.8 s once under software emulation (30 ms this way). The CPU's alias (crc32c_intel and friends load through it)
+    /// is in the cpu devices' uevent here, as /sys/devices/system/cpu/modalias was for the walk.
     /// </summary>
     private static List<string> ReadModaliases(string sysRoot)
     {
