@@ -196,20 +196,13 @@ public sealed class ServiceManager
                     {
                         throw new ServiceException(inspectError);
                     }
-                    if (unchanged.Contains(name))
-                    {
-                        _log($"{name}: up to date");
-                        lock (report)
-                        {
-                            report.Outcomes.Add(new ServiceOutcome(name, service.EffectiveContainerName, ConvergeAction.Leave, false, null));
-                        }
-                        return;
-                    }
                     if (awaitingUserDocker.ContainsKey(name))
                     {
                         images[name] = await InspectOnceUpAsync(service, cancellationToken).ConfigureAwait(false);
                     }
-                    var outcome = await ConvergeAsync(service, builder, images.GetValueOrDefault(name), options, done, cancellationToken).ConfigureAwait(false);
+                    var outcome = unchanged.Contains(name)
+                        ? UpToDate(service)
+                        : await ConvergeAsync(service, builder, images.GetValueOrDefault(name), options, done, cancellationToken).ConfigureAwait(false);
                     lock (report)
                     {
                         report.Outcomes.Add(outcome);
@@ -231,6 +224,12 @@ public sealed class ServiceManager
         }
         await Task.WhenAll(tasks.Values).ConfigureAwait(false);
         return reload == 1;
+    }
+
+    private ServiceOutcome UpToDate(ServiceDefinition service)
+    {
+        _log($"{service.Name}: up to date");
+        return new ServiceOutcome(service.Name, service.EffectiveContainerName, ConvergeAction.Leave, false, null);
     }
 
     /// <summary>The service's config hash; null when its definition does not build (its converge reports why).</summary>
@@ -302,9 +301,8 @@ public sealed class ServiceManager
             current.State.Running || current.State.Restarting,
             current.Image == image.Id,
             current.Config.Labels?.GetValueOrDefault(RancherLabels.Console));
-        var action = done.TryGetValue(service.Name, out var doneHash) && doneHash == hash
-            ? ConvergeAction.Leave
-            : ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
+        // A service an earlier round brought up with this config never gets here (UpRoundAsync's `unchanged`).
+        var action = ConvergePlanner.Decide(labels, hash, existing, options.Recreate);
         if (action != ConvergeAction.Leave && !(options.CreateOnly || labels.IsCreateOnly) && DefaultRoute.WaitsFor(service))
         {
             await WaitForNetworkAsync(service, options, cancellationToken).ConfigureAwait(false);
@@ -322,9 +320,8 @@ public sealed class ServiceManager
                 _log($"{service.Name}: created");
                 break;
             case ConvergeAction.Leave:
-                _log($"{service.Name}: up to date");
                 done[service.Name] = hash;
-                return new ServiceOutcome(service.Name, name, action, false, null);
+                return UpToDate(service);
         }
         if (options.CreateOnly || labels.IsCreateOnly)
         {

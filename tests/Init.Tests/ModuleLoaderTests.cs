@@ -122,13 +122,12 @@ public sealed class ModuleLoaderTests : IDisposable
     }
 
     /// <summary>A device of <paramref name="bus"/> as sysfs shows it: its directory with a uevent file, linked from /sys/bus/BUS/devices.</summary>
-    private static string Device(string sys, string bus, string name, string uevent)
+    private static void Device(string sys, string bus, string name, string uevent)
     {
         var directory = Directory.CreateDirectory(Path.Combine(sys, "devices", bus + "-root", name)).FullName;
         File.WriteAllText(Path.Combine(directory, "uevent"), uevent + "\n");
         var devices = Directory.CreateDirectory(Path.Combine(sys, "bus", bus, "devices")).FullName;
         File.CreateSymbolicLink(Path.Combine(devices, name), directory);
-        return directory;
     }
 
     [Fact]
