@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CorralOS.Linux;
 
 namespace CorralOS.Engine.Containers;
 
@@ -11,6 +12,9 @@ namespace CorralOS.Engine.Containers;
 public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
 {
     public string Binary { get; } = binary;
+
+    // Started from a sealed copy, so crun does not re-execute itself from one of its own at every call.
+    private readonly Lazy<string> _program = new(() => SealedExecutable.PathFor(binary));
 
     /// <summary>
     /// crun's --no-pivot (move the rootfs and chroot instead of pivot_root): pivot_root(2) refuses to leave an
@@ -119,7 +123,7 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
 
     private ProcessStartInfo Start(string logFile, params string[] args)
     {
-        var info = new ProcessStartInfo(Binary) { UseShellExecute = false };
+        var info = new ProcessStartInfo(_program.Value) { UseShellExecute = false };
         foreach (var arg in new[] { "--root", runtimeRoot, "--log", logFile, "--log-format=json" }.Concat(args))
         {
             info.ArgumentList.Add(arg);
@@ -127,12 +131,12 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
         return info;
     }
 
-    private static async Task<(int Exit, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
+    private async Task<(int Exit, string Error)> RunAsync(ProcessStartInfo info, CancellationToken cancellationToken)
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{Binary} did not start");
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
