@@ -3,7 +3,7 @@ using CorralOS.Linux.Interop;
 namespace CorralOS.Linux;
 
 /// <summary>
-/// Makes sure fds 0, 1 and 2 are open. The kernel starts /sbin/modprobe (and other usermode helpers) with
+/// Makes sure fds 0, 1 and 2 are open. The kernel starts its usermode helpers (a modprobe, a core dump pipe) with
 /// them closed, and the .NET console aborts the process when it cannot duplicate a standard stream.
 /// </summary>
 public static class StandardStreams

@@ -18,6 +18,10 @@ public static class DefaultRoute
 
     private const int RouteUp = 0x1;
 
+    // Two small reads per look; a service after the network starts at most this long after the lease, and every boot
+    // waits here for it (at 200 ms a boot lost 0.1 s on average).
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Whether the service waits: its after label is exactly "network", as RancherOS compared it.</summary>
     public static bool WaitsFor(Compose.ServiceDefinition service) =>
         service.Labels.TryGetValue(Compose.RancherLabels.After, out var after) && after.Trim() == "network";
@@ -50,7 +54,7 @@ public static class DefaultRoute
         RouteWaitResult result;
         while ((result = Check(routeTable, configuredFile)) == RouteWaitResult.TimedOut && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(s_pollInterval, cancellationToken).ConfigureAwait(false);
         }
         return result;
     }

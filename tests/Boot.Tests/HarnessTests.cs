@@ -54,7 +54,7 @@ public sealed class HarnessTests(HarnessVm fixture) : IClassFixture<HarnessVm>
             "cat /mnt/cfg/openstack/latest/user_data; umount /mnt/cfg; grep -c '^isofs ' /proc/modules", s_command, Ct);
         Assert.Contains("hostname: harness-check", r.Output, StringComparison.Ordinal);
         // Coldplug never loads isofs (no device asks for it): it is there because a mount made the kernel ask
-        // /sbin/modprobe (ros) for fs-iso9660 — init's cloud-init phase or this test's own mount.
+        // /sbin/modprobe (busybox's) for fs-iso9660 — init's cloud-init phase or this test's own mount.
         Assert.EndsWith("\n1", r.Output, StringComparison.Ordinal);
         var label = await fixture.Vm.RunAsync("dd if=/dev/vdc bs=1 skip=32808 count=32 2>/dev/null", s_command, Ct);
         Assert.Equal(ConfigDrive.Label, label.Output.Trim());

@@ -5,8 +5,8 @@ namespace CorralOS.Cli.Applets;
 
 /// <summary>
 /// `modprobe`: loads a module (by name or alias) and what it needs; every module an alias matches is tried, and it
-/// fails only when none loads. The kernel runs /sbin/modprobe -q -- ALIAS by itself, for example to get a filesystem
-/// driver when something mounts iso9660.
+/// fails only when none loads. For users and containers (the console's `modprobe`, dockerd's); the kernel's own
+/// requests (/sbin/modprobe -q -- ALIAS in PID 1's root) go to busybox's modprobe (build/initrd.sh).
 /// </summary>
 internal static class ModprobeApplet
 {
