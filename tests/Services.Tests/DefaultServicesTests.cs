@@ -42,4 +42,23 @@ public class DefaultServicesTests
             Assert.True(service.VolumesFrom.Intersect(["command-volumes", "all-volumes"]).Any(), $"{service.Name}: no /usr/bin/ros");
         }
     }
+
+    [Fact]
+    public void Udev_and_syslog_yield_the_cpu_to_the_services_started_waits_for()
+    {
+        // With one CPU the boot is CPU-bound: udev's coldplug and syslog run beside the starts of network, console,
+        // ntp and docker, which `started` waits for, and take a small share while those want the CPU.
+        var tree = YamlDocument.Parse(BuiltInOsConfig.Text, "os-config.yml").Tree;
+        var services = (IReadOnlyDictionary<string, object?>)ConfigTree.Get(tree, "rancher.services")!;
+        var parsed = ComposeParser.ParseServices(services, "os-config.yml", "rancher.services", Interpolation.Environment(tree)).Services.ToDictionary(s => s.Name);
+
+        foreach (var name in new[] { "udev", "syslog" })
+        {
+            Assert.InRange(parsed[name].CpuShares ?? 0, 2, 1023);
+        }
+        foreach (var name in new[] { "network", "console", "ntp", "docker" })
+        {
+            Assert.Null(parsed[name].CpuShares);
+        }
+    }
 }
