@@ -10,7 +10,7 @@ namespace CorralOS.Console;
 /// ca-certificates.crt.rancher, write the write_files entries whose container is this one, link the applets, then
 /// exec the command, as RancherOS's entrypoint did: the command becomes the container's process, gets its stop signal
 /// and gives its exit status directly, and no .NET process stays behind as its parent (a few MB of RAM per system
-/// container, issue 5).
+/// container, issue 5). A command that is `ros` itself (an applet) runs in this process instead, with the same result.
 /// </summary>
 public static class Entrypoint
 {
@@ -87,6 +87,33 @@ public static class Entrypoint
             log.WriteLine(line);
             return status;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="command"/> (looked up in PATH as execvp does) is this very program: a `ros` applet such as
+    /// netconf, ntp or `ros user-docker`. The caller then runs it in this process instead of executing it, which is
+    /// what the exec would give (the same process, its stop signal, its exit status) without a second `ros` start
+    /// (about 0.1 s of CPU under software emulation, on the way to `started` for the network).
+    /// </summary>
+    public static bool IsThisProgram(string command)
+    {
+        var path = command.Contains('/') ? command : SearchPath(command);
+        return path is not null && FileIdentity.Of(path) is { } file && file == FileIdentity.Of("/proc/self/exe");
+    }
+
+    // execvp's search: PATH's directories in order (glibc's default when it is unset), the first executable file.
+    private static string? SearchPath(string name)
+    {
+        var directories = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } path ? path.Split(':') : ["/bin", "/usr/bin"];
+        foreach (var directory in directories)
+        {
+            var candidate = Path.Combine(directory.Length == 0 ? "." : directory, name);
+            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /// <summary>As sh(1): 127 and "not found" when there is no such program, 126 when it cannot be executed.</summary>

@@ -6,7 +6,8 @@ namespace CorralOS.Cli.Tests;
 /// <summary>
 /// `ros entrypoint` from the NativeAOT binary (dist/ros): it execs the command, so the command is the process the
 /// engine started, starts with SIGPIPE at its default and nothing blocked (not as .NET leaves them) and only the
-/// standard streams open, and a command that cannot run gets a shell's status and one line.
+/// standard streams open, and a command that cannot run gets a shell's status and one line. A command that is ros
+/// itself (an applet) runs in the entrypoint's process instead of a second ros start.
 /// </summary>
 public sealed class PublishedEntrypointTests : IDisposable
 {
@@ -78,5 +79,28 @@ public sealed class PublishedEntrypointTests : IDisposable
         var script = Path.Combine(_root, "not-executable");
         File.WriteAllText(script, "#!/bin/sh\n");
         Assert.Equal((126, "", $"entrypoint: {script}: cannot execute: Permission denied\n"), Run(script));
+    }
+
+    [Fact]
+    public async Task A_ros_applet_runs_in_the_entrypoints_own_process()
+    {
+        // wait-for-docker on a socket nobody serves stays in its wait; its process's command line says which process
+        // it is: the entrypoint's (run here) or its own (executed).
+        var ros = Path.GetFullPath(Testing.RepoPaths.Ros);
+        var socket = "unix://" + Path.Combine(_root, "nobody.sock");
+        using var process = Start(ros, "wait-for-docker", "-H", socket, "-t", "2");
+        var cmdline = $"/proc/{process.Id}/cmdline";
+        var clock = Stopwatch.StartNew();
+        string seen = "";
+        while (clock.Elapsed < TimeSpan.FromSeconds(1) && !process.HasExited)
+        {
+            seen = File.ReadAllText(cmdline).Replace('\0', ' ').Trim();
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal($"{ros} entrypoint --root {_root} {ros} wait-for-docker -H {socket} -t 2", seen);
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("wait-for-docker: ", await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }

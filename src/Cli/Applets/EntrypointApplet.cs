@@ -6,7 +6,7 @@ namespace CorralOS.Cli.Applets;
 /// <summary>
 /// `entrypoint [--container NAME] COMMAND [ARG...]`: the entrypoint of os-base system containers (docs/console.md):
 /// host /dev, CA bundle, this container's write_files, applet links, then it execs the command (127 when the command is
-/// not found, 126 when it cannot be executed).
+/// not found, 126 when it cannot be executed), or runs it here when it is a `ros` applet.
 /// </summary>
 internal static class EntrypointApplet
 {
@@ -31,7 +31,10 @@ internal static class EntrypointApplet
             var options = (parse.GetValue(root) is { } tree ? ConsoleOptions.Under(Path.GetFullPath(tree)) : new ConsoleOptions())
                 with { Log = parse.InvocationConfiguration.Error };
             Entrypoint.Prepare(options, parse.GetValue(container) ?? Environment.GetEnvironmentVariable(Entrypoint.ContainerNameVariable));
-            return Entrypoint.Exec(parse.GetValue(arguments)!, options.Log);
+            var command = parse.GetValue(arguments)!;
+            return Entrypoint.IsThisProgram(command[0])
+                ? Dispatcher.Run(command[0], command[1..], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)
+                : Entrypoint.Exec(command, options.Log);
         });
     });
 }

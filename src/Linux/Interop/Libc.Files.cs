@@ -33,6 +33,8 @@ internal static unsafe partial class Libc
     internal const uint STATX_BASIC_STATS = 0x7FF;
     internal const int StatxUidOffset = 20;        // stx_uid, then stx_gid (u32 each)
     internal const int StatxRdevMajorOffset = 128; // stx_rdev_major, then stx_rdev_minor (u32 each)
+    internal const int StatxInoOffset = 32;        // stx_ino (u64)
+    internal const int StatxDevMajorOffset = 136;  // stx_dev_major, then stx_dev_minor (u32 each)
     internal const uint S_IFBLK = 0x6000;
     internal const uint S_IFREG = 0x8000;
     internal const uint S_IFMT = 0xF000;
