@@ -95,26 +95,8 @@ public static class Entrypoint
     /// what the exec would give (the same process, its stop signal, its exit status) without a second `ros` start
     /// (about 0.1 s of CPU under software emulation, on the way to `started` for the network).
     /// </summary>
-    public static bool IsThisProgram(string command)
-    {
-        var path = command.Contains('/') ? command : SearchPath(command);
-        return path is not null && FileIdentity.Of(path) is { } file && file == FileIdentity.Of("/proc/self/exe");
-    }
-
-    // execvp's search: PATH's directories in order (glibc's default when it is unset), the first executable file.
-    private static string? SearchPath(string name)
-    {
-        var directories = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } path ? path.Split(':') : ["/bin", "/usr/bin"];
-        foreach (var directory in directories)
-        {
-            var candidate = Path.Combine(directory.Length == 0 ? "." : directory, name);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    public static bool IsThisProgram(string command) =>
+        ProgramPath.Find(command) is { } path && FileIdentity.Of(path) is { } file && file == FileIdentity.Of("/proc/self/exe");
 
     /// <summary>As sh(1): 127 and "not found" when there is no such program, 126 when it cannot be executed.</summary>
     public static (int Status, string Line) ExecFailure(string command, int errno) => errno == ENOENT

@@ -13,6 +13,7 @@ namespace CorralOS.Linux;
 /// sealed copy, crun recognises it and runs at once; the copy cannot be written, which is the point of the guard.
 /// One copy per program and process, kept open for the process's life.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class SealedExecutable
 {
     /// <summary>All of them: what crun and runc require before they accept a memfd as their own clone.</summary>
@@ -24,8 +25,8 @@ public static class SealedExecutable
     private static readonly ConcurrentBag<SafeFileHandle> s_kept = [];
 
     /// <summary>
-    /// The path to start <paramref name="program"/> (a name looked up on PATH, or a path) by: its sealed copy's
-    /// /proc/PID/fd/N, or the program itself when no copy can be made (no memfd support, the file is unreadable).
+    /// The path to start <paramref name="program"/> (a name looked up in PATH, or a path) by: its sealed copy's
+    /// /proc/PID/fd/N, or the program itself when no copy can be made (no memfd support, no /proc, an unreadable file).
     /// </summary>
     public static string PathFor(string program) =>
         s_paths.GetOrAdd(program, p => new Lazy<string>(() => TrySeal(p) ?? p)).Value;
@@ -35,8 +36,7 @@ public static class SealedExecutable
 
     private static string? TrySeal(string program)
     {
-        var file = Resolve(program);
-        if (file is null)
+        if (ProgramPath.Find(program) is not { } file)
         {
             return null;
         }
@@ -46,6 +46,18 @@ public static class SealedExecutable
             return null;
         }
         var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var path = $"/proc/{Environment.ProcessId}/fd/{fd}";
+        if (!CopyAndSeal(file, fd) || !File.Exists(path))
+        {
+            handle.Dispose();
+            return null;
+        }
+        s_kept.Add(handle);
+        return path;
+    }
+
+    private static bool CopyAndSeal(string file, int fd)
+    {
         try
         {
             using (var source = File.OpenRead(file))
@@ -54,40 +66,11 @@ public static class SealedExecutable
             {
                 source.CopyTo(copy);
             }
-            if (Libc.fcntl_arg(fd, Libc.F_ADD_SEALS, AllSeals) < 0)
-            {
-                handle.Dispose();
-                return null;
-            }
+            return Libc.fcntl_arg(fd, Libc.F_ADD_SEALS, AllSeals) == 0;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            handle.Dispose();
-            return null;
+            return false;
         }
-        catch (UnauthorizedAccessException)
-        {
-            handle.Dispose();
-            return null;
-        }
-        s_kept.Add(handle);
-        return $"/proc/{Environment.ProcessId}/fd/{fd}";
-    }
-
-    private static string? Resolve(string program)
-    {
-        if (program.Contains('/'))
-        {
-            return File.Exists(program) ? Path.GetFullPath(program) : null;
-        }
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, program);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

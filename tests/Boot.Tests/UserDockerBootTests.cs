@@ -28,7 +28,7 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
     }
 
     [Fact]
-    public async Task The_consoles_docker_is_a_symlink_into_the_system_images_file_and_no_entrypoint_stays_behind()
+    public async Task The_consoles_docker_is_a_symlink_into_the_system_images_file_and_no_entrypoint_stays_behind_a_command()
     {
         await booted.SshAsync("wait-for-docker --timeout 120");
         // Not a 44 MB copy in /var/lib/rancher (RAM without a state disk): a link into the read-only erofs.
@@ -36,10 +36,14 @@ public sealed class UserDockerBootTests(UserDockerBootTests.DockerVm booted) : I
         Assert.Matches(new Regex(@"^/run/corralos/system-images/image/layers/sha256/[0-9a-f]{64}/diff/usr/bin/docker$"), target);
         Assert.Equal("rancher", (await booted.SshAsync("id -un")).Trim());
         Assert.Matches(new Regex(@"^20\.10\.\S+ 20\.10\.\S+$"), (await booted.SshAsync("docker version --format '{{.Client.Version}} {{.Server.Version}}'")).Trim());
-        // ros entrypoint execs the services' commands: none of them keeps a .NET parent.
+        // ros entrypoint execs the services' commands: none of them keeps a .NET parent. A command that is a ros
+        // applet (netconf, ntp, preload-images while it runs) runs in the entrypoint's own process: only those show it.
         var processes = await booted.SshAsync("ps -o args");
         Assert.Contains("syslogd -n -O /var/log/syslog", processes, StringComparison.Ordinal);
-        Assert.DoesNotContain("ros entrypoint", processes, StringComparison.Ordinal);
+        Assert.DoesNotContain("ros entrypoint --container syslog", processes, StringComparison.Ordinal);
+        Assert.DoesNotContain("ros entrypoint --container udev", processes, StringComparison.Ordinal);
+        var entrypoints = processes.Split('\n').Where(l => l.Contains("ros entrypoint", StringComparison.Ordinal)).ToList();
+        Assert.All(entrypoints, l => Assert.Matches(new Regex(@"ros entrypoint --container (network netconf --daemon|ntp ntp|preload-user-images ros preload-images --after /run/console-done)$"), l.Trim()));
     }
 
     [Fact]
