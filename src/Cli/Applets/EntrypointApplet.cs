@@ -10,7 +10,7 @@ namespace CorralOS.Cli.Applets;
 /// </summary>
 internal static class EntrypointApplet
 {
-    public static Applet Create() => new("entrypoint", "Prepare a system container (host /dev, write_files for it, applet links) and exec its command", command =>
+    public static Applet Create() => new("entrypoint", "Prepare a system container (host /dev, write_files for it, applet links) and exec its command (a ros applet runs in this process)", command =>
     {
         var container = new Option<string?>("--container")
         {

@@ -13,9 +13,6 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
 {
     public string Binary { get; } = binary;
 
-    // Started from a sealed copy, so crun does not re-execute itself from one of its own at every call.
-    private readonly Lazy<string> _program = new(() => SealedExecutable.PathFor(binary));
-
     /// <summary>
     /// crun's --no-pivot (move the rootfs and chroot instead of pivot_root): pivot_root(2) refuses to leave an
     /// initramfs root, which is what PID 1 runs on in CorralOS (Docker's DOCKER_RAMDISK does the same).
@@ -123,7 +120,8 @@ public sealed class OciRuntime(string runtimeRoot, string binary = "crun")
 
     private ProcessStartInfo Start(string logFile, params string[] args)
     {
-        var info = new ProcessStartInfo(_program.Value) { UseShellExecute = false };
+        // From a sealed copy (made once per process), so crun does not re-execute itself from one of its own.
+        var info = new ProcessStartInfo(SealedExecutable.PathFor(Binary)) { UseShellExecute = false };
         foreach (var arg in new[] { "--root", runtimeRoot, "--log", logFile, "--log-format=json" }.Concat(args))
         {
             info.ArgumentList.Add(arg);
