@@ -53,7 +53,7 @@ public static class Entrypoint
         {
             Step("write_files", () =>
             {
-                var files = new ConfigLoader(options.Config).Load().Model.WriteFiles ?? [];
+                var files = new ConfigLoader(options.Config).Load().ModelOf("write_files").WriteFiles ?? [];
                 var mine = files.Where(f => f.Container == containerName).ToList();
                 foreach (var file in mine)
                 {

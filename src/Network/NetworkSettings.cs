@@ -44,6 +44,9 @@ public sealed record NetworkSettings
 
     public IReadOnlyList<NetworkConfigException> Problems { get; init; } = [];
 
+    /// <summary>The parts of the config <see cref="From"/> reads (for <c>LoadedConfig.ModelOf</c>).</summary>
+    public static readonly string[] ConfigKeys = ["hostname", "rancher.network", "rancher.defaults"];
+
     public static NetworkSettings From(CloudConfig config)
     {
         var network = config.Rancher?.Network ?? new NetworkConfig();

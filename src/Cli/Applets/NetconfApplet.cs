@@ -57,7 +57,7 @@ internal static class NetconfApplet
                 {
                     error.WriteLine($"netconf: config: {problem} (layer skipped)");
                 }
-                var report = netconf.Apply(NetworkSettings.From(config.Model));
+                var report = netconf.Apply(NetworkSettings.From(config.ModelOf(NetworkSettings.ConfigKeys)));
                 foreach (var message in report.Messages)
                 {
                     output.WriteLine($"netconf: {message}");

@@ -32,7 +32,7 @@ internal static class NtpApplet
             IReadOnlyList<string> line;
             try
             {
-                line = NtpCommand.Build(new ConfigLoader(paths).Load().Model.Rancher?.Ntp, parse.GetValue(chronyd)!, pidFile);
+                line = NtpCommand.Build(new ConfigLoader(paths).Load().ModelOf("rancher.ntp").Rancher?.Ntp, parse.GetValue(chronyd)!, pidFile);
             }
             catch (NetworkConfigException e)
             {

@@ -26,7 +26,7 @@ internal static class UserDockerApplet
                 throw new PlatformNotSupportedException("user-docker runs on Linux only");
             }
             var paths = ConfigRoot.Paths(parse.GetValue(root));
-            var config = new ConfigLoader(paths).Load().Model.Rancher?.Docker;
+            var config = new ConfigLoader(paths).Load().ModelOf("rancher.docker").Rancher?.Docker;
             var launch = new UserDockerLaunch();
             var current = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);

@@ -22,7 +22,7 @@ internal static class UserPodmanApplet
             {
                 throw new PlatformNotSupportedException("user-podman runs on Linux only");
             }
-            var config = new ConfigLoader(ConfigRoot.Paths(parse.GetValue(root))).Load().Model.Rancher?.Docker;
+            var config = new ConfigLoader(ConfigRoot.Paths(parse.GetValue(root))).Load().ModelOf("rancher.docker").Rancher?.Docker;
             var launch = new UserPodmanLaunch();
             var current = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);

@@ -42,7 +42,7 @@ public sealed class DockerTlsGenerator(ConfigPaths paths)
     /// <summary>The CA of rancher.docker.ca_cert and ca_key; a new one, kept there, when they are not set.</summary>
     public CertificateAuthority LoadOrCreateCa()
     {
-        var config = new ConfigLoader(paths).Load().Model.Rancher?.Docker;
+        var config = new ConfigLoader(paths).Load().ModelOf("rancher.docker").Rancher?.Docker;
         if (!string.IsNullOrWhiteSpace(config?.CaCert) && !string.IsNullOrWhiteSpace(config.CaKey))
         {
             return CertificateAuthority.FromPem(config.CaCert, config.CaKey);
