@@ -35,14 +35,8 @@ public static class Entrypoint
         var hostDev = options.InRoot("/host/dev");
         if (Directory.Exists(hostDev) && Directory.EnumerateFileSystemEntries(hostDev).Any())
         {
-            Step("/dev", () =>
-            {
-                var exit = ProgramRunner.Run([options.Busybox, "mount", "--rbind", hostDev, options.Dev]);
-                if (exit != 0)
-                {
-                    throw new InvalidOperationException($"mount --rbind {hostDev} {options.Dev} exited with {exit}");
-                }
-            });
+            // mount(2) itself rather than `busybox mount --rbind`: one process start less in every system container.
+            Step("/dev", () => Mounts.Bind(hostDev, options.Dev, recursive: true));
         }
         var bundle = Path.Combine(options.Etc, "ssl", "certs", "ca-certificates.crt");
         if (File.Exists(bundle + ".rancher"))

@@ -31,9 +31,10 @@ public static class Mounts
         SystemCallException.ThrowIfFailed(result, "mount", $"{fileSystemType} on {target}");
     }
 
-    public static void Bind(string source, string target)
+    /// <summary>Binds <paramref name="source"/> on <paramref name="target"/>; <paramref name="recursive"/> brings the mounts under it too (mount --rbind).</summary>
+    public static void Bind(string source, string target, bool recursive = false)
     {
-        var result = Libc.mount(source, target, null, Libc.MS_BIND, null);
+        var result = Libc.mount(source, target, null, Libc.MS_BIND | (recursive ? Libc.MS_REC : 0), null);
         SystemCallException.ThrowIfFailed(result, "bind mount", $"{source} on {target}");
     }
 

@@ -66,6 +66,7 @@ internal static unsafe partial class Libc
     internal const ulong MS_NOEXEC = 8;
     internal const ulong MS_REMOUNT = 32;
     internal const ulong MS_BIND = 4096;
+    internal const ulong MS_REC = 16384;
     internal const ulong MS_RELATIME = 1 << 21;
 
     internal const int MNT_DETACH = 2;
