@@ -21,11 +21,10 @@ public sealed class ModulesPhase : IBootPhase
         {
             return $"no modules for kernel {release}";
         }
-        // The whole tree is an erofs in the initrd: mounted first, and read again with every module in it.
-        if (ModulesImage.MountIfPresent(loader, ModuleIndex.DirectoryFor(release)) is not null)
-        {
-            loader = ModuleLoader.ForRunningKernel(out _)!;
-        }
+        // The whole tree is an erofs in the initrd, mounted first over the plain one. The loader goes on with the index it
+        // read: the plain tree's index files are the image's (build/initrd.sh makes the image before it removes the
+        // plain tree's modules), and its paths now lead into the image.
+        ModulesImage.MountIfPresent(loader, ModuleIndex.DirectoryFor(release));
         loader.Coldplug();
         var failed = new List<string>();
         // Drivers init itself relies on that no device asks for: evdev, for the power button.
