@@ -199,6 +199,11 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
         {
             var dep = File.ReadAllLines(Path.Combine(kernel, "modules.dep"));
             Assert.Equal(File.ReadAllLines(Path.Combine(plain, "modules.dep")), dep);
+            // PID 1 reads the index once, from the plain tree, and goes on with it after mounting the image over it.
+            foreach (var index in new[] { "modules.alias", "modules.softdep", "modules.builtin" })
+            {
+                Assert.Equal(File.ReadAllText(Path.Combine(plain, index)), File.ReadAllText(Path.Combine(kernel, index)));
+            }
             var line = Assert.Single(dep, l => l.Split(':')[0].EndsWith("/virtio_blk.ko", StringComparison.Ordinal));
             var files = line.Replace(":", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.Contains(files, f => f.EndsWith("/virtio_ring.ko", StringComparison.Ordinal));
