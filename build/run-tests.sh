@@ -21,6 +21,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 export CORRALOS_TEST_DIR=${CORRALOS_TEST_DIR:-$ROOT/artifacts/test-vms}
 rm -rf "$RESULTS" "$ROOT/artifacts/test-vms"
 mkdir -p "$RESULTS" "$CORRALOS_TEST_DIR"
+# The build test makes two whole builds (~6 GB) beside the VMs' disks: a full disk shows up as a failing test.
+echo "run-tests: free space: $(df -h --output=avail "$ROOT" | tail -1 | tr -d ' ') under $ROOT, $(df -h --output=avail "${TMPDIR:-/tmp}" | tail -1 | tr -d ' ') under ${TMPDIR:-/tmp}"
 
 passed=0 failed=0 skipped=0
 summary() {
@@ -131,11 +133,18 @@ done
 
 echo
 echo "Console logs of the VMs: $CORRALOS_TEST_DIR (whole work directories are kept for VMs that failed)"
-# CI shows only the end of the output: name every failed test again just above the summary.
+# CI shows only the end of the output: name every failed test again just above the summary, with the start of its
+# message (the runner's lines after `[FAIL]`, up to the stack trace, at most 8).
 for xml in "$RESULTS"/*.xml; do
   [[ -f $xml ]] || continue
-  grep -oE '<test [^>]*result="Fail"[^>]*>' "$xml" | sed -nE 's/.* name="([^"]*)".*/run-tests: FAILED \1/p' |
-    sed -e 's/&quot;/"/g' -e 's/&amp;/\&/g' -e 's/&lt;/</g' -e 's/&gt;/>/g'
+  grep -oE '<test [^>]*result="Fail"[^>]*>' "$xml" | sed -nE 's/.* name="([^"]*)".*/\1/p' |
+    sed -e 's/&quot;/"/g' -e 's/&amp;/\&/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' |
+    while IFS= read -r test; do
+      echo "run-tests: FAILED $test"
+      awk -v test="$test" 'index($0, test " [FAIL]") { on = 1; n = 0; next }
+        on && (/^ *Stack Trace:/ || ++n > 8) { exit }
+        on { sub(/^ +/, "  "); print }' "${xml%.xml}.log"
+    done
 done
 summary
 ((failed == 0))

@@ -5,6 +5,8 @@ namespace CorralOS.Build.Tests;
 /// <summary>Two builds of the system images, the initrd and its system images file, the OS image and the ISO from the same inputs give the same bytes.</summary>
 public sealed class ReproducibilityTests : IDisposable
 {
+    private const long RequiredFreeBytes = 6L << 30;
+
     private readonly string _work = Directory.CreateTempSubdirectory("corralos-repro-").FullName;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
@@ -24,6 +26,10 @@ public sealed class ReproducibilityTests : IDisposable
 
         // Two builds in directories of different path lengths, started seconds apart and with different umasks,
         // so leaks of paths, wall-clock time (FAT has 2 s resolution) or permissions show up.
+        // Each build holds ~2.7 GB (stages, images, ISO); a full disk would show up as a script failing half-way.
+        var free = new DriveInfo(_work).AvailableFreeSpace;
+        Assert.True(free >= RequiredFreeBytes, $"two builds need {RequiredFreeBytes >> 30} GiB free under {_work}, there are {free >> 20} MiB");
+
         var cancellation = TestContext.Current.CancellationToken;
         var first = BuildAsync("a", inputs, umask: "022", delaySeconds: 0, cancellation);
         var second = BuildAsync("second-build", inputs, umask: "077", delaySeconds: 5, cancellation);

@@ -38,8 +38,9 @@ internal static class Shell
         var (stdout, stderr) = (await output, await error);
         Assert.True(process.ExitCode == 0, new StringBuilder()
             .AppendLine($"`{command}` exited {process.ExitCode}")
-            .AppendLine("--- stdout ---").AppendLine(Tail(stdout))
+            // stderr first: it holds the reason, and CI repeats only a failure's first lines.
             .AppendLine("--- stderr ---").AppendLine(Tail(stderr))
+            .AppendLine("--- stdout ---").AppendLine(Tail(stdout))
             .ToString());
         return stdout;
     }
