@@ -136,6 +136,9 @@ write_os_release usr/share/ros/os-release "$VERSION"
 cp usr/share/ros/os-release etc/os-release
 # The built-in configuration defaults (the lowest config layer).
 install -m 0644 "$ROOT/images/initrd/os-config.yml" usr/share/ros/os-config.yml
+# Its tree as JSON beside it (src/Config/CompiledOsConfig.cs): every config load reads that instead of parsing the YAML.
+"$ROS_BIN" config compile-defaults usr/share/ros/os-config.yml
+chmod 0644 usr/share/ros/os-config.json
 # The services catalog `ros service list/enable` read (images/services: index.yml, <first letter>/<name>.yml).
 mkdir -p usr/share/ros/services
 (cd "$ROOT/images/services" && find . -type f -name '*.yml' -printf '%P\n' | LC_ALL=C sort) |

@@ -24,20 +24,23 @@ public sealed class ConfigLoader
         var layers = new List<ConfigLayer>();
         var tree = YamlDocument.NewTree();
 
-        void Apply(YamlDocument document, ConfigLayerKind kind)
+        // A compiled layer was checked when the build compiled it (CompiledOsConfig).
+        void Apply(YamlDocument document, ConfigLayerKind kind, bool compiled = false)
         {
-            var problems = ConfigSchema.Validate(document);
+            var problems = compiled ? [] : ConfigSchema.Validate(document);
             var applied = problems.All(p => p.IsUnknownKey);
             if (applied)
             {
-                tree = ConfigMerge.Merge(tree, document.Tree);
+                // The first layer's tree is the document's own: nothing else holds it, so no copy.
+                tree = tree.Count == 0 ? document.Tree : ConfigMerge.Merge(tree, document.Tree);
             }
             layers.Add(new ConfigLayer(document.File, kind, applied, problems));
         }
 
         if (includeDefaults)
         {
-            Apply(File.Exists(_paths.OsConfig) ? Read(_paths.OsConfig) : YamlDocument.Parse(BuiltInOsConfig.Text, BuiltInSource), ConfigLayerKind.Defaults);
+            var (defaults, compiled) = ReadDefaults();
+            Apply(defaults, ConfigLayerKind.Defaults, compiled);
             if (File.Exists(_paths.OemConfig))
             {
                 Apply(Read(_paths.OemConfig), ConfigLayerKind.Defaults);
@@ -77,6 +80,27 @@ public sealed class ConfigLoader
             MetadataMerge.Apply(tree, metadata.Tree);
         }
         return new LoadedConfig(tree, layers);
+    }
+
+    /// <summary>os-config.yml: the build's compiled tree of it when there is one for these bytes, else its YAML.</summary>
+    private (YamlDocument Document, bool Compiled) ReadDefaults()
+    {
+        if (!File.Exists(_paths.OsConfig))
+        {
+            return (YamlDocument.Parse(BuiltInOsConfig.Text, BuiltInSource), false);
+        }
+        try
+        {
+            if (CompiledOsConfig.TryRead(_paths.OsConfig, File.ReadAllBytes(_paths.OsConfig)) is { } tree)
+            {
+                return (new YamlDocument(_paths.OsConfig, null, tree, []) { HasPositions = false }, true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Read below reports it.
+        }
+        return (Read(_paths.OsConfig), false);
     }
 
     /// <summary>Every non-hidden regular file in cloud-config.d, in name (byte) order.</summary>

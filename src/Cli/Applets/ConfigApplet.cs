@@ -28,6 +28,7 @@ internal static class ConfigApplet
         command.Subcommands.Add(Export(Paths));
         command.Subcommands.Add(Validate());
         command.Subcommands.Add(Images(Paths));
+        command.Subcommands.Add(CompileDefaults());
         command.SetAction(parse =>
         {
             parse.InvocationConfiguration.Error.WriteLine("config: a subcommand is required; see 'ros config --help'");
@@ -131,6 +132,29 @@ internal static class ConfigApplet
             var problems = ConfigSchema.Validate(document);
             problems.AddRange(ComposeParser.ValidateConfigLayer(document, Interpolation.Environment(document.Tree)));
             return Report(problems, parse) ?? 0;
+        });
+        return command;
+    }
+
+    // The build's step (build/initrd.sh): os-config.yml's tree as JSON beside it, which every config load then reads.
+    private static Command CompileDefaults()
+    {
+        var source = new Argument<string>("os-config") { Description = "The os-config.yml to compile" };
+        var command = new Command("compile-defaults", "Write os-config.yml's tree as the JSON config loads read instead (build step)") { source };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var file = parse.GetValue(source)!;
+            try
+            {
+                CompiledOsConfig.Compile(file, CompiledOsConfig.PathFor(file));
+                return 0;
+            }
+            catch (InvalidDataException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"config compile-defaults: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }
