@@ -97,6 +97,19 @@ public sealed partial class InitrdContentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Ships_os_config_compiled_from_its_own_bytes_into_the_same_tree()
+    {
+        var osConfig = Path.Combine(_tree, "usr/share/ros/os-config.yml");
+        var yaml = File.ReadAllBytes(osConfig);
+
+        var compiled = CorralOS.Config.CompiledOsConfig.TryRead(osConfig, yaml);
+
+        Assert.NotNull(compiled);
+        Assert.True(CorralOS.Config.ConfigTreeJson.SameTree(CorralOS.Config.YamlDocument.Parse(File.ReadAllText(osConfig), osConfig).Tree, compiled));
+        Assert.StartsWith("-rw-r--r--", _entries["usr/share/ros/os-config.json"].Mode, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keeps_plain_only_the_modules_that_mounting_the_modules_image_needs()
     {
         var release = Assert.Single(Directory.GetDirectories(Path.Combine(_tree, "lib/modules")));
