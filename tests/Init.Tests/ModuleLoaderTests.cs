@@ -23,7 +23,6 @@ public sealed class ModuleLoaderTests : IDisposable
             kernel/arch/x86/crypto/crc32c-intel.ko:
             kernel/drivers/net/dummy-net.ko:
             kernel/lib/libcrc32c.ko:
-            kernel/drivers/input/evdev.ko:
             """);
         File.WriteAllText(Path.Combine(_root, "modules.alias"), """
             # Aliases extracted from modules themselves.
@@ -120,56 +119,6 @@ public sealed class ModuleLoaderTests : IDisposable
         Assert.Contains("crc32c_intel", loader.Inserted);
         Assert.Equal("virtio_blk", loader.Inserted[^1]);
         Assert.Empty(loader.Errors);
-    }
-
-    [Fact]
-    public void Coldplug_with_a_barrier_probes_in_the_background_until_it_and_drives_what_the_probes_found_after_it()
-    {
-        var sys = Path.Combine(_root, "sys");
-        Device(sys, "pci", "0000:00:04.0", "MODALIAS=pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00");
-        Device(sys, "cpu", "cpu0", "MODALIAS=cpu:type:x86,ven0000fam0006mod003F:feature:,0020,0094");
-        var loads = new List<(string Module, string Parameters)>();
-        var loader = new ModuleLoader(ModuleIndex.Load(_root), [], (file, parameters) =>
-        {
-            loads.Add((ModuleIndex.NameOf(file), parameters));
-            // virtio_pci probes in the background: its block device shows only once the barrier's load has waited for it.
-            if (file.EndsWith("evdev.ko", StringComparison.Ordinal))
-            {
-                Device(sys, "virtio", "virtio0", "MODALIAS=virtio:d00000002v00001AF4");
-            }
-            return true;
-        });
-
-        var count = loader.Coldplug(sys, barrier: "evdev");
-
-        var barrier = loads.FindIndex(l => l.Module == "evdev");
-        Assert.Equal(5, barrier);
-        // Before it every load, dependencies too, probes in the background; the barrier and what comes after do not.
-        Assert.All(loads[..barrier], l => Assert.Equal(ModuleLoader.AsyncProbe, l.Parameters));
-        Assert.Contains(("virtio_pci", ModuleLoader.AsyncProbe), loads);
-        Assert.Contains(("virtio", ModuleLoader.AsyncProbe), loads);
-        Assert.Equal([("evdev", ""), ("virtio_blk", "")], loads[barrier..]);
-        Assert.Equal(7, count);
-        Assert.Empty(loader.Errors);
-    }
-
-    [Fact]
-    public void Coldplug_without_a_barrier_to_load_probes_the_ordinary_way()
-    {
-        var sys = Path.Combine(_root, "sys");
-        Device(sys, "pci", "0000:00:04.0", "MODALIAS=pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00");
-        var loads = new List<(string Module, string Parameters)>();
-        var loader = new ModuleLoader(ModuleIndex.Load(_root), ["evdev"], (file, parameters) =>
-        {
-            loads.Add((ModuleIndex.NameOf(file), parameters));
-            return true;
-        });
-
-        loader.Coldplug(sys, barrier: "evdev");
-
-        Assert.Equal(4, loads.Count);
-        Assert.All(loads, l => Assert.Equal("", l.Parameters));
-        Assert.DoesNotContain(loads, l => l.Module == "evdev");
     }
 
     /// <summary>A device of <paramref name="bus"/> as sysfs shows it: its directory with a uevent file, linked from /sys/bus/BUS/devices.</summary>

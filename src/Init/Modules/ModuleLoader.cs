@@ -70,40 +70,8 @@ public sealed class ModuleLoader
         Errors.AddRange(failures.Select(f => $"{f.Module}: {f.Error.Message}"));
     }
 
-    /// <summary>The parameter every module takes that has the kernel probe its drivers' devices in the background.</summary>
-    public const string AsyncProbe = "async_probe=1";
-
-    /// <summary>
-    /// Loads drivers for the modalias of every device on a bus of <paramref name="sysRoot"/> until no new ones appear.
-    /// With a <paramref name="barrier"/>, the drivers' probes overlap: drivers load with <see cref="AsyncProbe"/> until
-    /// the barrier module loads the ordinary way, and the kernel finishes every pending probe before such a load returns.
-    /// So one driver's probe waits while the next ones load (AHCI waits ~0.3 s for the links of its empty ports, idle
-    /// time under software emulation). The devices those probes found then get their drivers the ordinary way. A barrier
-    /// already loaded, built in or absent gives the plain coldplug.
-    /// </summary>
-    public int Coldplug(string sysRoot = "/sys", int maxRounds = 5, string? barrier = null)
-    {
-        var name = barrier is null ? null : ModuleIndex.Normalize(barrier);
-        if (name is null || !_index.Contains(name) || _index.IsBuiltin(name) || _loaded.Contains(name))
-        {
-            return ColdplugRounds(sysRoot, maxRounds, "");
-        }
-        var before = Inserted.Count;
-        ColdplugRounds(sysRoot, maxRounds, AsyncProbe);
-        try
-        {
-            LoadWithDependencies(name, "");
-        }
-        catch (IOException e)
-        {
-            Errors.Add($"{name}: {e.Message} (drivers may still be probing their devices)");
-        }
-        ColdplugRounds(sysRoot, maxRounds, "");
-        return Inserted.Count - before;
-    }
-
-    // Every load of a round takes `parameters`, dependencies too: an ordinary load would wait for the probes before it.
-    private int ColdplugRounds(string sysRoot, int maxRounds, string parameters)
+    /// <summary>Loads drivers for the modalias of every device on a bus of <paramref name="sysRoot"/> until no new ones appear.</summary>
+    public int Coldplug(string sysRoot = "/sys", int maxRounds = 5)
     {
         var before = Inserted.Count;
         for (var round = 0; round < maxRounds; round++)
@@ -119,7 +87,7 @@ public sealed class ModuleLoader
                 {
                     try
                     {
-                        LoadWithDependencies(module, parameters, parameters);
+                        LoadWithDependencies(module, "");
                     }
                     catch (IOException e)
                     {
@@ -136,7 +104,7 @@ public sealed class ModuleLoader
         return Inserted.Count - before;
     }
 
-    private void LoadWithDependencies(string module, string parameters, string dependencyParameters = "")
+    private void LoadWithDependencies(string module, string parameters)
     {
         module = ModuleIndex.Normalize(module);
         if (_loaded.Contains(module) || _index.IsBuiltin(module))
@@ -151,7 +119,7 @@ public sealed class ModuleLoader
             {
                 try
                 {
-                    LoadWithDependencies(candidate, dependencyParameters, dependencyParameters);
+                    LoadWithDependencies(candidate, "");
                 }
                 catch (IOException e)
                 {
@@ -161,7 +129,7 @@ public sealed class ModuleLoader
         }
         foreach (var dependency in _index.DependenciesOf(module))
         {
-            LoadWithDependencies(dependency, dependencyParameters, dependencyParameters);
+            LoadWithDependencies(dependency, "");
         }
         _loaded.Add(module);
         try

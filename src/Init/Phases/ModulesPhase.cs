@@ -9,8 +9,7 @@ namespace CorralOS.Init.Phases;
 /// </summary>
 public sealed class ModulesPhase : IBootPhase
 {
-    // A driver init relies on that no device asks for: evdev, for the power button.
-    private const string Evdev = "evdev";
+    private static readonly string[] s_forInit = ["evdev"];
 
     public string Name => "modules";
 
@@ -26,17 +25,19 @@ public sealed class ModulesPhase : IBootPhase
         // read: the plain tree's index files are the image's (build/initrd.sh makes the image before it removes the
         // plain tree's modules), and its paths now lead into the image.
         ModulesImage.MountIfPresent(loader, ModuleIndex.DirectoryFor(release));
-        // Loading evdev is also where every driver's probe has finished: the state and cloud-init phases look for their
-        // disks next.
-        loader.Coldplug(barrier: Evdev);
+        loader.Coldplug();
         var failed = new List<string>();
-        try
+        // Drivers init itself relies on that no device asks for: evdev, for the power button.
+        foreach (var module in s_forInit)
         {
-            loader.Load(Evdev);
-        }
-        catch (IOException e)
-        {
-            failed.Add(e.Message);
+            try
+            {
+                loader.Load(module);
+            }
+            catch (IOException e)
+            {
+                failed.Add(e.Message);
+            }
         }
         failed.AddRange(LoadConfigured(loader, context.Config));
         if (failed.Count > 0)
