@@ -37,27 +37,7 @@ public static class CompiledOsConfig
         }
         try
         {
-            var reader = new Utf8JsonReader(json);
-            string? source = null;
-            Dictionary<string, object?>? tree = null;
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var property = reader.GetString();
-                reader.Read();
-                switch (property)
-                {
-                    case SourceProperty:
-                        source = reader.GetString();
-                        break;
-                    case TreeProperty:
-                        tree = ConfigTreeJson.Read(ref reader) as Dictionary<string, object?>;
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
+            var (source, tree) = Parse(json);
             return source == Hash(yaml) ? tree : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -88,20 +68,41 @@ public static class CompiledOsConfig
             ConfigTreeJson.Write(writer, document.Tree);
             writer.WriteEndObject();
         }
-        var reader = new Utf8JsonReader(buffer.ToArray());
-        reader.Read();
-        while (reader.Read() && reader.GetString() != TreeProperty)
-        {
-            reader.Read();
-        }
-        reader.Read();
-        if (!ConfigTreeJson.SameTree(document.Tree, ConfigTreeJson.Read(ref reader)))
+        var json = buffer.ToArray();
+        if (!ConfigTreeJson.SameTree(document.Tree, Parse(json).Tree))
         {
             throw new InvalidDataException($"{osConfig}: its values do not come back from JSON unchanged (a number such as 1.0 would be read as 1)");
         }
         var temporary = output + ".tmp";
-        File.WriteAllBytes(temporary, buffer.ToArray());
+        File.WriteAllBytes(temporary, json);
         File.Move(temporary, output, overwrite: true);
+    }
+
+    /// <summary>The compiled file's parts; throws <see cref="JsonException"/> (or InvalidOperationException) on bad JSON.</summary>
+    private static (string? Source, Dictionary<string, object?>? Tree) Parse(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        string? source = null;
+        Dictionary<string, object?>? tree = null;
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            switch (property)
+            {
+                case SourceProperty:
+                    source = reader.GetString();
+                    break;
+                case TreeProperty:
+                    tree = ConfigTreeJson.Read(ref reader) as Dictionary<string, object?>;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        return (source, tree);
     }
 
     // Not SHA-256: that starts OpenSSL, which alone costs more than parsing the YAML. The hash only tells an edited file.
