@@ -22,6 +22,9 @@ public sealed record EngineOptions
     /// <summary>The OCI runtime binary (found on PATH unless a path).</summary>
     public string Runtime { get; init; } = "crun";
 
+    /// <summary>Whether crun runs with address space randomization (OciRuntime.RandomizeAddresses); null: unless the CPU is emulated.</summary>
+    public bool? RuntimeAddressRandomization { get; init; }
+
     /// <summary>Registries (host or host:port) spoken to over plain http; loopback registries always are.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 

@@ -33,6 +33,8 @@ public sealed class InitProcess
     public async Task<int> RunAsync()
     {
         _console.Banner($"CorralOS {_context.Version} booting");
+        // Nothing here waits for it; what needs cryptographic randomness later (IDs, keys) finds it ready (KernelRandom).
+        KernelRandom.WaitInBackground(waited => _console.Info($"random pool ready ({waited.TotalMilliseconds:0} ms after the banner)"));
         Environment.SetEnvironmentVariable("PATH", "/sbin:/usr/sbin:/bin:/usr/bin");
 
         using var signals = new ShutdownSignals();

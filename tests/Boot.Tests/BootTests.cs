@@ -64,6 +64,26 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
         Assert.Matches(@"init: boot phases done in \d+ ms", text);
     }
 
+    /// <summary>
+    /// PID 1 waits for the kernel's random pool on a thread of its own (KernelRandom) and seeds string hashing without it
+    /// (HashSeedRandom): under emulation, with no hardware source, the pool is ready only ~1 s after /init runs, and
+    /// the banner no longer waits for it. With a hardware source (RDRAND under KVM) it is ready before /init.
+    /// </summary>
+    [Fact]
+    [TestOrder(2)]
+    public void Init_does_not_wait_for_the_kernel_random_pool()
+    {
+        var text = SerialConsole.Clean(Vm.Console.Text);
+        Assert.Matches(@"init: random pool ready \(\d+ ms after the banner\)", text);
+        var runInit = text.IndexOf("Run /init as init process", StringComparison.Ordinal);
+        var poolReady = text.IndexOf("random: crng init done", StringComparison.Ordinal);
+        if (runInit >= 0 && poolReady > runInit)
+        {
+            var banner = text.IndexOf($"CorralOS {RepoPaths.Version} booting", StringComparison.Ordinal);
+            Assert.True(banner >= 0 && banner < poolReady, "the banner came after the kernel's `random: crng init done`: init waited for the random pool");
+        }
+    }
+
     [Fact]
     [TestOrder(3)]
     public async Task The_console_shell_runs_commands()

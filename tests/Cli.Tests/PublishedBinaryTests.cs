@@ -43,6 +43,21 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Equal($"CorralOS {ProductVersion.Value}\n", Run(link, "--version").Output);
     }
 
+    /// <summary>
+    /// The runtime's string-hash seed comes from getrandom(GRND_INSECURE) (HashSeedRandom), not /dev/urandom, whose first
+    /// read before the kernel's pool is ready waits ~1 s for it at boot. Here /dev/urandom is a FIFO nobody writes to,
+    /// in a mount namespace of the test's own: a ros that opened it would hang until killed.
+    /// </summary>
+    [Fact]
+    public void Ros_starts_without_opening_dev_urandom()
+    {
+        var fifo = Path.Combine(_links, "urandom");
+        var script = $"mkfifo {fifo} && mount --bind {fifo} /dev/urandom && exec timeout 60 \"$0\" config get rancher.console";
+        var (exit, output, error) = Run("unshare", "--mount", "--propagation", "private", "sh", "-c", script, Binary());
+        Assert.True(exit == 0, $"exit {exit} (124: it hung opening /dev/urandom): {error}");
+        Assert.Equal("default\n", output);
+    }
+
     [Fact]
     public void Ros_dispatches_on_its_first_argument()
     {

@@ -37,4 +37,30 @@ public sealed class RuntimeCapabilitiesTests : IDisposable
         Assert.False(RuntimeCapabilities.RootIsInitramfs(_file));
         Assert.False(RuntimeCapabilities.RootIsInitramfs("/proc/self/mountinfo"));
     }
+
+    [Theory]
+    // QEMU's TCG: a QEMU machine whose CPU reports no hypervisor.
+    [InlineData("QEMU", "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 syscall nx lm nopl cpuid pni cx16 x2apic hypervisor_x lahf_lm svm", true)]
+    // KVM: the same machine, its CPU with the hypervisor flag.
+    [InlineData("QEMU", "fpu vme de pse tsc msr pae mce cx8 apic sep hypervisor lahf_lm", false)]
+    // Another vendor's machine (real hardware, or VMware without the flag): never taken for emulation.
+    [InlineData("Dell Inc.", "fpu vme de pse tsc msr pae mce cx8 apic sep lahf_lm", false)]
+    public void The_cpu_counts_as_emulated_only_on_a_qemu_machine_without_a_hypervisor(string vendor, string flags, bool emulated)
+    {
+        var vendorFile = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(vendorFile, vendor + "\n");
+            File.WriteAllText(_file, $"processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: QEMU Virtual CPU version 2.5+\nflags\t\t: {flags}\n\nprocessor\t: 1\n");
+            Assert.Equal(emulated, RuntimeCapabilities.CpuIsEmulated(_file, vendorFile));
+        }
+        finally
+        {
+            File.Delete(vendorFile);
+        }
+    }
+
+    [Fact]
+    public void Without_dmi_or_cpuinfo_the_cpu_is_not_taken_for_emulated() =>
+        Assert.False(RuntimeCapabilities.CpuIsEmulated(_file + ".missing", _file + ".missing"));
 }

@@ -30,6 +30,9 @@ public sealed class TestEngine : IAsyncDisposable
 
     public EngineServer? Server { get; private set; }
 
+    /// <summary>EngineOptions.RuntimeAddressRandomization; null lets the engine decide from the CPU.</summary>
+    public bool? RuntimeAddressRandomization { get; private init; }
+
     public HttpClient Http { get; }
 
     public EngineOptions Options => new()
@@ -39,11 +42,12 @@ public sealed class TestEngine : IAsyncDisposable
         ExecRoot = ExecRoot,
         LogLevel = LogLevel.Warning,
         Version = "0.0.0-test",
+        RuntimeAddressRandomization = RuntimeAddressRandomization,
     };
 
-    public static async Task<TestEngine> StartAsync()
+    public static async Task<TestEngine> StartAsync(bool? runtimeAddressRandomization = null)
     {
-        var engine = new TestEngine(Directory.CreateTempSubdirectory("corralos-engine-").FullName, null);
+        var engine = new TestEngine(Directory.CreateTempSubdirectory("corralos-engine-").FullName, null) { RuntimeAddressRandomization = runtimeAddressRandomization };
         await engine.StartServerAsync();
         return engine;
     }

@@ -426,6 +426,8 @@ public sealed class OciSpecBuilder(ContainerLayout layout, bool deviceCgroupRule
             ["cgroupsPath"] = $"/system-docker/{container.Id}",
             ["resources"] = Resources(host, devices),
         };
+        // The default personality, whatever the runtime's own (OciRuntime.RandomizeAddresses): address randomization on.
+        linux["personality"] = new JsonObject { ["domain"] = "LINUX" };
         if (!host.Privileged && devices.Count > 0)
         {
             linux["devices"] = DeviceMappings.Nodes(devices);

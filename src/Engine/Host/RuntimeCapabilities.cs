@@ -34,6 +34,20 @@ public static class RuntimeCapabilities
         return rootType == "rootfs";
     }
 
+    /// <summary>
+    /// Whether the CPU is emulated (QEMU's TCG): a QEMU machine (its DMI vendor) whose CPU does not report a hypervisor.
+    /// Under KVM (or any hypervisor) the CPU has the hypervisor flag.
+    /// </summary>
+    public static bool CpuIsEmulated(string cpuInfo = "/proc/cpuinfo", string systemVendor = "/sys/class/dmi/id/sys_vendor")
+    {
+        if (!File.Exists(systemVendor) || File.ReadAllText(systemVendor).Trim() != "QEMU" || !File.Exists(cpuInfo))
+        {
+            return false;
+        }
+        var flags = File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
+        return flags is not null && !flags.Split(' ', ':', '\t').Contains("hypervisor");
+    }
+
     /// <summary>The engine's capability bounding set: a container can get no capability outside it.</summary>
     public static ulong BoundingSet(string procSelf = "/proc/self") => CapabilitySet(Path.Combine(procSelf, "status"), "CapBnd:");
 
