@@ -84,6 +84,26 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
         }
     }
 
+    /// <summary>
+    /// Under QEMU's TCG the engine's `crun run` processes run without address randomization (their translated code is
+    /// reused from one container start to the next); under KVM they keep it. The containers' processes always have it.
+    /// </summary>
+    [Fact]
+    [TestOrder(3)]
+    public async Task Crun_skips_address_randomization_only_on_an_emulated_cpu_and_containers_keep_it()
+    {
+        // Each `crun run` (its argv has --bundle) and syslogd (the syslog service's container): personality flags.
+        var r = await Vm.RunAsync(
+            "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline 2>/dev/null); case \"$c\" in *' run '*--bundle*) echo \"crun $(cat $p/personality)\";; syslogd*) echo \"syslogd $(cat $p/personality)\";; esac; done",
+            s_command, Ct);
+        r.EnsureSuccess("reading the personalities");
+        var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var crun = lines.Where(l => l.StartsWith("crun ", StringComparison.Ordinal)).Select(l => l[5..]).ToList();
+        Assert.NotEmpty(crun);
+        Assert.All(crun, flags => Assert.Equal(Vm.Accel == Accelerator.Tcg ? "00040000" : "00000000", flags));
+        Assert.Equal("syslogd 00000000", Assert.Single(lines, l => l.StartsWith("syslogd ", StringComparison.Ordinal)));
+    }
+
     [Fact]
     [TestOrder(3)]
     public async Task The_console_shell_runs_commands()

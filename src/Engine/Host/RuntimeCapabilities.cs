@@ -35,17 +35,27 @@ public static class RuntimeCapabilities
     }
 
     /// <summary>
-    /// Whether the CPU is emulated (QEMU's TCG): a QEMU machine (its DMI vendor) whose CPU does not report a hypervisor.
-    /// Under KVM (or any hypervisor) the CPU has the hypervisor flag.
+    /// Whether the CPU is emulated by QEMU's TCG, which signs CPUID's hypervisor leaf "TCGTCGTCGTCG" (KVM signs it
+    /// "KVMKVMKVM"). Linux does not know that signature (it reports bare hardware), hence the CPUID instruction here.
     /// </summary>
-    public static bool CpuIsEmulated(string cpuInfo = "/proc/cpuinfo", string systemVendor = "/sys/class/dmi/id/sys_vendor")
+    public static bool CpuIsEmulated => IsEmulatorSignature(HypervisorSignature());
+
+    /// <summary>The signature QEMU's TCG puts in CPUID leaf 0x40000000.</summary>
+    public static bool IsEmulatorSignature(string? signature) => signature == "TCGTCGTCGTCG";
+
+    /// <summary>CPUID leaf 0x40000000's vendor signature (EBX, ECX, EDX); null on other architectures.</summary>
+    public static string? HypervisorSignature()
     {
-        if (!File.Exists(systemVendor) || File.ReadAllText(systemVendor).Trim() != "QEMU" || !File.Exists(cpuInfo))
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported)
         {
-            return false;
+            return null;
         }
-        var flags = File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
-        return flags is not null && !flags.Split(' ', ':', '\t').Contains("hypervisor");
+        var (_, ebx, ecx, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0x40000000, 0);
+        Span<byte> bytes = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, ebx);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes[4..], ecx);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes[8..], edx);
+        return System.Text.Encoding.ASCII.GetString(bytes).TrimEnd('\0');
     }
 
     /// <summary>The engine's capability bounding set: a container can get no capability outside it.</summary>
