@@ -60,5 +60,4 @@ public sealed class RuntimeCapabilitiesTests : IDisposable
             Assert.Matches("^[ -~]+$", signature);
         }
     }
-    }
 }
