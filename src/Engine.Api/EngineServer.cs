@@ -43,7 +43,12 @@ public sealed partial class EngineServer : IAsyncDisposable
         var store = ImageStore.Open(new StoreLayout(options.DataRoot));
         var containerStore = ContainerStore.Open(new ContainerLayout(options.DataRoot, options.ExecRoot));
         var deviceRules = RuntimeCapabilities.CanLoadDeviceRules();
-        var containers = new ContainerEngine(store, containerStore, new OciRuntime(containerStore.Layout.RuntimeRoot, options.Runtime) { NoPivot = RuntimeCapabilities.RootIsInitramfs(), RandomizeAddresses = options.RuntimeAddressRandomization ?? !RuntimeCapabilities.CpuIsEmulated }, deviceRules);
+        var runtime = new OciRuntime(containerStore.Layout.RuntimeRoot, options.Runtime)
+        {
+            NoPivot = RuntimeCapabilities.RootIsInitramfs(),
+            RandomizeAddresses = options.RuntimeAddressRandomization ?? !RuntimeCapabilities.CpuIsEmulated,
+        };
+        var containers = new ContainerEngine(store, containerStore, runtime, deviceRules);
         store.InUse = containerStore.UsesImage;
         var engineId = EngineId.LoadOrCreate(options.DataRoot);
         UnixSocket.ClearStale(options.SocketPath);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using CorralOS.Linux.Interop;
 
 namespace CorralOS.Linux;
 
@@ -8,18 +9,16 @@ namespace CorralOS.Linux;
 /// without a wrapper process. The personality belongs to the calling thread and a child inherits it at fork, so it is
 /// set around the synchronous fork and exec of <see cref="Process.Start(ProcessStartInfo)"/> and restored after.
 /// </summary>
-public static partial class AddressRandomization
+public static class AddressRandomization
 {
-    /// <summary>personality(2)'s flag; 0xffffffff only reads the current value.</summary>
+    /// <summary>personality(2)'s flag (/proc/PID/personality shows it as 00040000).</summary>
     public const uint ADDR_NO_RANDOMIZE = 0x0040000;
-
-    private const uint Query = 0xffffffff;
 
     /// <summary>Starts <paramref name="info"/> with randomization off for it (and what it executes, unless that resets it).</summary>
     public static Process StartWithout(ProcessStartInfo info)
     {
-        var previous = personality(Query);
-        if (previous < 0 || personality((uint)previous | ADDR_NO_RANDOMIZE) < 0)
+        var previous = Libc.personality(Libc.PERSONALITY_QUERY);
+        if (previous < 0 || Libc.personality((uint)previous | ADDR_NO_RANDOMIZE) < 0)
         {
             throw new SystemCallException("personality", info.FileName, Marshal.GetLastPInvokeError());
         }
@@ -29,14 +28,8 @@ public static partial class AddressRandomization
         }
         finally
         {
-            _ = personality((uint)previous);
+            _ = Libc.personality((uint)previous);
         }
     }
 
-    /// <summary>The personality flags of a process (/proc/PID/personality, hexadecimal).</summary>
-    public static uint PersonalityOf(int pid) =>
-        uint.Parse(File.ReadAllText($"/proc/{pid}/personality").Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int personality(uint persona);
 }

@@ -3,6 +3,10 @@ namespace CorralOS.Engine.Tests;
 /// <summary>What /proc says: this test process's mounts and zombie children, any process's files.</summary>
 public static class ProcFacts
 {
+    /// <summary>The personality flags of a process (/proc/PID/personality, hexadecimal).</summary>
+    public static uint PersonalityOf(int pid) =>
+        uint.Parse(File.ReadAllText($"/proc/{pid}/personality").Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+
     public static IEnumerable<string> MountTargets() =>
         File.ReadLines("/proc/self/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 1).Select(f => f[1]);
 

@@ -24,9 +24,9 @@ public sealed class RuntimeAddressRandomizationTests
                 .Where(p => p.Text.Split('\0').Contains("run") && p.Text.Split('\0').Contains(id))
                 .Select(p => p.Pid));
             var (_, pid, _) = await engine.DockerAsync("inspect", "-f", "{{.State.Pid}}", id);
-            var crun = AddressRandomization.PersonalityOf(crunRun) & AddressRandomization.ADDR_NO_RANDOMIZE;
+            var crun = ProcFacts.PersonalityOf(crunRun) & AddressRandomization.ADDR_NO_RANDOMIZE;
             Assert.Equal(randomizeRuntime ? 0u : AddressRandomization.ADDR_NO_RANDOMIZE, crun);
-            Assert.Equal(0u, AddressRandomization.PersonalityOf(int.Parse(pid.Trim(), System.Globalization.CultureInfo.InvariantCulture)) & AddressRandomization.ADDR_NO_RANDOMIZE);
+            Assert.Equal(0u, ProcFacts.PersonalityOf(int.Parse(pid.Trim(), System.Globalization.CultureInfo.InvariantCulture)) & AddressRandomization.ADDR_NO_RANDOMIZE);
         }
         finally
         {
