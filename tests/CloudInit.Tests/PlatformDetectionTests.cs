@@ -49,7 +49,7 @@ public sealed class PlatformDetectionTests : IDisposable
     {
         // /proc/cpuinfo lists the "hypervisor" flag exactly when CPUID leaf 1 ECX bit 31 is set.
         var underHypervisor = File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags", StringComparison.Ordinal) && l.Split(' ').Contains("hypervisor"));
-        var vendor = PlatformDetection.HypervisorVendor();
+        var vendor = Linux.Hypervisor.Vendor();
         Assert.Equal(underHypervisor, vendor is not null);
         if (vendor is not null)
         {

@@ -36,27 +36,13 @@ public static class RuntimeCapabilities
 
     /// <summary>
     /// Whether the CPU is emulated by QEMU's TCG, which signs CPUID's hypervisor leaf "TCGTCGTCGTCG" (KVM signs it
-    /// "KVMKVMKVM"). Linux does not know that signature (it reports bare hardware), hence the CPUID instruction here.
+    /// "KVMKVMKVM"). Linux does not know that signature (it reports bare hardware), and under TCG the CPU has the
+    /// hypervisor flag too, so only the signature tells.
     /// </summary>
-    public static bool CpuIsEmulated => IsEmulatorSignature(HypervisorSignature());
+    public static bool CpuIsEmulated => IsEmulatorSignature(Linux.Hypervisor.Vendor());
 
     /// <summary>The signature QEMU's TCG puts in CPUID leaf 0x40000000.</summary>
     public static bool IsEmulatorSignature(string? signature) => signature == "TCGTCGTCGTCG";
-
-    /// <summary>CPUID leaf 0x40000000's vendor signature (EBX, ECX, EDX); null on other architectures.</summary>
-    public static string? HypervisorSignature()
-    {
-        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported)
-        {
-            return null;
-        }
-        var (_, ebx, ecx, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0x40000000, 0);
-        Span<byte> bytes = stackalloc byte[12];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, ebx);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes[4..], ecx);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes[8..], edx);
-        return System.Text.Encoding.ASCII.GetString(bytes).TrimEnd('\0');
-    }
 
     /// <summary>The engine's capability bounding set: a container can get no capability outside it.</summary>
     public static ulong BoundingSet(string procSelf = "/proc/self") => CapabilitySet(Path.Combine(procSelf, "status"), "CapBnd:");
