@@ -5,7 +5,8 @@ namespace CorralOS.Testing;
 /// <summary>
 /// Decides between KVM and TCG. KVM is used only when /dev/kvm opens read-write and a short probe VM (SeaBIOS with
 /// <c>-cpu host</c>, its debug port captured) runs to "No bootable device". Nested or broken KVM often passes the
-/// open but fails the probe (an MSR assertion, or a hang), so the probe is what counts. CORRALOS_ACCEL=tcg|kvm forces one.
+/// open but fails the probe (an MSR assertion, or a hang), so the probe is what counts: the firmware, then dist/vmlinuz to its
+/// panic without a root file system. CORRALOS_ACCEL=tcg|kvm forces one.
 /// </summary>
 public static class AcceleratorProbe
 {
@@ -58,7 +59,41 @@ public static class AcceleratorProbe
         }
 
         var dir = Directory.CreateTempSubdirectory("corralos-kvm-probe-");
-        var debugLog = Path.Combine(dir.FullName, "seabios.log");
+        try
+        {
+            string[] machine = ["-accel", "kvm", "-cpu", "host", "-machine", "q35", "-nodefaults", "-display", "none", "-no-reboot"];
+            var firmwareLog = Path.Combine(dir.FullName, "seabios.log");
+            if (!await RunsToAsync([.. machine, "-m", "64", "-chardev", $"file,id=dbg,path={firmwareLog}", "-device", "isa-debugcon,iobase=0x402,chardev=dbg"],
+                    firmwareLog, "No bootable device", TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            {
+                return false;
+            }
+            // The firmware alone is not enough: on one CI machine SeaBIOS and GRUB ran under KVM but the kernel hung
+            // before its first line, and every VM waited out its boot timeout. The kernel, without an initrd, must run
+            // to its panic for want of a root file system (panic=-1: at once; -no-reboot: QEMU then exits).
+            if (!File.Exists(RepoPaths.Kernel))
+            {
+                return true;
+            }
+            var consoleLog = Path.Combine(dir.FullName, "console.log");
+            return await RunsToAsync([.. machine, "-m", "256", "-serial", $"file:{consoleLog}", "-kernel", RepoPaths.Kernel, "-append", "console=ttyS0 panic=-1"],
+                consoleLog, "Kernel panic", TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                dir.Delete(true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Whether QEMU with <paramref name="args"/> writes <paramref name="marker"/> to <paramref name="log"/> within <paramref name="timeout"/>.</summary>
+    private static async Task<bool> RunsToAsync(string[] args, string log, string marker, TimeSpan timeout)
+    {
         var psi = new ProcessStartInfo("qemu-system-x86_64")
         {
             RedirectStandardInput = true,
@@ -66,8 +101,7 @@ public static class AcceleratorProbe
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])["-accel", "kvm", "-cpu", "host", "-machine", "q35", "-m", "64", "-nodefaults", "-display", "none",
-                     "-no-reboot", "-chardev", $"file,id=dbg,path={debugLog}", "-device", "isa-debugcon,iobase=0x402,chardev=dbg"])
+        foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
@@ -76,13 +110,16 @@ public static class AcceleratorProbe
         {
             using var p = Process.Start(psi)!;
             var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < TimeSpan.FromSeconds(10))
+            while (sw.Elapsed < timeout)
             {
                 await Task.Delay(100).ConfigureAwait(false);
-                var log = File.Exists(debugLog) ? await File.ReadAllTextAsync(debugLog).ConfigureAwait(false) : "";
-                if (log.Contains("No bootable device", StringComparison.Ordinal))
+                var text = File.Exists(log) ? await File.ReadAllTextAsync(log).ConfigureAwait(false) : "";
+                if (text.Contains(marker, StringComparison.Ordinal))
                 {
-                    p.Kill(true);
+                    if (!p.HasExited)
+                    {
+                        p.Kill(true);
+                    }
                     return true;
                 }
 
@@ -98,16 +135,6 @@ public static class AcceleratorProbe
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             return false;
-        }
-        finally
-        {
-            try
-            {
-                dir.Delete(true);
-            }
-            catch (IOException)
-            {
-            }
         }
     }
 }
