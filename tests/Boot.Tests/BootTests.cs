@@ -92,11 +92,12 @@ public abstract class BootTests<TVm>(TVm fixture) : IClassFixture<TVm>
     [TestOrder(3)]
     public async Task Crun_skips_address_randomization_only_on_an_emulated_cpu_and_containers_keep_it()
     {
-        // Each `crun run` (its argv has --bundle) and the syslog service's container process: its entrypoint, or syslogd
-        // once the entrypoint executed it (the shell may answer before that: syslog runs with a small CPU share).
+        // Each `crun run` (its argv has --bundle) and the syslog service's container process, once it runs its entrypoint
+        // or syslogd: the shell may answer before that (syslog runs with a small CPU share), so it is polled for.
+        const string List = "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline 2>/dev/null); case \"$c\" in *' run '*--bundle*) echo \"crun $(cat $p/personality)\";; syslogd*|*'entrypoint --container syslog '*) echo \"syslogd $(cat $p/personality)\";; esac; done";
         var r = await Vm.RunAsync(
-            "for p in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $p/cmdline 2>/dev/null); case \"$c\" in *' run '*--bundle*) echo \"crun $(cat $p/personality)\";; syslogd*|*'entrypoint --container syslog '*) echo \"syslogd $(cat $p/personality)\";; esac; done",
-            s_command, Ct);
+            $"i=0; while out=$({List}); [ $i -lt 120 ] && ! echo \"$out\" | grep -q '^syslogd '; do sleep 1; i=$((i+1)); done; echo \"$out\"",
+            TimeSpan.FromSeconds(180), Ct);
         r.EnsureSuccess("reading the personalities");
         var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var crun = lines.Where(l => l.StartsWith("crun ", StringComparison.Ordinal)).Select(l => l[5..]).ToList();
