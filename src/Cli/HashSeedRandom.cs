@@ -12,30 +12,18 @@ namespace CorralOS.Cli;
 /// </summary>
 internal static unsafe partial class HashSeedRandom
 {
-    private const uint GRND_INSECURE = 0x4;
-
     [UnmanagedCallersOnly(EntryPoint = "__wrap_SystemNative_GetNonCryptographicallySecureRandomBytes")]
     private static void Fill(byte* buffer, int length)
     {
-        var filled = 0;
-        while (filled < length)
+        if (!Linux.KernelRandom.TryFillWithoutWaiting(new Span<byte>(buffer, length)))
         {
-            var read = getrandom(buffer + filled, (nuint)(length - filled), GRND_INSECURE);
-            if (read <= 0)
-            {
-                // A kernel before 5.6 refuses the flag: the runtime's own way.
-                RuntimeFill(buffer, length);
-                return;
-            }
-            filled += (int)read;
+            // A kernel before 5.6 refuses the flag: the runtime's own way.
+            RuntimeFill(buffer, length);
         }
     }
 
-    // Both bound at link time (DirectPInvoke in the project file): resolving them lazily would hash strings, which is
-    // what asks for these bytes in the first place.
-    [LibraryImport("libc", EntryPoint = "getrandom")]
-    private static partial nint getrandom(byte* buffer, nuint length, uint flags);
-
+    // Bound at link time, as getrandom is (DirectPInvoke in the project file): resolving either lazily would hash
+    // strings, which is what asks for these bytes in the first place.
     [LibraryImport("libSystem.Native", EntryPoint = "__real_SystemNative_GetNonCryptographicallySecureRandomBytes")]
     private static partial void RuntimeFill(byte* buffer, int length);
 }

@@ -31,5 +31,4 @@ public static class AddressRandomization
             _ = Libc.personality((uint)previous);
         }
     }
-
 }

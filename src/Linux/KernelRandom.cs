@@ -19,6 +19,28 @@ public static unsafe class KernelRandom
     /// </summary>
     private const int WaiterNice = 10;
 
+    /// <summary>
+    /// Fills <paramref name="buffer"/> without waiting for the pool (getrandom's GRND_INSECURE), for seeds that need no
+    /// cryptographic strength; false when the kernel refuses the flag (before 5.6).
+    /// </summary>
+    public static bool TryFillWithoutWaiting(Span<byte> buffer)
+    {
+        var filled = 0;
+        fixed (byte* start = buffer)
+        {
+            while (filled < buffer.Length)
+            {
+                var read = Libc.getrandom(start + filled, (nuint)(buffer.Length - filled), Libc.GRND_INSECURE);
+                if (read <= 0)
+                {
+                    return false;
+                }
+                filled += (int)read;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Starts the wait on a background thread; <paramref name="ready"/> gets how long it took.</summary>
     public static void WaitInBackground(Action<TimeSpan> ready)
     {

@@ -39,7 +39,8 @@ public static class AcceleratorProbe
     /// <summary>The QEMU arguments for an accelerator (never Auto).</summary>
     public static string[] Args(Accelerator accel) => accel switch
     {
-        // -cpu max: NativeAOT code needs x86-64-v2 (SSE4.2, POPCNT), which TCG's default qemu64 lacks.
+        // -cpu max: chosen when NativeAOT code needed x86-64-v2 (SSE4.2, POPCNT), which TCG's default qemu64 lacks. Session
+        // 17's direct boots ran the whole system on qemu64, so that reason is in doubt (docs/init.md); not changed yet.
         Accelerator.Tcg => ["-accel", "tcg", "-cpu", "max"],
         Accelerator.Kvm => ["-accel", "kvm", "-cpu", "host"],
         _ => throw new ArgumentOutOfRangeException(nameof(accel)),

@@ -7,6 +7,9 @@ internal static unsafe partial class Libc
 {
     internal const int PRIO_PROCESS = 0;
 
+    /// <summary>getrandom(2)'s flag for non-cryptographic uses: never waits for the pool (Linux 5.6 and later).</summary>
+    internal const uint GRND_INSECURE = 0x4;
+
     /// <summary>personality(2)'s argument that only reads the current value.</summary>
     internal const uint PERSONALITY_QUERY = 0xffffffff;
 
